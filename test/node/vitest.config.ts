@@ -1,0 +1,18 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = path.join(import.meta.dirname, "../..");
+
+export default defineConfig({
+  test: {
+    name: "node",
+    root,
+    include: ["test/node/**/*.test.ts"],
+    globalSetup: ["test/node/global-setup.ts"],
+    // Real inference and real wrangler processes: generous, but bounded.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    // Two cores: running files one at a time keeps timings honest and ports free.
+    fileParallelism: false,
+  },
+});

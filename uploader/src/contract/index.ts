@@ -1,0 +1,9 @@
+/**
+ * The edgebench contract: the result document schema, the signing rule and the
+ * metric definitions. Imported by the uploader and by the Worker alike.
+ */
+export * from "./schema.js";
+export * from "./canonical.js";
+export * from "./base64url.js";
+export * from "./signing.js";
+export * from "./metrics.js";

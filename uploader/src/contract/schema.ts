@@ -1,0 +1,330 @@
+/**
+ * The result document: the one contract between the uploader and the registry.
+ *
+ * Everything here is a zod schema; the TypeScript types are inferred from it
+ * (see the bottom of the file) and no hand-written twin exists anywhere else.
+ * Objects are strict: a signed document carrying fields this version does not
+ * know is refused rather than stored half-understood. Every string, number and
+ * array is bounded so a hostile document cannot make the registry store or
+ * process unbounded data.
+ */
+import { z } from "zod";
+
+export const RESULT_SCHEMA_ID = "edgebench.result/v1";
+
+/** Limits shared by the schema and by the code that produces documents. */
+export const LIMITS = {
+  /** Repetitions per test (llama-bench default is 5; allow generous sweeps). */
+  maxReps: 100,
+  /** Points in a per-test power trace; longer traces are downsampled first. */
+  maxTracePoints: 600,
+  maxRuns: 64,
+  maxTestsPerRun: 32,
+  maxAccelerators: 16,
+  maxMeters: 8,
+  maxRails: 32,
+  shortText: 128,
+  longText: 1024,
+} as const;
+
+const text = (max: number = LIMITS.shortText) => z.string().min(1).max(max);
+const nonNeg = z.number().nonnegative();
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "a lowercase hex SHA-256");
+
+/** Where a power figure comes from; energy is only ranked within one scope. */
+export const METER_SCOPES = [
+  "wall",
+  "board-input",
+  "module-input",
+  "soc-rails",
+  "accelerator",
+  "cpu-package",
+  "none",
+] as const;
+export const MeterScope = z.enum(METER_SCOPES);
+
+export const ACCELERATOR_KINDS = ["gpu", "npu", "tpu"] as const;
+/** llama.cpp backends node-llama-cpp can load, plus "http" for runtimes driven over HTTP. */
+export const BACKENDS = ["cpu", "cuda", "vulkan", "metal", "http"] as const;
+export const Backend = z.enum(BACKENDS);
+
+export const TEST_KINDS = ["pp", "tg", "pg", "ttft"] as const;
+export const TestKind = z.enum(TEST_KINDS);
+
+export const Envelope = z.strictObject({
+  widthMm: z.number().positive().max(10_000),
+  depthMm: z.number().positive().max(10_000),
+  heightMm: z.number().positive().max(10_000),
+  /** catalogue: the registry's board catalogue; declared: measured or stated by the submitter. */
+  source: z.enum(["catalogue", "declared"]),
+  note: text(LIMITS.longText).optional(),
+});
+
+export const Accelerator = z.strictObject({
+  kind: z.enum(ACCELERATOR_KINDS),
+  name: text(),
+  memoryBytes: nonNegInt.optional(),
+  driver: text().optional(),
+  /** How it was found, e.g. "node-llama-cpp", "/dev/hailo0", "sysfs devfreq". */
+  detectedBy: text().optional(),
+});
+
+export const System = z.strictObject({
+  board: z.strictObject({
+    name: text(),
+    vendor: text().optional(),
+    /** How the board was identified; "declared" when the contributor typed it in. */
+    identifiedBy: z.enum(["device-tree", "dmi", "rpi-revision", "declared", "unknown"]),
+  }),
+  soc: z
+    .strictObject({
+      name: text().optional(),
+      compatible: z.array(text()).max(16).optional(),
+    })
+    .optional(),
+  cpu: z.strictObject({
+    model: text(),
+    arch: text(),
+    /** Physical cores (the default thread count). */
+    cores: posInt.max(4096),
+    /** Logical CPUs. */
+    threads: posInt.max(8192),
+  }),
+  memory: z.strictObject({ totalBytes: posInt }),
+  os: z.strictObject({
+    name: text(),
+    kernel: text(),
+    /** e.g. "L4T 36.4.3" on Jetson. */
+    release: text().optional(),
+  }),
+  accelerators: z.array(Accelerator).max(LIMITS.maxAccelerators),
+  envelope: Envelope.optional(),
+});
+
+export const Runtime = z.strictObject({
+  name: text(),
+  version: text(),
+  /** llama.cpp release/build, e.g. "b6000", when the runtime embeds llama.cpp. */
+  llamaCppBuild: text().optional(),
+  backend: Backend,
+  /** For runtimes benchmarked over HTTP (NPU vendor servers, llama-server, Ollama...). */
+  http: z
+    .strictObject({
+      api: z.enum(["openai", "ollama"]),
+      serverName: text().optional(),
+      serverVersion: text().optional(),
+      /** The accelerator the server says it uses; taken as declared, not verified. */
+      declaredAccelerator: text().optional(),
+    })
+    .optional(),
+});
+
+export const Meter = z.strictObject({
+  /** e.g. "rapl", "hwmon", "jetson-ina3221", "rpi5-pmic", "battery", "nvml", "shelly", "tasmota", "um25c", "cmd", "csv". */
+  kind: text(),
+  scope: MeterScope.exclude(["none"]),
+  /** Human-readable identity: device path, host, or rail set. */
+  label: text(LIMITS.longText).optional(),
+  rails: z.array(text()).max(LIMITS.maxRails).optional(),
+  /** "counter": cumulative energy read at boundaries; "sampled": power integrated by the trapezoid rule. */
+  method: z.enum(["counter", "sampled"]),
+  /** Requested sample rate in Hz (sampled meters). */
+  sampleRateHz: z.number().positive().max(100_000).optional(),
+  idle: z
+    .strictObject({
+      watts: nonNeg,
+      seconds: z.number().positive(),
+      samples: posInt,
+    })
+    .optional(),
+});
+
+export const TestEnergy = z.strictObject({
+  /** Index into power.meters. */
+  meter: nonNegInt.max(LIMITS.maxMeters - 1),
+  status: z.enum(["measured", "insufficient-samples", "unavailable"]),
+  /** Why the figure is missing (insufficient-samples / unavailable). */
+  reason: text(LIMITS.longText).optional(),
+  /** Gross energy of each repetition in joules, same order and length as samplesNs. */
+  joulesPerRep: z.array(nonNeg).max(LIMITS.maxReps).optional(),
+  peakW: nonNeg.optional(),
+  /** Samples taken inside the test window and the rate actually achieved. */
+  samples: nonNegInt.optional(),
+  achievedRateHz: nonNeg.optional(),
+  /** A bounded power trace over the whole test: ms since test start and watts. */
+  trace: z
+    .strictObject({
+      tMs: z.array(nonNeg).max(LIMITS.maxTracePoints),
+      w: z.array(nonNeg).max(LIMITS.maxTracePoints),
+    })
+    .optional(),
+});
+
+export const Thermal = z.strictObject({
+  maxTempC: z.number().min(-60).max(200).optional(),
+  startTempC: z.number().min(-60).max(200).optional(),
+  minCpuFreqMHz: nonNeg.optional(),
+  maxCpuFreqMHz: nonNeg.optional(),
+  /** True when the CPU ran below its maximum frequency while loaded, or a throttle flag was set. */
+  throttled: z.boolean().optional(),
+  zones: z.array(text()).max(64).optional(),
+});
+
+export const Resources = z.strictObject({
+  peakRssBytes: nonNegInt.optional(),
+  /** Process CPU time over wall time, in % of one core (200 = two cores busy). */
+  cpuPercent: nonNeg.max(100_000).optional(),
+  peakVramBytes: nonNegInt.optional(),
+});
+
+export const TestResult = z.strictObject({
+  /** llama-bench style name: "pp512", "tg128", "pp512+tg128", "ttft", "tg128@d2048". */
+  name: z.string().regex(/^[A-Za-z0-9+@_.-]{1,64}$/),
+  kind: TestKind,
+  nPrompt: nonNegInt.max(1_000_000),
+  nGen: nonNegInt.max(1_000_000),
+  /** KV-cache depth (tokens already in context) the test ran at. */
+  depth: nonNegInt.max(10_000_000),
+  status: z.enum(["ok", "failed"]),
+  error: text(LIMITS.longText).optional(),
+  /**
+   * Raw wall time of each repetition in nanoseconds (warm-up excluded). For
+   * "ttft" it is the time from start to the first generated token.
+   */
+  samplesNs: z.array(posInt).max(LIMITS.maxReps),
+  /** Where the timings come from (HTTP runtimes may use server-side timings). */
+  timing: z.enum(["client", "server"]).optional(),
+  /** How token counts were obtained (HTTP runtimes). */
+  tokenCounts: z.enum(["exact", "server-usage", "tokenizer", "estimated"]).optional(),
+  /** Inter-token latency in ns from streamed chunks (HTTP runtimes). */
+  interTokenNs: z.strictObject({ p50: nonNeg, p90: nonNeg }).optional(),
+  energy: z.array(TestEnergy).max(LIMITS.maxMeters).optional(),
+  thermal: Thermal.optional(),
+  resources: Resources.optional(),
+});
+
+export const ModelIdentity = z.strictObject({
+  name: text(),
+  fileName: text(LIMITS.longText).optional(),
+  sha256: sha256Hex.optional(),
+  sizeBytes: nonNegInt.optional(),
+  parameters: nonNegInt.optional(),
+  /** GGUF file type as llama.cpp names it, e.g. "Q4_K_M", "Q8_0", "F16". */
+  quantisation: text(),
+  arch: text().optional(),
+  /** Where it came from: an hf: URI, a URL, or "local". */
+  source: text(LIMITS.longText).optional(),
+});
+
+export const Settings = z.strictObject({
+  threads: posInt.max(8192),
+  gpuLayers: nonNegInt.max(100_000),
+  contextSize: posInt.max(10_000_000),
+  batchSize: posInt.max(10_000_000),
+  ubatchSize: posInt.max(10_000_000),
+  flashAttention: z.boolean(),
+});
+
+export const Quality = z.strictObject({
+  perplexity: z.number().positive().max(1e9),
+  tokens: posInt,
+  /** The suite's fixed text, by id and hash, so runs are comparable. */
+  corpus: z.strictObject({ id: text(), sha256: sha256Hex }),
+});
+
+export const ModelRun = z.strictObject({
+  model: ModelIdentity,
+  settings: Settings,
+  status: z.enum(["ok", "failed"]),
+  error: text(LIMITS.longText).optional(),
+  tests: z.array(TestResult).max(LIMITS.maxTestsPerRun),
+  quality: Quality.optional(),
+});
+
+export const ResultDocument = z
+  .strictObject({
+    schema: z.literal(RESULT_SCHEMA_ID),
+    suite: z.strictObject({ id: text(), version: text() }),
+    uploader: z.strictObject({ name: text(), version: text() }),
+    /** RFC 3339 with an offset, e.g. 2026-11-21T10:00:00.000Z. */
+    createdAt: z.iso.datetime({ offset: true }),
+    contributor: z.strictObject({ displayName: text(64).optional() }).optional(),
+    /** measured: run by the uploader; imported: converted from another tool's output (no power). */
+    origin: z.strictObject({
+      kind: z.enum(["measured", "imported"]),
+      tool: text().optional(),
+    }),
+    /** Fleet/site label and node name for cluster runs. */
+    fleet: z.strictObject({ label: text().optional(), node: text().optional() }).optional(),
+    system: System,
+    runtime: Runtime,
+    power: z.strictObject({
+      /** Ordered: meters[0] is the primary meter, used for ranking. Empty: not measured. */
+      meters: z.array(Meter).max(LIMITS.maxMeters),
+      /** Why nothing (or less than hoped) was measured. */
+      note: text(LIMITS.longText).optional(),
+    }),
+    runs: z.array(ModelRun).min(1).max(LIMITS.maxRuns),
+  })
+  .superRefine((doc, ctx) => {
+    // Cross-field rules zod cannot express per field.
+    doc.runs.forEach((run, r) => {
+      run.tests.forEach((test, t) => {
+        const path = ["runs", r, "tests", t];
+        if (test.status === "ok" && test.samplesNs.length === 0) {
+          ctx.addIssue({ code: "custom", path: [...path, "samplesNs"], message: "a test with status ok needs at least one sample" });
+        }
+        if ((test.kind === "tg" || test.kind === "pg") && test.nGen === 0) {
+          ctx.addIssue({ code: "custom", path: [...path, "nGen"], message: `a ${test.kind} test generates at least one token` });
+        }
+        if ((test.kind === "pp" || test.kind === "pg" || test.kind === "ttft") && test.nPrompt === 0) {
+          ctx.addIssue({ code: "custom", path: [...path, "nPrompt"], message: `a ${test.kind} test processes at least one prompt token` });
+        }
+        test.energy?.forEach((e, k) => {
+          const ePath = [...path, "energy", k];
+          if (e.meter >= doc.power.meters.length) {
+            ctx.addIssue({ code: "custom", path: [...ePath, "meter"], message: "refers to a meter not listed in power.meters" });
+          }
+          if (e.status === "measured" && e.joulesPerRep?.length !== test.samplesNs.length) {
+            ctx.addIssue({ code: "custom", path: [...ePath, "joulesPerRep"], message: "a measured test needs one energy figure per repetition" });
+          }
+          if (e.status !== "measured" && !e.reason) {
+            ctx.addIssue({ code: "custom", path: [...ePath, "reason"], message: "an energy figure that is not measured needs a reason" });
+          }
+          if (e.trace && e.trace.tMs.length !== e.trace.w.length) {
+            ctx.addIssue({ code: "custom", path: [...ePath, "trace"], message: "trace tMs and w must have the same length" });
+          }
+        });
+      });
+    });
+  });
+
+/** The body of POST /api/v1/submissions. */
+export const Submission = z.strictObject({
+  document: z.unknown(),
+  /** Ed25519 signature over the JCS bytes of document, base64url without padding. */
+  signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, "64 bytes in base64url without padding"),
+  /** Raw 32-byte Ed25519 public key, base64url without padding. */
+  publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "32 bytes in base64url without padding"),
+});
+
+export type MeterScope = z.infer<typeof MeterScope>;
+export type Backend = z.infer<typeof Backend>;
+export type TestKind = z.infer<typeof TestKind>;
+export type Envelope = z.infer<typeof Envelope>;
+export type Accelerator = z.infer<typeof Accelerator>;
+export type System = z.infer<typeof System>;
+export type Runtime = z.infer<typeof Runtime>;
+export type Meter = z.infer<typeof Meter>;
+export type TestEnergy = z.infer<typeof TestEnergy>;
+export type Thermal = z.infer<typeof Thermal>;
+export type Resources = z.infer<typeof Resources>;
+export type TestResult = z.infer<typeof TestResult>;
+export type ModelIdentity = z.infer<typeof ModelIdentity>;
+export type Settings = z.infer<typeof Settings>;
+export type Quality = z.infer<typeof Quality>;
+export type ModelRun = z.infer<typeof ModelRun>;
+export type ResultDocument = z.infer<typeof ResultDocument>;
+export type Submission = z.infer<typeof Submission>;
