@@ -1,0 +1,14 @@
+/**
+ * The local registry for Node tests (e2e and browser): real `wrangler dev` on
+ * 127.0.0.1 with a real local D1. The implementation is plain ESM in
+ * scripts/lib/ because `npm start` uses it too; this re-export gives TS tests
+ * one import path.
+ */
+export {
+  startLocalRegistry,
+  applyLocalMigrations,
+  freePort,
+  REPO_ROOT,
+  type LocalRegistry,
+  type LocalRegistryOptions,
+} from "../../../scripts/lib/local-registry.mjs";
