@@ -23,6 +23,11 @@ export interface Config {
   plainProgress: boolean;
   /** Directory for downloaded models (EDGEBENCH_MODELS, else <home>/models). */
   modelsDir: string;
+  /**
+   * Search path for external tools the power meters run (vcgencmd, nvidia-smi),
+   * from PATH; tests put fake executables first. Absent: the OS default lookup.
+   */
+  toolPath?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stderr.isTTY)): Config {
@@ -34,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
     sysRoot: env.EDGEBENCH_SYSROOT ? path.resolve(env.EDGEBENCH_SYSROOT) : "",
     plainProgress: !isTty || Boolean(env.CI) || Boolean(env.NO_COLOR),
     modelsDir: path.resolve(env.EDGEBENCH_MODELS || path.join(home, "models")),
+    toolPath: env.PATH || undefined,
   };
 }
 
