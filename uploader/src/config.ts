@@ -28,6 +28,12 @@ export interface Config {
    * from PATH; tests put fake executables first. Absent: the OS default lookup.
    */
   toolPath?: string;
+  /**
+   * Test hook (EDGEBENCH_TEST_PAUSE_AFTER_QUEUE_MS): pause after a result is
+   * written to the outbox and before any network attempt, so fault tests can
+   * SIGKILL the uploader at exactly that stage. Unset in normal use.
+   */
+  testPauseAfterQueueMs?: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stderr.isTTY)): Config {
@@ -40,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
     plainProgress: !isTty || Boolean(env.CI) || Boolean(env.NO_COLOR),
     modelsDir: path.resolve(env.EDGEBENCH_MODELS || path.join(home, "models")),
     toolPath: env.PATH || undefined,
+    testPauseAfterQueueMs: Number(env.EDGEBENCH_TEST_PAUSE_AFTER_QUEUE_MS) || undefined,
   };
 }
 
