@@ -1,0 +1,63 @@
+/**
+ * config.json in the edgebench home: the contributor's own settings (display
+ * name, preferred registry). Distinct from ../config.ts, which reads the
+ * process environment; this file is what `whoami --set-name` and
+ * `whoami --set-server` change.
+ */
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { writeFileAtomic } from "../outbox/atomic-write.js";
+
+export const USER_CONFIG_FILE = "config.json";
+
+const UserConfigSchema = z.looseObject({
+  /** Shown on the leaderboard; signed into each document as contributor.displayName. */
+  displayName: z.string().min(1).max(64).optional(),
+  /** Registry base URL; a --server flag wins, EDGEBENCH_SERVER and the default come after. */
+  server: z.url({ protocol: /^https?$/ }).optional(),
+});
+export type UserConfig = z.infer<typeof UserConfigSchema>;
+
+export function userConfigPath(home: string): string {
+  return path.join(home, USER_CONFIG_FILE);
+}
+
+export async function readUserConfig(home: string): Promise<UserConfig> {
+  let text: string;
+  try {
+    text = await readFile(userConfigPath(home), "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${userConfigPath(home)} is not valid JSON (${(err as Error).message}); fix or remove it`);
+  }
+  const parsed = UserConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`${userConfigPath(home)}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+  }
+  return parsed.data;
+}
+
+/** Merges `patch` into config.json (undefined removes a key) and returns the result. */
+export async function updateUserConfig(home: string, patch: Partial<UserConfig>): Promise<UserConfig> {
+  const next: Record<string, unknown> = { ...(await readUserConfig(home)) };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) delete next[k];
+    else next[k] = v;
+  }
+  const parsed = UserConfigSchema.parse(next);
+  await ensureHome(home);
+  await writeFileAtomic(userConfigPath(home), JSON.stringify(parsed, null, 2) + "\n", { mode: 0o600 });
+  return parsed;
+}
+
+/** The home holds a private key: owner-only (0700) when we create it. */
+export async function ensureHome(home: string): Promise<void> {
+  await mkdir(home, { recursive: true, mode: 0o700 });
+}

@@ -1,0 +1,75 @@
+/**
+ * One POST /api/v1/submissions attempt, classified. Never throws for network
+ * trouble: the caller decides between retrying, giving up for now and moving
+ * the file aside.
+ */
+export type AttemptOutcome =
+  | { kind: "accepted"; status: number; id?: string; url?: string }
+  | { kind: "rejected"; status: number; error: unknown }
+  | { kind: "rate-limited"; status: 429; retryAfter: string | null; error: unknown }
+  | { kind: "server-error"; status: number; error: unknown }
+  | { kind: "network"; message: string };
+
+export interface PostOptions {
+  server: string;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+  userAgent?: string;
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.slice(0, 4096);
+  }
+}
+
+export async function postSubmission(body: string, options: PostOptions): Promise<AttemptOutcome> {
+  const doFetch = options.fetch ?? fetch;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+  try {
+    const res = await doFetch(`${options.server}/api/v1/submissions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json",
+        ...(options.userAgent ? { "user-agent": options.userAgent } : {}),
+      },
+      body,
+      signal: controller.signal,
+    });
+    // The body read shares the timeout: a reply that stalls half-way is a failed attempt.
+    const payload = await readBody(res);
+    if (res.status >= 200 && res.status < 300) {
+      const p = (payload && typeof payload === "object" ? payload : {}) as { id?: unknown; url?: unknown };
+      return {
+        kind: "accepted",
+        status: res.status,
+        id: typeof p.id === "string" ? p.id : undefined,
+        url: typeof p.url === "string" ? new URL(p.url, options.server + "/").toString() : undefined,
+      };
+    }
+    if (res.status === 429) return { kind: "rate-limited", status: 429, retryAfter: res.headers.get("retry-after"), error: payload };
+    if (res.status >= 400 && res.status < 500) return { kind: "rejected", status: res.status, error: payload };
+    return { kind: "server-error", status: res.status, error: payload };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const reason = controller.signal.aborted ? String((controller.signal.reason as Error)?.message ?? "timed out") : e.cause?.code ?? e.cause?.message ?? e.message;
+    return { kind: "network", message: reason };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A short human line for a server error body ({error:{code,message}} when present). */
+export function describeError(error: unknown): string {
+  const e = (error as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (e && (typeof e.code === "string" || typeof e.message === "string")) {
+    return [e.code, e.message].filter((x) => typeof x === "string").join(": ");
+  }
+  if (typeof error === "string") return error.slice(0, 200);
+  return JSON.stringify(error)?.slice(0, 200) ?? "";
+}
