@@ -1,0 +1,112 @@
+/**
+ * Writing a submission: one D1 batch (one round trip, one transaction) that
+ * inserts the document and its runs and rewrites every aggregate they touch.
+ *
+ * Aggregates are recomputed from the stored rows rather than incremented, so
+ * the batch is idempotent: two racing uploads of one document insert it once
+ * (INSERT ... ON CONFLICT DO NOTHING) and leave the same counts. Moderation
+ * (a later issue) re-runs the same recompute statements after changing a
+ * submission's status.
+ */
+import { eq, sql, type SQL } from "drizzle-orm";
+import { METRIC_IDS } from "../../uploader/src/contract/metrics.js";
+import { boards, configurations, contributors, models, runs, submissions } from "../../db/schema.js";
+import type { Db } from "../db.js";
+import type { IngestPlan } from "../ingest.js";
+
+/** Runs of visible submissions, alias r (with s for the submission). */
+const visibleRuns = (where: SQL) =>
+  sql`FROM runs r JOIN submissions s ON s.id = r.submission_id WHERE s.status = 'visible' AND ${where}`;
+
+/** The configuration being recomputed, bound once in a CTE (D1 binds at most 100 parameters). */
+const THIS_CONFIG = sql`r.configuration_id = (SELECT id FROM cfg)`;
+
+/**
+ * Median of one runs column over a configuration's visible runs. SQLite has
+ * no MEDIAN: take the middle one or two values of the ordered list.
+ */
+function medianOf(column: string): SQL {
+  const col = sql.raw(`r.${column}`);
+  const from = visibleRuns(sql`${THIS_CONFIG} AND ${col} IS NOT NULL`);
+  return sql`(SELECT AVG(v) FROM (SELECT ${col} AS v ${from} ORDER BY v
+    LIMIT 2 - (SELECT COUNT(*) ${from}) % 2
+    OFFSET (SELECT (COUNT(*) - 1) / 2 ${from})))`;
+}
+
+/** The statement that rewrites one configuration's medians and counts. */
+export function recomputeConfiguration(db: Db, configId: string) {
+  const sets: SQL[] = [];
+  for (const id of METRIC_IDS) {
+    sets.push(sql`${sql.raw(id)} = ${medianOf(id)}`);
+    sets.push(sql`${sql.raw(`${id}_sd`)} = ${medianOf(`${id}_sd`)}`);
+  }
+  const from = visibleRuns(THIS_CONFIG);
+  sets.push(sql`run_count = (SELECT COUNT(*) ${from})`);
+  sets.push(sql`submission_count = (SELECT COUNT(DISTINCT r.submission_id) ${from})`);
+  sets.push(sql`key_count = (SELECT COUNT(DISTINCT r.public_key) ${from})`);
+  sets.push(sql`first_submitted_at = (SELECT MIN(s.received_at) ${from})`);
+  sets.push(sql`last_submitted_at = (SELECT MAX(s.received_at) ${from})`);
+  sets.push(sql`latest_submission_id = (SELECT s.id ${from} ORDER BY s.received_at DESC, s.id LIMIT 1)`);
+  return db.run(
+    sql`WITH cfg(id) AS (SELECT ${configId}) UPDATE configurations SET ${sql.join(sets, sql`, `)} WHERE id = (SELECT id FROM cfg)`,
+  );
+}
+
+export function recomputeContributor(db: Db, publicKey: string) {
+  return db.run(sql`UPDATE contributors SET
+    submission_count = (SELECT COUNT(*) FROM submissions WHERE public_key = ${publicKey} AND status = 'visible')
+    WHERE public_key = ${publicKey}`);
+}
+
+export function recomputeBoard(db: Db, boardId: string) {
+  return db.run(sql`UPDATE boards SET
+    submission_count = (SELECT COUNT(*) FROM submissions WHERE board_id = ${boardId} AND status = 'visible'),
+    key_count = (SELECT COUNT(DISTINCT public_key) FROM submissions WHERE board_id = ${boardId} AND status = 'visible')
+    WHERE id = ${boardId}`);
+}
+
+export function recomputeModel(db: Db, modelId: string) {
+  const from = visibleRuns(sql`r.model_id = ${modelId}`);
+  return db.run(sql`UPDATE models SET
+    submission_count = (SELECT COUNT(DISTINCT r.submission_id) ${from}),
+    key_count = (SELECT COUNT(DISTINCT r.public_key) ${from}),
+    board_count = (SELECT COUNT(DISTINCT s.board_id) ${from})
+    WHERE id = ${modelId}`);
+}
+
+/** True when a submission with this id is already stored. */
+export async function submissionExists(db: Db, id: string): Promise<boolean> {
+  const row = await db.select({ id: submissions.id }).from(submissions).where(eq(submissions.id, id)).get();
+  return row !== undefined;
+}
+
+/** Stores a planned submission in one batch. Safe to repeat. */
+export async function storeSubmission(db: Db, plan: IngestPlan): Promise<void> {
+  const at = plan.receivedAt;
+  const writes = [
+    db
+      .insert(contributors)
+      .values({ publicKey: plan.publicKey, fingerprint: plan.fingerprint, displayName: plan.displayName, firstSeenAt: at, lastSeenAt: at })
+      .onConflictDoUpdate({
+        target: contributors.publicKey,
+        // The key holder signed the new name; keep the old one when the document carries none.
+        set: { lastSeenAt: at, displayName: sql`COALESCE(excluded.display_name, ${contributors.displayName})` },
+      }),
+    db
+      .insert(boards)
+      .values({ id: plan.board.id, name: plan.board.name, inCatalogue: plan.board.inCatalogue, firstSeenAt: at, lastSeenAt: at })
+      .onConflictDoUpdate({ target: boards.id, set: { lastSeenAt: at } }),
+    ...[...plan.models.values()].map((m) =>
+      db.insert(models).values(m).onConflictDoUpdate({ target: models.id, set: { lastSeenAt: at } }),
+    ),
+    ...[...plan.configurations.values()].map((c) => db.insert(configurations).values(c).onConflictDoNothing()),
+    db.insert(submissions).values(plan.submission).onConflictDoNothing(),
+    // One statement per run: a run row has ~40 columns and D1 binds at most 100 parameters per statement.
+    ...plan.runs.map((r) => db.insert(runs).values(r).onConflictDoNothing()),
+    recomputeContributor(db, plan.publicKey),
+    recomputeBoard(db, plan.board.id),
+    ...[...plan.models.keys()].map((id) => recomputeModel(db, id)),
+    ...[...plan.configurations.keys()].map((id) => recomputeConfiguration(db, id)),
+  ];
+  await db.batch(writes as [(typeof writes)[number], ...(typeof writes)[number][]]);
+}
