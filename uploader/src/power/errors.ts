@@ -1,0 +1,18 @@
+/** The power layer's one error type: a message a user can act on. */
+export class PowerError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "PowerError";
+  }
+}
+
+/** A short, single-line reason from anything thrown. */
+export function reasonOf(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  const line = msg.replace(/\s+/g, " ").trim();
+  return (line || "unknown error").slice(0, 900);
+}
+
+export function errnoOf(err: unknown): string | undefined {
+  return typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : undefined;
+}
