@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// `npm start`: the main job on this machine, end to end and offline.
+//  1. applies the local D1 migrations and starts the registry Worker
+//     (wrangler dev on 127.0.0.1, port 8787 when free; state in .wrangler/state),
+//  2. builds the uploader and makes the tiny test model in .tmp/models if missing
+//     (no model can be downloaded here; it has random weights, so its text is
+//     garbage but its timings are honest),
+//  3. runs the standard suite on this machine with whatever power meter it finds
+//     (none: energy is recorded as not measured), a 5 s idle baseline to keep
+//     the demo quick, signs with a demo key kept in .tmp/home (not your own
+//     ~/.config/edgebench key) and submits to the local registry,
+//  4. prints the result and leaderboard URLs and serves until Ctrl-C.
+import { mkdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { REPO_ROOT, startLocalRegistry } from "./lib/local-registry.mjs";
+import { ensureUploaderBuilt, runCli } from "./lib/uploader-cli.mjs";
+
+const STATE_DIR = path.join(REPO_ROOT, ".wrangler/state");
+const MODEL = path.join(REPO_ROOT, ".tmp/models/tiny.gguf");
+const DEMO_HOME = path.join(REPO_ROOT, ".tmp/home");
+const IDLE_SECONDS = 5;
+
+const say = (line) => process.stdout.write(`[edgebench] ${line}\n`);
+
+let registry;
+let stopping = false;
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  if (registry) {
+    say("stopping the local registry…");
+    await registry.stop();
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+async function main() {
+  say("applying local D1 migrations and starting the registry on 127.0.0.1…");
+  registry = await startLocalRegistry({ persistDir: STATE_DIR, preferredPort: 8787 });
+  say(`registry up at ${registry.url} (local D1 in ${path.relative(REPO_ROOT, STATE_DIR)})`);
+
+  await ensureUploaderBuilt({ log: say });
+  const env = { EDGEBENCH_HOME: DEMO_HOME };
+  if (!(await stat(MODEL).catch(() => undefined))) {
+    await mkdir(path.dirname(MODEL), { recursive: true });
+    say(`making the tiny test model ${path.relative(REPO_ROOT, MODEL)}…`);
+    const made = await runCli(["synth-model", "--preset", "tiny", "--out", MODEL], { env, inherit: true });
+    if (made.code !== 0) throw new Error(`synth-model failed (exit ${made.code})`);
+  }
+
+  say(`running the standard suite on this machine (tiny model, meter auto, ${IDLE_SECONDS} s idle baseline); key and outbox in ${path.relative(REPO_ROOT, DEMO_HOME)}`);
+  const run = await runCli(
+    ["run", "--model", MODEL, "--meter", "auto", "--idle-seconds", String(IDLE_SECONDS), "--server", registry.url],
+    { env, inherit: true },
+  );
+  if (run.code !== 0) say(`edgebench run exited with ${run.code}; the registry keeps serving (see the output above)`);
+
+  // The run submits through the outbox; its receipts say where the result is.
+  const listing = await runCli(["outbox", "--json"], { env });
+  let resultUrl;
+  try {
+    const sent = JSON.parse(listing.stdout).sent ?? [];
+    resultUrl = sent.filter((r) => r.server === registry.url).at(-1)?.url;
+  } catch {
+    /* reported below */
+  }
+  say(resultUrl ? `result:      ${resultUrl}` : "no result was delivered this time (see above; `EDGEBENCH_HOME=.tmp/home npx edgebench outbox`)");
+  say(`leaderboard: ${registry.url}/`);
+  say(`API:         ${registry.url}/api/v1/health`);
+  say("serving until Ctrl-C…");
+}
+
+main().catch(async (err) => {
+  process.stderr.write(`[edgebench] npm start failed: ${err?.message ?? err}\n`);
+  await shutdown(1);
+});
