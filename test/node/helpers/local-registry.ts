@@ -7,6 +7,7 @@
 export {
   startLocalRegistry,
   applyLocalMigrations,
+  runWrangler,
   freePort,
   REPO_ROOT,
   type LocalRegistry,
