@@ -7,7 +7,8 @@ import { createMiddleware } from "hono/factory";
 import * as schema from "../db/schema.js";
 import type { AppEnv } from "./env.js";
 
-export type Db = DrizzleD1Database<typeof schema>;
+/** drizzle over D1; $client is the D1 binding itself (the ingest batch uses it directly). */
+export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
 
 export function createDb(d1: D1Database): Db {
   return drizzle(d1, { schema });

@@ -1,10 +1,20 @@
+/**
+ * The registry Worker: the JSON/CSV API under /api/v1 (workers/api) and the
+ * leaderboard site under / (leaderboard/). Errors from every route leave
+ * through one place (workers/errors.ts).
+ */
 import { Hono } from "hono";
+import site from "../leaderboard/index.js";
+import { api } from "./api/index.js";
+import type { AppEnv } from "./env.js";
+import { notFound, onError } from "./errors.js";
 
-export interface Env {
-  DB: D1Database;
-}
+export type { Env } from "./env.js";
 
-const app = new Hono<{ Bindings: Env }>();
-app.get("/api/v1/health", (c) => c.json({ ok: true }));
+const app = new Hono<AppEnv>();
+app.route("/api/v1", api);
+app.route("/", site);
+app.onError(onError);
+app.notFound(notFound);
 
 export default app;

@@ -9,6 +9,7 @@
  * submission's status.
  */
 import { eq, sql, type SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { METRIC_IDS } from "../../uploader/src/contract/metrics.js";
 import { boards, configurations, contributors, models, runs, submissions } from "../../db/schema.js";
 import type { Db } from "../db.js";
@@ -34,7 +35,7 @@ function medianOf(column: string): SQL {
 }
 
 /** The statement that rewrites one configuration's medians and counts. */
-export function recomputeConfiguration(db: Db, configId: string) {
+export function recomputeConfiguration(configId: string): SQL {
   const sets: SQL[] = [];
   for (const id of METRIC_IDS) {
     sets.push(sql`${sql.raw(id)} = ${medianOf(id)}`);
@@ -47,31 +48,29 @@ export function recomputeConfiguration(db: Db, configId: string) {
   sets.push(sql`first_submitted_at = (SELECT MIN(s.received_at) ${from})`);
   sets.push(sql`last_submitted_at = (SELECT MAX(s.received_at) ${from})`);
   sets.push(sql`latest_submission_id = (SELECT s.id ${from} ORDER BY s.received_at DESC, s.id LIMIT 1)`);
-  return db.run(
-    sql`WITH cfg(id) AS (SELECT ${configId}) UPDATE configurations SET ${sql.join(sets, sql`, `)} WHERE id = (SELECT id FROM cfg)`,
-  );
+  return sql`WITH cfg(id) AS (SELECT ${configId}) UPDATE configurations SET ${sql.join(sets, sql`, `)} WHERE id = (SELECT id FROM cfg)`;
 }
 
-export function recomputeContributor(db: Db, publicKey: string) {
-  return db.run(sql`UPDATE contributors SET
+export function recomputeContributor(publicKey: string): SQL {
+  return sql`UPDATE contributors SET
     submission_count = (SELECT COUNT(*) FROM submissions WHERE public_key = ${publicKey} AND status = 'visible')
-    WHERE public_key = ${publicKey}`);
+    WHERE public_key = ${publicKey}`;
 }
 
-export function recomputeBoard(db: Db, boardId: string) {
-  return db.run(sql`UPDATE boards SET
+export function recomputeBoard(boardId: string): SQL {
+  return sql`UPDATE boards SET
     submission_count = (SELECT COUNT(*) FROM submissions WHERE board_id = ${boardId} AND status = 'visible'),
     key_count = (SELECT COUNT(DISTINCT public_key) FROM submissions WHERE board_id = ${boardId} AND status = 'visible')
-    WHERE id = ${boardId}`);
+    WHERE id = ${boardId}`;
 }
 
-export function recomputeModel(db: Db, modelId: string) {
+export function recomputeModel(modelId: string): SQL {
   const from = visibleRuns(sql`r.model_id = ${modelId}`);
-  return db.run(sql`UPDATE models SET
+  return sql`UPDATE models SET
     submission_count = (SELECT COUNT(DISTINCT r.submission_id) ${from}),
     key_count = (SELECT COUNT(DISTINCT r.public_key) ${from}),
     board_count = (SELECT COUNT(DISTINCT s.board_id) ${from})
-    WHERE id = ${modelId}`);
+    WHERE id = ${modelId}`;
 }
 
 /** True when a submission with this id is already stored. */
@@ -80,7 +79,15 @@ export async function submissionExists(db: Db, id: string): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Stores a planned submission in one batch. Safe to repeat. */
+const dialect = new SQLiteAsyncDialect();
+
+/** A drizzle query builder or raw SQL as a D1 statement (drizzle's own batch cannot carry raw SQL). */
+function statement(d1: D1Database, q: { toSQL(): { sql: string; params: unknown[] } } | SQL): D1PreparedStatement {
+  const { sql: text, params } = "toSQL" in q ? q.toSQL() : dialect.sqlToQuery(q);
+  return d1.prepare(text).bind(...params);
+}
+
+/** Stores a planned submission in one D1 batch (one round trip, one transaction). Safe to repeat. */
 export async function storeSubmission(db: Db, plan: IngestPlan): Promise<void> {
   const at = plan.receivedAt;
   const writes = [
@@ -103,10 +110,10 @@ export async function storeSubmission(db: Db, plan: IngestPlan): Promise<void> {
     db.insert(submissions).values(plan.submission).onConflictDoNothing(),
     // One statement per run: a run row has ~40 columns and D1 binds at most 100 parameters per statement.
     ...plan.runs.map((r) => db.insert(runs).values(r).onConflictDoNothing()),
-    recomputeContributor(db, plan.publicKey),
-    recomputeBoard(db, plan.board.id),
-    ...[...plan.models.keys()].map((id) => recomputeModel(db, id)),
-    ...[...plan.configurations.keys()].map((id) => recomputeConfiguration(db, id)),
+    recomputeContributor(plan.publicKey),
+    recomputeBoard(plan.board.id),
+    ...[...plan.models.keys()].map(recomputeModel),
+    ...[...plan.configurations.keys()].map(recomputeConfiguration),
   ];
-  await db.batch(writes as [(typeof writes)[number], ...(typeof writes)[number][]]);
+  await db.$client.batch(writes.map((w) => statement(db.$client, w)));
 }

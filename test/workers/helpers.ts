@@ -1,0 +1,37 @@
+/** Calling the Worker under test (its default export, inside workerd) and posting fixtures. */
+import { exports } from "cloudflare:workers";
+import { signed, type FixtureKeyPair } from "../fixtures/documents.js";
+import type { ResultDocument } from "../../uploader/src/contract/index.js";
+
+export const ORIGIN = "https://registry.test";
+
+const worker = (exports as unknown as { default: { fetch(req: Request): Promise<Response> } }).default;
+
+export function call(path: string, init?: RequestInit): Promise<Response> {
+  return worker.fetch(new Request(new URL(path, ORIGIN), init));
+}
+
+export function postJson(body: unknown): Promise<Response> {
+  return call("/api/v1/submissions", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/** Signs and submits a document; returns the response and the id it should get. */
+export async function submit(doc: ResultDocument, keys: FixtureKeyPair): Promise<{ res: Response; id: string }> {
+  const { id, body } = await signed(doc, keys);
+  return { res: await postJson(body), id };
+}
+
+/** Submits and insists on 201; returns the id. */
+export async function ingest(doc: ResultDocument, keys: FixtureKeyPair): Promise<string> {
+  const { res, id } = await submit(doc, keys);
+  if (res.status !== 201) throw new Error(`expected 201, got ${res.status}: ${await res.text()}`);
+  return id;
+}
+
+export interface ErrorJson {
+  error: { code: string; message: string; details?: unknown };
+}

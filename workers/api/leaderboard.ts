@@ -1,0 +1,35 @@
+/** GET /api/v1/leaderboard: JSON by default, CSV with ?format=csv or Accept: text/csv. */
+import { Hono } from "hono";
+import { leaderboardCsv } from "../csv.js";
+import type { AppEnv } from "../env.js";
+import { ApiError } from "../errors.js";
+import { LeaderboardQueryError, parseLeaderboardQuery, queryLeaderboard } from "../queries/leaderboard.js";
+
+export const leaderboardApi = new Hono<AppEnv>();
+
+function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
+  if (format) {
+    if (format !== "csv" && format !== "json") throw new ApiError(400, "bad_format", "format is json or csv");
+    return format === "csv";
+  }
+  return /\btext\/csv\b/i.test(accept ?? "");
+}
+
+leaderboardApi.get("/", async (c) => {
+  const csv = wantsCsv(c.req.query("format"), c.req.header("Accept"));
+  let page;
+  try {
+    page = await queryLeaderboard(c.var.db, parseLeaderboardQuery(new URL(c.req.url).searchParams));
+  } catch (e) {
+    if (e instanceof LeaderboardQueryError) throw new ApiError(400, "invalid_query", e.message, e.issues);
+    throw e;
+  }
+  if (csv) {
+    c.header("Content-Type", "text/csv; charset=utf-8");
+    c.header("Content-Disposition", 'inline; filename="edgebench-leaderboard.csv"');
+    if (page.nextCursor) c.header("X-Next-Cursor", page.nextCursor);
+    c.header("X-Total-Count", String(page.total));
+    return c.body(leaderboardCsv(page.rows));
+  }
+  return c.json(page);
+});

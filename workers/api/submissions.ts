@@ -1,0 +1,106 @@
+/**
+ * POST /api/v1/submissions and GET /api/v1/submissions/:id.
+ *
+ * The order of checks is part of the API: size (413), JSON (400), the
+ * submission envelope and the document schema (400, zod issues in details),
+ * creation time (400), then the signature (401). A schema-valid document with
+ * a wrong signature is therefore always a 401.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import {
+  canonicalJson,
+  keyFingerprint,
+  ResultDocument,
+  Submission,
+  submissionId,
+  verifySubmission,
+} from "../../uploader/src/contract/index.js";
+import type { AppEnv } from "../env.js";
+import { ApiError } from "../errors.js";
+import { planIngest } from "../ingest.js";
+import { storeSubmission, submissionExists } from "../queries/ingest.js";
+import { getSubmission } from "../queries/submissions.js";
+
+/**
+ * Largest accepted body. D1 stores at most 2,000,000 bytes per row and the
+ * document is stored whole; canonical JSON is never longer than a compact body
+ * by more than a few bytes, so this leaves room for the other columns.
+ */
+export const MAX_BODY_BYTES = 1_900_000;
+/** How far ahead of the server clock a document's createdAt may be (clock skew). */
+export const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000;
+
+const ID_PATTERN = /^[0-9a-f]{64}$/;
+
+export const submissionsApi = new Hono<AppEnv>();
+
+submissionsApi.post(
+  "/",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, "payload_too_large", `the body is larger than ${MAX_BODY_BYTES} bytes`);
+    },
+  }),
+  async (c) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch (e) {
+      throw new ApiError(400, "malformed_json", `the body is not valid JSON: ${(e as Error).message}`);
+    }
+
+    const envelope = Submission.safeParse(body);
+    if (!envelope.success) {
+      throw new ApiError(400, "invalid_submission", "the body must be { document, signature, publicKey }", envelope.error.issues);
+    }
+    const parsed = ResultDocument.safeParse(envelope.data.document);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ ...i, path: ["document", ...i.path] }));
+      throw new ApiError(400, "invalid_document", "the document does not match the edgebench.result/v1 schema", issues);
+    }
+    const doc = parsed.data;
+    const created = Date.parse(doc.createdAt);
+    if (created - Date.now() > MAX_CLOCK_SKEW_MS) {
+      throw new ApiError(400, "created_in_future", `createdAt ${doc.createdAt} is more than 10 minutes ahead of the server clock`, {
+        createdAt: doc.createdAt,
+        serverTime: new Date().toISOString(),
+      });
+    }
+
+    // Verify and hash the document exactly as received (not zod's output copy).
+    const submission = envelope.data;
+    if (!(await verifySubmission(submission))) {
+      throw new ApiError(401, "bad_signature", "the signature does not verify for this document and public key");
+    }
+
+    const id = await submissionId(submission.document);
+    const url = new URL(`/api/v1/submissions/${id}`, c.req.url).toString();
+    const db = c.var.db;
+    if (await submissionExists(db, id)) return c.json({ id, url, duplicate: true }, 200);
+
+    const plan = await planIngest(
+      {
+        id,
+        canonical: canonicalJson(submission.document),
+        document: doc,
+        signature: submission.signature,
+        publicKey: submission.publicKey,
+        fingerprint: await keyFingerprint(submission.publicKey),
+      },
+      new Date().toISOString(),
+    );
+    await storeSubmission(db, plan);
+    c.header("Location", url);
+    return c.json({ id, url }, 201);
+  },
+);
+
+submissionsApi.get("/:id", async (c) => {
+  const id = c.req.param("id");
+  if (!ID_PATTERN.test(id)) throw new ApiError(400, "bad_id", "a submission id is 64 lowercase hex digits");
+  const found = await getSubmission(c.var.db, id);
+  if (!found || found.status === "hidden") throw new ApiError(404, "not_found", `no submission ${id}`);
+  return c.json(found);
+});
