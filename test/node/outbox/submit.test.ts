@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { signDocument } from "../../../uploader/src/contract/index.js";
 import { createIdentity, type Identity } from "../../../uploader/src/identity/index.js";
 import { Outbox } from "../../../uploader/src/outbox/index.js";
-import { submitPending, type SubmitOptions } from "../../../uploader/src/submit/index.js";
+import { deliver, submitPending, type SubmitOptions } from "../../../uploader/src/submit/index.js";
 import { sampleDocument } from "./sample-document.js";
 import { freePort } from "../helpers/local-registry.js";
 
@@ -249,5 +249,18 @@ describe("submit", () => {
     expect(report.corrupt.map((c) => c.name)).toEqual([`${"c".repeat(64)}.json`]);
     expect(report.sent.map((r) => r.id).sort()).toEqual([a, b].sort());
     expect(s.received).toHaveLength(2);
+  });
+
+  it("deliver (what run calls) creates a key on first use, queues, then sends everything pending", async () => {
+    const older = await queue(14);
+    const fresh = path.join(home, "fresh");
+    const s = await serve([{ status: 201, body: { url: "/api/v1/submissions/x" } }]);
+    const first = await deliver(sampleDocument(15), { home: fresh, mode: "send", ...opts(s.url) });
+    expect(first).toMatchObject({ status: "sent", keyCreated: true, url: `${s.url}/api/v1/submissions/x` });
+    // In the main home an older queued result goes out together with the new one.
+    const second = await deliver(sampleDocument(16), { home, mode: "send", ...opts(s.url) });
+    expect(second.keyCreated).toBe(false);
+    expect(second.report!.sent.map((r) => r.id).sort()).toEqual([older, second.id].sort());
+    expect(s.received).toHaveLength(3);
   });
 });
