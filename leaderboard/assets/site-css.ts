@@ -1,0 +1,87 @@
+/**
+ * The site's only stylesheet, served by the Worker at a content-hashed path
+ * (no CDN). Light and dark schemes follow prefers-color-scheme; tables scroll
+ * sideways inside their own box on a phone instead of widening the page.
+ */
+export const SITE_CSS = String.raw`
+:root{--bg:#fbfbfa;--fg:#1b1c1e;--muted:#5d6169;--line:#dcdde0;--card:#fff;--accent:#0b5fd0;--accent-fg:#fff;--good:#0f7a3d;--good-bg:#e3f5e9;--warn:#8a5300;--warn-bg:#fff1d6;--pt:#0b5fd0;--pt2:#c0392b;--focus:#f5a300;color-scheme:light dark}
+@media (prefers-color-scheme:dark){:root{--bg:#121316;--fg:#e8e9eb;--muted:#a2a6ae;--line:#32353b;--card:#1b1d21;--accent:#6ea8ff;--accent-fg:#0b1220;--good:#6fd49a;--good-bg:#143322;--warn:#ffc266;--warn-bg:#3a2a0d;--pt:#6ea8ff;--pt2:#ff8a7a}}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Ubuntu,sans-serif}
+a{color:var(--accent)}
+:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.skip{position:absolute;left:-9999px;top:0;background:var(--accent);color:var(--accent-fg);padding:.5rem 1rem;z-index:10}
+.skip:focus{left:.5rem}
+header.site{border-bottom:1px solid var(--line);background:var(--card)}
+header.site .in,main,footer .in{max-width:1200px;margin:0 auto;padding:0 1rem}
+header.site .in{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;align-items:center;min-height:3.25rem}
+.brand{font-weight:700;font-size:1.1rem;color:var(--fg);text-decoration:none}
+nav.top a{margin-right:1rem;text-decoration:none}
+nav.top a[aria-current=page]{font-weight:700;text-decoration:underline}
+main{padding-top:1rem;padding-bottom:2rem}
+h1{font-size:1.5rem;margin:.5rem 0}
+h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
+h3{font-size:1rem;margin:1rem 0 .4rem}
+.lede{color:var(--muted);margin:.25rem 0 1rem;max-width:70ch}
+.muted{color:var(--muted)}
+.views{display:flex;flex-wrap:wrap;gap:.25rem;margin:.5rem 0;padding:0;list-style:none}
+.views a{display:inline-block;padding:.35rem .8rem;border:1px solid var(--line);border-radius:999px;text-decoration:none;background:var(--card)}
+.views a[aria-current=page]{background:var(--accent);color:var(--accent-fg);border-color:var(--accent)}
+form.filters{display:flex;flex-wrap:wrap;gap:.5rem .75rem;align-items:flex-end;margin:.75rem 0;padding:.75rem;border:1px solid var(--line);border-radius:8px;background:var(--card)}
+form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:var(--muted);gap:.15rem}
+select,input,button{font:inherit;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:.3rem .45rem;min-height:2.1rem}
+button,.btn{background:var(--accent);color:var(--accent-fg);border-color:var(--accent);cursor:pointer;text-decoration:none;display:inline-block;padding:.3rem .8rem;border-radius:6px}
+.scope-note{padding:.5rem .75rem;border-left:4px solid var(--accent);background:var(--card);margin:.5rem 0}
+.tablewrap{overflow-x:auto;border:1px solid var(--line);border-radius:8px;background:var(--card)}
+table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
+th,td{padding:.4rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+th{font-size:.8rem;color:var(--muted);font-weight:600;white-space:nowrap;background:var(--card)}
+th a{color:inherit}
+th[aria-sort] a{color:var(--fg)}
+td.n,th.n{text-align:right;white-space:nowrap}
+tbody tr:hover{background:color-mix(in srgb,var(--accent) 6%,transparent)}
+.sd{display:block;color:var(--muted);font-size:.8rem}
+.nm{color:var(--muted);font-style:italic;font-size:.85rem}
+.cfg a{font-weight:600}
+.cfg .sub{display:block;color:var(--muted);font-size:.82rem}
+.badge{display:inline-block;font-size:.72rem;padding:.05rem .4rem;border-radius:999px;border:1px solid currentColor;margin-left:.3rem;white-space:nowrap;vertical-align:1px}
+.badge.unconfirmed{color:var(--warn);background:var(--warn-bg)}
+.badge.pareto{color:var(--good);background:var(--good-bg)}
+.badge.declared{color:var(--muted)}
+.best{font-weight:700;color:var(--good)}
+.best::after{content:" \2605";font-size:.8em}
+.pager{display:flex;gap:1rem;align-items:center;margin:.75rem 0}
+.chartbox{position:relative;border:1px solid var(--line);border-radius:8px;background:var(--card);padding:.5rem;margin:1rem 0}
+.chartbox svg{width:100%;height:auto;display:block}
+.chart .grid{stroke:var(--line);stroke-width:1}
+.chart .axis text,.chart text{fill:var(--muted);font-size:12px}
+.chart .pt circle{fill:var(--pt);fill-opacity:.35;stroke:var(--pt);stroke-width:1.2}
+.chart .pt.on circle{fill:var(--pt2);fill-opacity:.55;stroke:var(--pt2);stroke-width:2}
+.chart .pt.nosize circle{stroke-dasharray:3 2;fill-opacity:.1}
+.chart .pt:hover circle,.chart .pt:focus circle,.chart .pt.hl circle{stroke:var(--focus);stroke-width:3;fill-opacity:.8}
+.chart .pt:focus{outline:none}
+.chart .front{fill:none;stroke:var(--pt2);stroke-width:1.5;stroke-dasharray:6 4}
+.tip{position:absolute;pointer-events:none;background:var(--fg);color:var(--bg);padding:.4rem .6rem;border-radius:6px;font-size:.8rem;max-width:20rem;z-index:5;box-shadow:0 2px 8px #0004}
+.tip[hidden]{display:none}
+.legend{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;font-size:.82rem;color:var(--muted);margin:.25rem .25rem 0}
+.key{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;border:2px solid var(--pt);vertical-align:-1px;margin-right:.3rem}
+.key.on{border-color:var(--pt2);background:var(--pt2)}
+.key.line{border:0;border-top:2px dashed var(--pt2);border-radius:0;height:0;vertical-align:3px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.75rem}
+.card{border:1px solid var(--line);border-radius:8px;background:var(--card);padding:.75rem}
+dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .9rem;margin:0}
+dl.kv dt{color:var(--muted)}
+dl.kv dd{margin:0;overflow-wrap:anywhere}
+code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem}
+pre{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem;overflow-x:auto;white-space:pre}
+.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere;font-size:.85rem}
+.empty{border:2px dashed var(--line);border-radius:8px;padding:1rem 1.25rem;background:var(--card)}
+.trace{width:100%;max-width:28rem;height:auto;display:block}
+.trace polyline{fill:none;stroke:var(--pt);stroke-width:1.5}
+.trace text{fill:var(--muted);font-size:10px}
+.trace line{stroke:var(--line)}
+footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;padding:1rem 0}
+@media (max-width:640px){body{font-size:14px}h1{font-size:1.25rem}th,td{padding:.35rem .4rem}form.filters label{flex:1 1 45%}form.filters select{width:100%}.hide-sm{display:none}}
+`;

@@ -1,0 +1,164 @@
+/**
+ * Throughput against tokens per joule, one point per configuration, both axes
+ * logarithmic, marker area proportional to the size metric. Rendered on the
+ * server as SVG: points are links (click opens the configuration) with a
+ * <title>, so it works without JavaScript; assets/chart-js adds a styled
+ * tooltip on hover and keyboard focus. Axis labels and units come from METRICS.
+ */
+import { METRIC_BY_ID, type MetricId } from "../../uploader/src/contract/index.js";
+import { metricText } from "../format.js";
+import { paretoFront } from "../pareto.js";
+
+export interface ChartPoint {
+  id: string;
+  /** First line: the configuration; the rest: its figures. */
+  lines: string[];
+  x: number;
+  y: number;
+  size: number | null;
+  /** Member of the three-axis Pareto front. */
+  onFront: boolean;
+  href: string;
+}
+
+export const CHART_X: MetricId = "tokens_per_j";
+export const CHART_Y: MetricId = "tg_tps";
+export const CHART_SIZE: MetricId = "tps_per_litre";
+
+const W = 760;
+const H = 420;
+const M = { l: 64, r: 20, t: 14, b: 46 };
+const R_MAX = 20;
+const R_MIN = 3;
+
+interface LogScale {
+  lo: number;
+  hi: number;
+  ticks: number[];
+  map(v: number): number;
+}
+
+function logScale(values: number[], from: number, to: number): LogScale {
+  let lo = Math.floor(Math.log10(Math.min(...values)));
+  let hi = Math.ceil(Math.log10(Math.max(...values)));
+  if (hi <= lo) {
+    lo -= 1;
+    hi += 1;
+  }
+  const decades = hi - lo;
+  const steps = decades <= 2 ? [1, 2, 5] : [1];
+  const ticks: number[] = [];
+  for (let d = lo; d <= hi; d++) for (const s of steps) if (d < hi || s === 1) ticks.push(s * 10 ** d);
+  const map = (v: number) => from + ((Math.log10(v) - lo) / (hi - lo)) * (to - from);
+  return { lo: 10 ** lo, hi: 10 ** hi, ticks, map };
+}
+
+function tickText(v: number): string {
+  if (v >= 1000) return `${v / 1000}k`;
+  return v >= 1 ? String(v) : String(Number(v.toPrecision(1)));
+}
+
+export function Chart(props: { points: ChartPoint[]; caption: string; omitted: number }) {
+  const pts = props.points.filter((p) => p.x > 0 && p.y > 0);
+  const xm = METRIC_BY_ID[CHART_X];
+  const ym = METRIC_BY_ID[CHART_Y];
+  const sm = METRIC_BY_ID[CHART_SIZE];
+  if (pts.length === 0) {
+    return (
+      <figure class="chartbox" aria-label="Chart">
+        <p class="muted">
+          No configuration here has both {ym.label.toLowerCase()} and measured {xm.label.toLowerCase()}, so there is nothing to plot.
+        </p>
+      </figure>
+    );
+  }
+  const xs = logScale(
+    pts.map((p) => p.x),
+    M.l,
+    W - M.r,
+  );
+  const ys = logScale(
+    pts.map((p) => p.y),
+    H - M.b,
+    M.t,
+  );
+  const sizeMax = Math.max(0, ...pts.map((p) => p.size ?? 0));
+  // Area proportional to the size figure: r grows with its square root.
+  const radius = (p: ChartPoint) => (p.size && sizeMax > 0 ? Math.max(R_MIN, R_MAX * Math.sqrt(p.size / sizeMax)) : 5);
+  // The front on these two axes, drawn as the boundary of what it dominates.
+  const front2 = [
+    ...paretoFront(pts, [CHART_X, CHART_Y], (p, id) => (id === CHART_X ? p.x : p.y)),
+  ].sort((a, b) => a.x - b.x);
+  let d = "";
+  front2.forEach((p, i) => {
+    const x = xs.map(p.x).toFixed(1);
+    const y = ys.map(p.y).toFixed(1);
+    d += i === 0 ? `M${x} ${y}` : `V${y}H${x}`;
+  });
+  // Big markers first so small ones stay on top and reachable.
+  const order = [...pts].sort((a, b) => radius(b) - radius(a));
+  return (
+    <figure class="chartbox" id="chart">
+      <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="group" aria-label={props.caption}>
+        <g class="axis">
+          {xs.ticks.map((t) => (
+            <g>
+              <line class="grid" x1={xs.map(t)} x2={xs.map(t)} y1={M.t} y2={H - M.b} />
+              <text x={xs.map(t)} y={H - M.b + 16} text-anchor="middle">
+                {tickText(t)}
+              </text>
+            </g>
+          ))}
+          {ys.ticks.map((t) => (
+            <g>
+              <line class="grid" x1={M.l} x2={W - M.r} y1={ys.map(t)} y2={ys.map(t)} />
+              <text x={M.l - 6} y={ys.map(t) + 4} text-anchor="end">
+                {tickText(t)}
+              </text>
+            </g>
+          ))}
+          <text x={(M.l + W - M.r) / 2} y={H - 8} text-anchor="middle">
+            {`${xm.label} (${xm.unit}, log scale) →`}
+          </text>
+          <text transform={`translate(16 ${(M.t + H - M.b) / 2}) rotate(-90)`} text-anchor="middle">
+            {`${ym.label} (${ym.unit}, log scale) →`}
+          </text>
+        </g>
+        {d ? <path class="front" d={d} /> : null}
+        {order.map((p) => {
+          const tip = p.lines.join("\n");
+          return (
+            <a
+              class={`pt${p.onFront ? " on" : ""}${p.size ? "" : " nosize"}`}
+              href={p.href}
+              data-cfg={p.id}
+              data-tip={tip}
+              aria-label={p.lines.join(", ")}
+            >
+              <title>{tip}</title>
+              <circle cx={xs.map(p.x).toFixed(1)} cy={ys.map(p.y).toFixed(1)} r={radius(p).toFixed(1)} />
+            </a>
+          );
+        })}
+      </svg>
+      <figcaption class="legend">
+        <span>{props.caption}</span>
+        <span>
+          <span class="key on"></span>Pareto front (throughput, energy and size)
+        </span>
+        <span>
+          <span class="key line"></span>Front on these two axes
+        </span>
+        <span>
+          <span class="key"></span>Marker area: {sm.label.toLowerCase()} ({sm.unit}); dashed: size not measured
+        </span>
+        {props.omitted > 0 ? <span>{props.omitted} more configurations are in the table but not plotted.</span> : null}
+      </figcaption>
+    </figure>
+  );
+}
+
+/** The tooltip lines for a configuration's point: name, then each axis in METRICS' units. */
+export function pointLines(name: string, sub: string, metrics: Partial<Record<MetricId, number>>): string[] {
+  return [name, sub, ...[CHART_Y, CHART_X, CHART_SIZE].map((id) => `${METRIC_BY_ID[id].label}: ${metricText(id, metrics[id])}`)];
+}

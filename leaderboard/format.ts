@@ -1,0 +1,61 @@
+/**
+ * How figures are written on the site. Every unit and label comes from METRICS
+ * (uploader/src/contract/metrics.ts); this file only decides digits. A missing
+ * figure is "not measured", never 0 (RULES: honest results only).
+ */
+import { median, METRIC_BY_ID, type MetricId } from "../uploader/src/contract/index.js";
+
+export const NOT_MEASURED = "not measured";
+
+/** Three significant figures, grouped thousands, no exponent for everyday ranges. */
+export function num(value: number): string {
+  if (!Number.isFinite(value)) return NOT_MEASURED;
+  const abs = Math.abs(value);
+  if (abs === 0) return "0";
+  if (abs >= 1000) return Math.round(value).toLocaleString("en-US");
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(1);
+  if (abs >= 1) return value.toFixed(2);
+  if (abs >= 0.001) return value.toPrecision(3);
+  return value.toExponential(2);
+}
+
+/** A metric value with its unit from METRICS, or "not measured". */
+export function metricText(id: MetricId, value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return NOT_MEASURED;
+  const unit = METRIC_BY_ID[id].unit;
+  return unit ? `${num(value)} ${unit}` : num(value);
+}
+
+export function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return NOT_MEASURED;
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+}
+
+export function ms(ns: number): string {
+  return `${num(ns / 1e6)} ms`;
+}
+
+/** ISO date-time shortened to minutes in UTC, e.g. "2026-11-21 10:04 UTC". */
+export function when(iso: string | null | undefined): string {
+  if (!iso) return "unknown";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
+/** The contract's median, or null when there are no values. */
+export function medianOrNull(xs: readonly number[]): number | null {
+  return xs.length === 0 ? null : median(xs);
+}

@@ -1,0 +1,112 @@
+/** /api: the endpoints with curl and CSV examples, the metric ids, and the signing rule. */
+import { METER_SCOPES, METRICS } from "../../uploader/src/contract/index.js";
+import { Layout } from "../components/layout.js";
+import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
+
+export function ApiPage(props: { origin: string }) {
+  const o = props.origin;
+  const endpoints: [string, string, string][] = [
+    ["POST", "/api/v1/submissions", "Submit a signed result: {\"document\", \"signature\", \"publicKey\"}. 201 with {id, url}; the same document again is 200 with the same id."],
+    ["GET", "/api/v1/submissions/:id", "The stored document, its signature and key (verify it offline), plus the figures the server computed."],
+    ["GET", "/api/v1/leaderboard", "Configurations aggregated over their submissions; filters, sort, pagination; ?format=csv for CSV."],
+    ["GET", "/api/v1/boards", "Boards with results, with counts."],
+    ["GET", "/api/v1/models", "Model variants with results, with counts."],
+  ];
+  return (
+    <Layout title="API" section="api" description="The edgebench registry API: endpoints, examples, metric ids and how to verify a result.">
+      <h1>API</h1>
+      <p class="lede">
+        Everything on this site comes from the same JSON API, served by the same Worker from the same database. GET endpoints allow cross-origin
+        requests. Errors always have the shape <code>{`{"error":{"code","message","details"?}}`}</code>.
+      </p>
+      <h2>Endpoints</h2>
+      <div class="tablewrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Method</th>
+              <th scope="col">Path</th>
+              <th scope="col">What it returns</th>
+            </tr>
+          </thead>
+          <tbody>
+            {endpoints.map(([m, p, d]) => (
+              <tr>
+                <td>
+                  <code>{m}</code>
+                </td>
+                <td>
+                  <code>{p}</code>
+                </td>
+                <td>{d}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>Examples</h2>
+      <h3>The fastest configurations (JSON)</h3>
+      <pre>
+        <code>{`curl -s '${o}/api/v1/leaderboard?sort=tg_tps&limit=10'`}</code>
+      </pre>
+      <h3>Energy ranking within one meter scope, as CSV</h3>
+      <pre>
+        <code>{`curl -s '${o}/api/v1/leaderboard?sort=tokens_per_j&scope=board-input&format=csv' -o energy.csv
+curl -s -H 'Accept: text/csv' '${o}/api/v1/leaderboard?model=qwen2-5-0-5b-instruct&accelerator=npu'`}</code>
+      </pre>
+      <h3>One result, to verify it yourself</h3>
+      <pre>
+        <code>{`curl -s '${o}/api/v1/submissions/<id>' | jq '{signature, publicKey}'`}</code>
+      </pre>
+      <h3>Submit (the uploader does this for you)</h3>
+      <pre>
+        <code>{`npx edgebench run       # run the suite, queue the signed result
+edgebench keygen        # once: your Ed25519 key
+edgebench submit        # send queued results; safe to retry (idempotent)
+
+curl -s -X POST '${o}/api/v1/submissions' -H 'content-type: application/json' --data @signed.json`}</code>
+      </pre>
+      <h2>Leaderboard parameters</h2>
+      <p>
+        <code>model</code>, <code>quantisation</code>, <code>board</code>, <code>accelerator</code> (cpu, gpu, npu, tpu), <code>backend</code>,{" "}
+        <code>scope</code> ({METER_SCOPES.join(", ")}), <code>sort</code> (a metric id below), <code>order</code> (asc, desc; default: the metric's better
+        direction), <code>limit</code>, <code>offset</code> or <code>cursor</code>, <code>format=csv</code>. Sorting by an energy metric ranks within
+        one meter scope only.
+      </p>
+      <h2>Metrics</h2>
+      <div class="tablewrap">
+        <table id="metrics">
+          <thead>
+            <tr>
+              <th scope="col">id</th>
+              <th scope="col">Label</th>
+              <th scope="col">Unit</th>
+              <th scope="col">Better</th>
+              <th scope="col">Definition</th>
+            </tr>
+          </thead>
+          <tbody>
+            {METRICS.map((m) => (
+              <tr>
+                <td>
+                  <code>{m.id}</code>
+                </td>
+                <td>{m.label}</td>
+                <td>{m.unit || "none"}</td>
+                <td>{m.better}</td>
+                <td>{m.description}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2 id="verify">Signing rule and verification</h2>
+      <pre>
+        <code>{SIGNING_RULE.join("\n")}</code>
+      </pre>
+      <pre>
+        <code>{verifyScript(o, "<id>")}</code>
+      </pre>
+    </Layout>
+  );
+}

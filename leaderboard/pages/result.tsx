@@ -1,0 +1,368 @@
+/**
+ * /results/:id: one signed submission in readable form: system, settings, each
+ * test's repetitions, power traces, thermals, the signature and key
+ * fingerprint, a link to the raw signed JSON and how to verify it. Everything
+ * the submitter wrote is interpolated through hono/jsx, which escapes it.
+ */
+import { envelopeLitres, METRICS, repRates, type ModelRun, type ResultDocument, type TestResult } from "../../uploader/src/contract/index.js";
+import type { SubmissionRunView, SubmissionView } from "../../workers/queries/index.js";
+import { PowerTrace } from "../components/power-trace.js";
+import { Layout } from "../components/layout.js";
+import { bytes, metricText, NOT_MEASURED, num, when } from "../format.js";
+import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
+
+export function ResultPage(props: { data: SubmissionView; origin: string }) {
+  const { data } = props;
+  const doc: ResultDocument = data.document;
+  const s = data;
+  const env = data.envelope;
+  const title = `${doc.system.board.name}: ${doc.runs.map((r) => `${r.model.name} ${r.model.quantisation}`).join(", ")}`;
+  return (
+    <Layout title={`Result ${s.id.slice(0, 12)}`} section="other">
+      <p>
+        <a href="/">← Leaderboard</a>
+      </p>
+      <h1>{title}</h1>
+      <p class="lede">
+        Run {when(doc.createdAt)} with {doc.uploader.name} {doc.uploader.version} (suite {doc.suite.id} {doc.suite.version}), received {when(s.receivedAt)}.
+        {doc.origin.kind === "imported" ? ` Imported from ${doc.origin.tool ?? "another tool"}: no power was measured by edgebench.` : ""}
+        {s.status !== "visible" ? ` Status: ${s.status}${s.statusReason ? ` (${s.statusReason})` : ""}; not counted in the rankings.` : ""}
+      </p>
+      <Signature data={data} origin={props.origin} />
+      <h2>System</h2>
+      <div class="cards">
+        <div class="card">
+          <h3>Board</h3>
+          <dl class="kv">
+            <dt>Name</dt>
+            <dd>
+              <a href={`/boards/${encodeURIComponent(s.boardId)}`}>{doc.system.board.name}</a>
+            </dd>
+            <dt>Vendor</dt>
+            <dd>{doc.system.board.vendor ?? "not given"}</dd>
+            <dt>Identified by</dt>
+            <dd>{doc.system.board.identifiedBy}</dd>
+            <dt>SoC</dt>
+            <dd>{doc.system.soc?.name ?? doc.system.soc?.compatible?.join(", ") ?? "not given"}</dd>
+            <dt>Envelope</dt>
+            <dd>
+              {env
+                ? `${env.widthMm} x ${env.depthMm} x ${env.heightMm} mm (${num(envelopeLitres(env)!)} L), ${env.source === "declared" ? "declared by submitter" : "from the catalogue"}`
+                : "unknown (size not measured)"}
+            </dd>
+          </dl>
+        </div>
+        <div class="card">
+          <h3>CPU, memory, OS</h3>
+          <dl class="kv">
+            <dt>CPU</dt>
+            <dd>{`${doc.system.cpu.model} (${doc.system.cpu.arch})`}</dd>
+            <dt>Cores</dt>
+            <dd>{`${doc.system.cpu.cores} physical, ${doc.system.cpu.threads} logical`}</dd>
+            <dt>Memory</dt>
+            <dd>{bytes(doc.system.memory.totalBytes)}</dd>
+            <dt>OS</dt>
+            <dd>{`${doc.system.os.name}${doc.system.os.release ? ` (${doc.system.os.release})` : ""}`}</dd>
+            <dt>Kernel</dt>
+            <dd>{doc.system.os.kernel}</dd>
+          </dl>
+        </div>
+        <div class="card">
+          <h3>Accelerators and runtime</h3>
+          <dl class="kv">
+            {doc.system.accelerators.length === 0 ? (
+              <>
+                <dt>Accelerators</dt>
+                <dd>none detected</dd>
+              </>
+            ) : (
+              doc.system.accelerators.map((a) => (
+                <>
+                  <dt>{a.kind.toUpperCase()}</dt>
+                  <dd>
+                    {a.name}
+                    {a.memoryBytes ? `, ${bytes(a.memoryBytes)}` : ""}
+                    {a.driver ? `, driver ${a.driver}` : ""}
+                    {a.detectedBy ? ` (found by ${a.detectedBy})` : ""}
+                  </dd>
+                </>
+              ))
+            )}
+            <dt>Runtime</dt>
+            <dd>{`${doc.runtime.name} ${doc.runtime.version}${doc.runtime.llamaCppBuild ? `, llama.cpp ${doc.runtime.llamaCppBuild}` : ""}`}</dd>
+            <dt>Backend</dt>
+            <dd>{doc.runtime.backend}</dd>
+            {doc.runtime.http ? (
+              <>
+                <dt>Server</dt>
+                <dd>
+                  {`${doc.runtime.http.api} API${doc.runtime.http.serverName ? `, ${doc.runtime.http.serverName}` : ""}${doc.runtime.http.serverVersion ? ` ${doc.runtime.http.serverVersion}` : ""}`}
+                  {doc.runtime.http.declaredAccelerator ? ` (declares ${doc.runtime.http.declaredAccelerator}; not verified)` : ""}
+                </dd>
+              </>
+            ) : null}
+          </dl>
+        </div>
+        <div class="card">
+          <h3>Power meter</h3>
+          {doc.power.meters.length === 0 ? (
+            <p>
+              <span class="nm">{NOT_MEASURED}</span>
+              {doc.power.note ? `: ${doc.power.note}` : ""}
+            </p>
+          ) : (
+            <dl class="kv">
+              {doc.power.meters.map((m, i) => (
+                <>
+                  <dt>{i === 0 ? "Primary" : `Meter ${i + 1}`}</dt>
+                  <dd>
+                    {`${m.kind}, scope ${m.scope}, ${m.method}`}
+                    {m.sampleRateHz ? `, ${num(m.sampleRateHz)} Hz` : ""}
+                    {m.label ? ` (${m.label})` : ""}
+                    {m.rails?.length ? `; rails: ${m.rails.join(", ")}` : ""}
+                    {m.idle ? `; idle ${num(m.idle.watts)} W over ${num(m.idle.seconds)} s` : ""}
+                  </dd>
+                </>
+              ))}
+              {doc.power.note ? (
+                <>
+                  <dt>Note</dt>
+                  <dd>{doc.power.note}</dd>
+                </>
+              ) : null}
+            </dl>
+          )}
+        </div>
+      </div>
+      {doc.runs.map((run, i) => (
+        <RunSection run={run} index={i} computed={data.runs.find((r) => r.index === i)} />
+      ))}
+    </Layout>
+  );
+}
+
+function Signature(props: { data: SubmissionView; origin: string }) {
+  const s = props.data;
+  const raw = `/api/v1/submissions/${s.id}`;
+  return (
+    <section aria-labelledby="sig-title" class="card" id="signature">
+      <h2 id="sig-title" style="margin-top:0">
+        Signature
+      </h2>
+      <dl class="kv">
+        <dt>Submission id</dt>
+        <dd class="mono" data-field="id">
+          {s.id}
+        </dd>
+        <dt>Contributor</dt>
+        <dd>
+          {props.data.displayName ?? "anonymous"} · key fingerprint <span class="mono" data-field="fingerprint">{props.data.fingerprint}</span>
+        </dd>
+        <dt>Public key</dt>
+        <dd class="mono" data-field="public-key">
+          {s.publicKey}
+        </dd>
+        <dt>Signature</dt>
+        <dd class="mono" data-field="signature">
+          {s.signature}
+        </dd>
+        <dt>Raw signed JSON</dt>
+        <dd>
+          <a href={raw} id="raw-json">
+            {raw}
+          </a>
+        </dd>
+      </dl>
+      <details>
+        <summary>How to verify this result</summary>
+        <p>The registry stores the document exactly as signed. Anyone can check it without trusting this site:</p>
+        <pre>
+          <code>{SIGNING_RULE.join("\n")}</code>
+        </pre>
+        <pre>
+          <code>{verifyScript(props.origin, s.id)}</code>
+        </pre>
+      </details>
+    </section>
+  );
+}
+
+function RunSection(props: { run: ModelRun; index: number; computed: SubmissionRunView | undefined }) {
+  const { run, computed } = props;
+  const m = run.model;
+  const st = run.settings;
+  return (
+    <section aria-labelledby={`run-${props.index}`}>
+      <h2 id={`run-${props.index}`}>
+        {`Run ${props.index + 1}: ${m.name} ${m.quantisation}`}
+        {run.status === "failed" ? <span class="badge unconfirmed">failed</span> : null}
+      </h2>
+      {run.error ? <p>Error: {run.error}</p> : null}
+      <div class="cards">
+        <div class="card">
+          <h3>Model</h3>
+          <dl class="kv">
+            <dt>File</dt>
+            <dd>{m.fileName ?? "not given"}</dd>
+            <dt>Size</dt>
+            <dd>{bytes(m.sizeBytes)}</dd>
+            <dt>Parameters</dt>
+            <dd>{m.parameters ? m.parameters.toLocaleString("en-US") : "not given"}</dd>
+            <dt>Arch</dt>
+            <dd>{m.arch ?? "not given"}</dd>
+            <dt>SHA-256</dt>
+            <dd class="mono">{m.sha256 ?? "not given"}</dd>
+            <dt>Source</dt>
+            <dd>{m.source ?? "not given"}</dd>
+          </dl>
+        </div>
+        <div class="card">
+          <h3>Settings</h3>
+          <dl class="kv">
+            <dt>Threads</dt>
+            <dd>{st.threads}</dd>
+            <dt>GPU layers</dt>
+            <dd>{st.gpuLayers}</dd>
+            <dt>Context</dt>
+            <dd>{st.contextSize}</dd>
+            <dt>Batch / ubatch</dt>
+            <dd>{`${st.batchSize} / ${st.ubatchSize}`}</dd>
+            <dt>Flash attention</dt>
+            <dd>{st.flashAttention ? "on" : "off"}</dd>
+            <dt>Perplexity</dt>
+            <dd>{run.quality ? `${num(run.quality.perplexity)} over ${run.quality.tokens} tokens of ${run.quality.corpus.id}` : NOT_MEASURED}</dd>
+          </dl>
+        </div>
+      </div>
+      <h3>Figures computed by the registry</h3>
+      <div class="tablewrap">
+        <table class="figures">
+          <tbody>
+            {METRICS.map((metric) => {
+              const v = computed?.metrics[metric.id]?.value;
+              const sd = computed?.metrics[metric.id]?.stddev;
+              return (
+                <tr data-metric={metric.id}>
+                  <th scope="row" title={metric.description}>
+                    {metric.label}
+                  </th>
+                  <td class="n">{v === undefined ? <span class="nm">{NOT_MEASURED}</span> : metricText(metric.id, v)}</td>
+                  <td class="n muted">{sd !== undefined && v !== undefined ? `± ${num(sd)}` : ""}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <h3>Tests</h3>
+      {run.tests.map((t) => (
+        <TestBlock test={t} />
+      ))}
+    </section>
+  );
+}
+
+function TestBlock(props: { test: TestResult }) {
+  const t = props.test;
+  const energy = t.energy?.find((e) => e.meter === 0);
+  const rates = t.status === "ok" ? repRates(t) : [];
+  return (
+    <div class="card" style="margin-bottom:.75rem" data-test={t.name}>
+      <h3 style="margin-top:0">
+        {t.name}
+        <span class="muted">{` · ${t.kind}, ${t.nPrompt} prompt + ${t.nGen} generated tokens${t.depth ? ` at depth ${t.depth}` : ""}`}</span>
+        {t.status === "failed" ? <span class="badge unconfirmed">failed</span> : null}
+      </h3>
+      {t.error ? <p>Error: {t.error}</p> : null}
+      {t.samplesNs.length > 0 ? (
+        <div class="tablewrap">
+          <table class="reps">
+            <thead>
+              <tr>
+                <th scope="col">Repetition</th>
+                <th scope="col" class="n">
+                  Time (ms)
+                </th>
+                <th scope="col" class="n">
+                  {t.kind === "ttft" ? "" : "Tokens/s"}
+                </th>
+                <th scope="col" class="n">
+                  Energy (J)
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {t.samplesNs.map((ns, i) => (
+                <tr>
+                  <td>{i + 1}</td>
+                  <td class="n">{num(ns / 1e6)}</td>
+                  <td class="n">{t.kind === "ttft" ? "" : num(rates[i] ?? NaN)}</td>
+                  <td class="n">
+                    {energy?.status === "measured" && energy.joulesPerRep?.[i] !== undefined ? num(energy.joulesPerRep[i]!) : <span class="nm">{NOT_MEASURED}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <dl class="kv" style="margin-top:.5rem">
+        {t.timing ? (
+          <>
+            <dt>Timing</dt>
+            <dd>{`${t.timing}${t.tokenCounts ? `, token counts ${t.tokenCounts}` : ""}`}</dd>
+          </>
+        ) : null}
+        {t.interTokenNs ? (
+          <>
+            <dt>Inter-token latency</dt>
+            <dd>{`p50 ${num(t.interTokenNs.p50 / 1e6)} ms, p90 ${num(t.interTokenNs.p90 / 1e6)} ms`}</dd>
+          </>
+        ) : null}
+        <dt>Energy</dt>
+        <dd>
+          {energy
+            ? energy.status === "measured"
+              ? `measured${energy.peakW !== undefined ? `, peak ${num(energy.peakW)} W` : ""}${energy.samples !== undefined ? `, ${energy.samples} samples` : ""}${energy.achievedRateHz !== undefined ? ` at ${num(energy.achievedRateHz)} Hz` : ""}`
+              : `${NOT_MEASURED} (${energy.status}: ${energy.reason ?? "no reason given"})`
+            : NOT_MEASURED}
+        </dd>
+        <dt>Thermals</dt>
+        <dd>
+          {t.thermal
+            ? [
+                t.thermal.startTempC !== undefined ? `start ${num(t.thermal.startTempC)} °C` : null,
+                t.thermal.maxTempC !== undefined ? `max ${num(t.thermal.maxTempC)} °C` : null,
+                t.thermal.minCpuFreqMHz !== undefined || t.thermal.maxCpuFreqMHz !== undefined
+                  ? `CPU ${t.thermal.minCpuFreqMHz ?? "?"} to ${t.thermal.maxCpuFreqMHz ?? "?"} MHz`
+                  : null,
+                t.thermal.throttled === undefined ? null : t.thermal.throttled ? "throttled" : "not throttled",
+              ]
+                .filter(Boolean)
+                .join(", ") || NOT_MEASURED
+            : NOT_MEASURED}
+        </dd>
+        <dt>Resources</dt>
+        <dd>
+          {t.resources
+            ? [
+                t.resources.peakRssBytes !== undefined ? `peak RSS ${bytes(t.resources.peakRssBytes)}` : null,
+                t.resources.cpuPercent !== undefined ? `CPU ${num(t.resources.cpuPercent)} %` : null,
+                t.resources.peakVramBytes !== undefined ? `peak VRAM ${bytes(t.resources.peakVramBytes)}` : null,
+              ]
+                .filter(Boolean)
+                .join(", ") || NOT_MEASURED
+            : NOT_MEASURED}
+        </dd>
+      </dl>
+      {energy?.trace ? (
+        <>
+          <p class="muted" style="margin-bottom:.2rem">
+            Power trace (primary meter)
+          </p>
+          <PowerTrace tMs={energy.trace.tMs} w={energy.trace.w} label={`${t.name} power trace`} />
+        </>
+      ) : null}
+    </div>
+  );
+}

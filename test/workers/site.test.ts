@@ -1,0 +1,173 @@
+/**
+ * The leaderboard site rendered by the real Worker inside workerd, over a real
+ * local D1 filled through POST /api/v1/submissions with signed documents.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { keyPairFromSeed } from "../fixtures/documents.js";
+import { call, ingest } from "./helpers.js";
+import { EVIL_DISPLAY, EVIL_NAME, siteFixtures, THROUGHPUT_ORDER_Q4, WALL_ENERGY_ORDER, WALL_PARETO } from "./site-data.js";
+
+async function page(path: string): Promise<{ status: number; html: string; type: string | null }> {
+  const res = await call(path);
+  return { status: res.status, html: await res.text(), type: res.headers.get("content-type") };
+}
+
+/** Configuration ids of the ranking table's rows, in order. */
+function rowOrder(html: string): string[] {
+  const table = html.slice(html.indexOf('<table id="ranking"'), html.indexOf("</table>", html.indexOf('<table id="ranking"')));
+  return [...table.matchAll(/<tr data-cfg="([0-9a-f]+)"/g)].map((m) => m[1]!);
+}
+
+describe("site with an empty registry", () => {
+  it("tells a newcomer how to submit", async () => {
+    const { status, html } = await page("/");
+    expect(status).toBe(200);
+    expect(html).toContain("No results yet");
+    for (const cmd of ["npx edgebench run", "edgebench keygen", "edgebench submit"]) expect(html).toContain(cmd);
+  });
+});
+
+describe("site with signed submissions", () => {
+  /** fixture key -> configuration id (first run) and the submission ids behind it */
+  const cfg = new Map<string, string>();
+  const subs = new Map<string, string[]>();
+  const keyOf = (id: string) => [...cfg].find(([, v]) => v === id)?.[0] ?? id;
+
+  beforeAll(async () => {
+    const signers = [await keyPairFromSeed(41), await keyPairFromSeed(42)];
+    for (const f of siteFixtures()) {
+      const id = await ingest(f.doc, signers[f.signer]!);
+      subs.set(f.key, [...(subs.get(f.key) ?? []), id]);
+      const view = (await (await call(`/api/v1/submissions/${id}`)).json()) as { runs: { configurationId: string }[] };
+      // Later runs of one document are other configurations (another quantisation): "key#1".
+      view.runs.forEach((r, i) => cfg.set(i === 0 ? f.key : `${f.key}#${i}`, r.configurationId));
+    }
+  });
+
+  it("ranks by generation throughput and applies filters from the URL", async () => {
+    const { html } = await page("/?quant=Q4_K_M");
+    expect(rowOrder(html).map(keyOf)).toEqual(THROUGHPUT_ORDER_Q4);
+    // The filter is reflected in the form, so the page reproduces the state it was linked with.
+    expect(html).toMatch(/<option value="Q4_K_M" selected/);
+    const cpuOnly = rowOrder((await page("/?quant=Q4_K_M&accel=cpu")).html).map(keyOf);
+    expect(cpuOnly).toEqual(THROUGHPUT_ORDER_Q4.filter((k) => ["nuc", "rockA", "rpi5", "rockB", "evil"].includes(k)));
+  });
+
+  it("sorts by any column in both directions", async () => {
+    const asc = rowOrder((await page("/?quant=Q4_K_M&sort=tg_tps&dir=asc")).html).map(keyOf);
+    expect(asc).toEqual([...THROUGHPUT_ORDER_Q4].reverse());
+    const byContributors = rowOrder((await page("/?quant=Q4_K_M&sort=contributors")).html).map(keyOf);
+    expect(byContributors[0]).toBe("mac");
+  });
+
+  it("ranks energy only within one meter scope and shows the scope", async () => {
+    const { html } = await page("/?view=energy");
+    expect(html).toContain('data-scope="wall"');
+    expect(rowOrder(html).map(keyOf)).toEqual(WALL_ENERGY_ORDER);
+    const other = await page("/?view=energy&scope=module-input");
+    // Q4_K_M generates faster than Q8_0 at the same power: more tokens per joule.
+    expect(rowOrder(other.html).map(keyOf)).toEqual(["orin", "orin#1"]);
+    expect(other.html).toContain('data-scope="module-input"');
+  });
+
+  it("lists exactly the Pareto front of the scope", async () => {
+    const { html } = await page("/?view=pareto&scope=wall");
+    expect(new Set(rowOrder(html).map(keyOf))).toEqual(new Set(WALL_PARETO));
+  });
+
+  it("draws the chart as SVG points linked to configurations", async () => {
+    const { html } = await page("/?view=energy&scope=wall");
+    const points = [...html.matchAll(/<a class="pt[^"]*" href="([^"]+)" data-cfg="([0-9a-f]+)"/g)];
+    expect(new Set(points.map((p) => keyOf(p[2]!)))).toEqual(new Set(WALL_ENERGY_ORDER));
+    expect(html).toContain('class="front"');
+    const onFront = [...html.matchAll(/<a class="pt on[^"]*" href="[^"]+" data-cfg="([0-9a-f]+)"/g)].map((m) => keyOf(m[1]!));
+    expect(new Set(onFront)).toEqual(new Set(WALL_PARETO));
+  });
+
+  it("marks single-contributor rows unconfirmed and shows counts", async () => {
+    const { html } = await page("/?quant=Q4_K_M");
+    const rowHtml = (key: string) => {
+      const start = html.indexOf(`<tr data-cfg="${cfg.get(key)}"`);
+      return html.slice(start, html.indexOf("</tr>", start));
+    };
+    expect(rowHtml("mac")).toContain('data-contributors="2"');
+    expect(rowHtml("mac")).not.toContain("unconfirmed");
+    expect(rowHtml("rockA")).toContain("unconfirmed");
+  });
+
+  it("renders a submitter's <script> in a board or display name as text", async () => {
+    for (const path of ["/", `/results/${subs.get("evil")![0]}`, `/compare?ids=${cfg.get("evil")},${cfg.get("rpi5")}`]) {
+      const { html } = await page(path);
+      expect(html).not.toContain("<script>window.__pwned");
+      expect(html).not.toContain("<img src=x");
+      if (path === "/") expect(html).toContain("&lt;script&gt;window.__pwned=1&lt;/script&gt;Acme EdgeBox");
+    }
+    const result = (await page(`/results/${subs.get("evil")![0]}`)).html;
+    expect(result).toContain("&lt;img src=x onerror=");
+    expect(EVIL_NAME).toContain("<script>");
+    expect(EVIL_DISPLAY).toContain("<img");
+  });
+
+  it("shows a result with its signature, fingerprint, raw JSON link and verification", async () => {
+    const id = subs.get("rpi5")![0]!;
+    const { status, html } = await page(`/results/${id}`);
+    expect(status).toBe(200);
+    const raw = (await (await call(`/api/v1/submissions/${id}`)).json()) as { signature: string; fingerprint: string };
+    expect(html).toContain(raw.signature);
+    expect(html).toContain(raw.fingerprint);
+    expect(html).toContain(`href="/api/v1/submissions/${id}"`);
+    expect(html).toContain("RFC 8785");
+    // The generation test's power trace is plotted.
+    expect(html).toMatch(/<svg class="trace"[^>]*>[\s\S]*?<polyline points="[\d., ]+"/);
+  });
+
+  it("compares configurations and marks the better figure per row", async () => {
+    const { html } = await page(`/compare?ids=${cfg.get("mac")},${cfg.get("rockA")}`);
+    const row = (metric: string) => {
+      const start = html.indexOf(`<tr data-metric="${metric}"`);
+      return html.slice(start, html.indexOf("</tr>", start));
+    };
+    // mac is faster; rockA is smaller per token/s (higher tokens/s per litre); both are wall-metered.
+    const cells = (metric: string) => [...row(metric).matchAll(/<td class="n"[^>]*?(data-best="true")?>/g)].map((m) => Boolean(m[1]));
+    expect(cells("tg_tps")).toEqual([true, false]);
+    expect(cells("tps_per_litre")).toEqual([false, true]);
+    expect(cells("tokens_per_j")).toEqual([true, false]);
+    // Lower is better for time to first token.
+    expect(cells("ttft_ms")).toEqual([true, false]);
+  });
+
+  it("writes not measured, never 0, for a figure nobody measured", async () => {
+    const { html } = await page(`/compare?ids=${cfg.get("evil")},${cfg.get("rpi5")}`);
+    const start = html.indexOf('<tr data-metric="tokens_per_j"');
+    const row = html.slice(start, html.indexOf("</tr>", start));
+    expect(row).toContain("not measured");
+    expect(row).not.toMatch(/>0</);
+  });
+
+  it("serves board, model and API pages", async () => {
+    const board = await page("/boards/radxa-rock-5b");
+    expect(board.status).toBe(200);
+    expect(board.html).toContain("Best per model");
+    const model = await page("/models/qwen2-5-0-5b-instruct");
+    expect(model.status).toBe(200);
+    expect(model.html).toMatch(/data-quant="Q4_K_M"[\s\S]*data-quant="Q8_0"/);
+    expect(model.html).toContain("14.2");
+    const api = await page("/api");
+    expect(api.html).toContain("format=csv");
+    expect(api.html).toContain("curl");
+    expect((await page("/results/" + "0".repeat(64))).status).toBe(404);
+  });
+
+  it("serves its CSS and JS from the Worker with long caching", async () => {
+    const { html } = await page("/");
+    const css = html.match(/href="(\/assets\/site\.[a-z0-9]+\.css)"/)![1]!;
+    const js = html.match(/src="(\/assets\/site\.[a-z0-9]+\.js)"/)![1]!;
+    for (const path of [css, js]) {
+      const res = await call(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toContain("immutable");
+      expect((await res.text()).length).toBeGreaterThan(500);
+    }
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
+  });
+});
