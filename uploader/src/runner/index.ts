@@ -1,0 +1,273 @@
+/**
+ * The benchmark pipeline, top to bottom:
+ *   detect (system, llama.cpp backend) -> plan (settings sweep) -> for each model:
+ *   resolve + identify the file -> run the suite in a child process (thermal,
+ *   resources and power captured here in the parent around each test) ->
+ *   ModelRun objects -> the result document.
+ * A model that fails (bad file, llama.cpp abort, OOM kill) becomes a failed run
+ * with its reason and the next model still runs; `failedRuns` is the exit code.
+ */
+import type { Config } from "../config.js";
+import { RESULT_SCHEMA_ID, msFigure, rateFigure, type Envelope, type MeterScope, type ModelIdentity, type ModelRun, type ResultDocument, type Settings, type TestResult } from "../contract/index.js";
+import { describeLlama, detectSystem, loadLlama, type BackendChoice, type LlamaInfo } from "../detect/index.js";
+import { openPowerSession, type PowerSession } from "../power/index.js";
+import type { Suite } from "../suite/index.js";
+import { UPLOADER_NAME, UPLOADER_VERSION } from "../version.js";
+import { ModelFileError, inspectModel } from "./model-file.js";
+import { planSweep, requestedSettings, type PlannedLoad, type SweepOptions } from "./plan.js";
+import { silentProgress, type Progress } from "./progress.js";
+import type { ChildJob, ChildMessage, TestOutcome } from "./protocol.js";
+import { resolveModel } from "./resolve.js";
+import { runChild } from "./spawn.js";
+import { ThermalSampler } from "./thermal.js";
+
+export interface RunOptions {
+  config: Config;
+  suite: Suite;
+  /** Paths, hf: URIs or URLs; empty: the suite's standard models. */
+  models: string[];
+  reps?: number;
+  warmup?: number;
+  backend: BackendChoice;
+  /** Sweep lists; threads default to physical cores, the rest to the suite's defaults. */
+  sweep: Partial<SweepOptions>;
+  perplexity?: boolean;
+  /** Seconds of idle power measured after the first model load (0: skip). */
+  idleSeconds?: number;
+  meterSpecs?: string[];
+  scope?: MeterScope;
+  boardName?: string;
+  envelope?: Envelope;
+  fleet?: { label?: string; node?: string };
+  /** Allow hf:/URL models to be downloaded into config.modelsDir. */
+  download?: boolean;
+  progress?: Progress;
+  verbose?: boolean;
+  /** Bench diagnostics: llama.cpp's own evaluation time per test (not part of the document). */
+  llamaTimings?: boolean;
+}
+
+export interface TestDiagnostics {
+  model: string;
+  test: string;
+  wallNs: number[];
+  llamaEvalMs?: number;
+}
+
+export interface RunResult {
+  document: ResultDocument;
+  failedRuns: number;
+  llama: LlamaInfo;
+  diagnostics: TestDiagnostics[];
+}
+
+const errText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+
+function failedRun(model: ModelIdentity, settings: Settings, error: string, tests: TestResult[] = []): ModelRun {
+  return { model, settings, status: "failed", error: error.slice(0, 1024), tests };
+}
+
+function toTestResult(outcome: TestOutcome, kind: TestResult["kind"]): TestResult {
+  const result: TestResult = {
+    name: outcome.name,
+    kind,
+    nPrompt: outcome.nPrompt,
+    nGen: outcome.nGen,
+    depth: outcome.depth,
+    status: outcome.status,
+    samplesNs: outcome.windows.map((w) => Math.max(1, Number(w.endNs - w.startNs))),
+    timing: "client",
+    tokenCounts: "exact",
+  };
+  if (outcome.error) result.error = outcome.error.slice(0, 1024);
+  if (outcome.resources) result.resources = outcome.resources;
+  return result;
+}
+
+export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
+  const progress = opts.progress ?? silentProgress;
+  const suite = opts.suite;
+
+  // detect
+  progress.status(`loading node-llama-cpp (${opts.backend})`);
+  const llama = await describeLlama(await loadLlama(opts.backend));
+  const { system } = detectSystem(opts.config, { llama, boardName: opts.boardName, envelope: opts.envelope });
+  progress.line(`${system.board.name} · ${system.cpu.model} (${system.cpu.cores} cores) · llama.cpp ${llama.llamaCppBuild} · backend ${llama.backend}`);
+
+  // plan
+  const onGpu = llama.backend !== "cpu";
+  const loads: PlannedLoad[] = planSweep({
+    threads: opts.sweep.threads?.length ? opts.sweep.threads : [system.cpu.cores],
+    gpuLayers: onGpu ? (opts.sweep.gpuLayers?.length ? opts.sweep.gpuLayers : ["max"]) : [0],
+    contextSizes: opts.sweep.contextSizes?.length ? opts.sweep.contextSizes : [suite.defaults.contextSize],
+    batchSizes: opts.sweep.batchSizes?.length ? opts.sweep.batchSizes : [suite.defaults.batchSize],
+    ubatchSizes: opts.sweep.ubatchSizes,
+    flashAttention: opts.sweep.flashAttention?.length ? opts.sweep.flashAttention : [suite.defaults.flashAttention],
+  });
+  const specs = opts.models.length ? opts.models : suite.models.map((m) => m.uri);
+  const kindOf = new Map(suite.tests.map((t) => [t.name, t.kind]));
+
+  const power: PowerSession = await openPowerSession({ config: opts.config, meterSpecs: opts.meterSpecs, scope: opts.scope, gpuOffload: onGpu });
+  const thermal = new ThermalSampler(opts.config);
+  const runs: ModelRun[] = [];
+  const diagnostics: TestDiagnostics[] = [];
+  let idleDone = !(opts.idleSeconds && opts.idleSeconds > 0);
+
+  try {
+    for (const spec of specs) {
+      const fallbackIdentity: ModelIdentity = { name: spec.split(/[\\/]/).pop()!.slice(0, 128) || "model", quantisation: "unknown", source: spec.slice(0, 1024) };
+      const failAll = (identity: ModelIdentity, error: string) => {
+        for (const load of loads) for (const point of load.points) runs.push(failedRun(identity, requestedSettings(load, point), error));
+      };
+
+      // resolve + identify (sha256 and GGUF metadata from the file itself)
+      let identity: ModelIdentity;
+      let file: string;
+      try {
+        const resolved = await resolveModel(spec, {
+          modelsDir: opts.config.modelsDir,
+          download: opts.download ?? true,
+          onProgress: (s, done, total) => progress.fraction(`downloading ${s}`, done, total),
+        });
+        file = resolved.file;
+        progress.status(`hashing ${file}`);
+        identity = await inspectModel(file, resolved.source);
+      } catch (err) {
+        const why = errText(err);
+        progress.line(`✗ ${spec}: ${why}`);
+        failAll(fallbackIdentity, why);
+        if (!(err instanceof ModelFileError)) progress.line(`  (${(err as Error).name})`);
+        continue;
+      }
+      progress.line(`model ${identity.name} · ${identity.arch ?? "?"} · ${identity.quantisation} · ${identity.parameters ?? "?"} parameters · sha256 ${identity.sha256?.slice(0, 12)}…`);
+
+      // run in a child process
+      const slots: Array<Array<ModelRun | undefined>> = loads.map((l) => l.points.map(() => undefined));
+      const settingsOf = (load: number, point: number) => slots[load]?.[point]?.settings ?? requestedSettings(loads[load]!, loads[load]!.points[point]!);
+      const runAt = (load: number, point: number): ModelRun => {
+        const row = slots[load]!;
+        row[point] ??= { model: identity, settings: settingsOf(load, point), status: "ok", tests: [] };
+        return row[point]!;
+      };
+      const job: ChildJob = {
+        modelPath: file,
+        backend: llama.backend,
+        loads: loads.map((l) => ({ gpuLayers: l.gpuLayers, points: l.points })),
+        tests: suite.tests,
+        warmup: opts.warmup ?? suite.warmup,
+        reps: opts.reps ?? suite.reps,
+        chatPrompt: suite.chatPrompt,
+        corpusText: suite.corpusText,
+        perplexity: opts.perplexity === false ? undefined : { chunkTokens: suite.perplexity.chunkTokens, maxChunks: suite.perplexity.maxChunks },
+        waitForGo: !idleDone,
+        llamaTimings: Boolean(opts.llamaTimings),
+      };
+      const onMessage = async (msg: ChildMessage, reply: (m: { type: "go" }) => void) => {
+        switch (msg.type) {
+          case "loaded":
+            progress.line(`  loaded in ${Math.round(msg.loadMs)} ms (${msg.backend}, ${msg.gpuLayers} GPU layers)`);
+            if (job.waitForGo && !idleDone) {
+              idleDone = true;
+              progress.status(`measuring idle power for ${opts.idleSeconds} s`);
+              await power.measureIdle(opts.idleSeconds!);
+              reply({ type: "go" });
+            }
+            return;
+          case "point-start": {
+            const run = runAt(msg.load, msg.point);
+            run.settings = msg.settings;
+            progress.line(`  threads ${msg.settings.threads} · ctx ${msg.settings.contextSize} · batch ${msg.settings.batchSize} · fa ${msg.settings.flashAttention ? "on" : "off"} · gpu layers ${msg.settings.gpuLayers}`);
+            return;
+          }
+          case "test-start":
+            progress.status(`  ${msg.name} …`);
+            thermal.start();
+            return;
+          case "test-end": {
+            const thermalFacts = thermal.stop();
+            const test = toTestResult(msg.outcome, kindOf.get(msg.outcome.name) ?? "tg");
+            if (thermalFacts) test.thermal = thermalFacts;
+            if (test.status === "ok" && power.meters.length) {
+              await power.settle();
+              test.energy = power.testEnergy(msg.outcome.windows);
+            }
+            runAt(msg.load, msg.point).tests.push(test);
+            diagnostics.push({ model: identity.name, test: test.name, wallNs: test.samplesNs, llamaEvalMs: msg.outcome.llamaEvalMs });
+            progress.line(`  ${test.status === "ok" ? "✓" : "✗"} ${test.name}${test.status === "ok" ? ` ${summary(test)}` : `: ${test.error}`}`);
+            return;
+          }
+          case "quality":
+            if (msg.perplexity !== undefined && msg.tokens) {
+              runAt(msg.load, msg.point).quality = { perplexity: msg.perplexity, tokens: msg.tokens, corpus: { id: suite.perplexity.id, sha256: suite.perplexity.sha256 } };
+              progress.line(`  ✓ perplexity ${msg.perplexity.toFixed(3)} over ${msg.tokens} tokens`);
+            } else progress.line(`  ✗ perplexity: ${msg.error}`);
+            return;
+          case "point-failed": {
+            const run = runAt(msg.load, msg.point);
+            run.status = "failed";
+            run.error = msg.error.slice(0, 1024);
+            progress.line(`  ✗ ${msg.error}`);
+            return;
+          }
+          case "load-failed":
+            for (let p = 0; p < loads[msg.load]!.points.length; p++) {
+              const run = runAt(msg.load, p);
+              run.status = "failed";
+              run.error = msg.error.slice(0, 1024);
+            }
+            progress.line(`  ✗ ${msg.error}`);
+            return;
+          case "log":
+            progress.line(`  ${msg.line}`);
+            return;
+          case "done":
+            return;
+        }
+      };
+      progress.status(`starting ${identity.name}`);
+      const end = await runChild({ job, onMessage, verbose: opts.verbose });
+      thermal.stop();
+      if (end.failure) progress.line(`  ✗ ${end.failure}`);
+      slots.forEach((row, l) =>
+        row.forEach((_, p) => {
+          const run = runAt(l, p);
+          // A run the child never finished carries the reason the child ended.
+          const finished = run.status === "failed" || (run.tests.length === suite.tests.length && (job.perplexity === undefined || run.quality !== undefined || !end.failure));
+          if (!finished && end.failure) {
+            run.status = "failed";
+            run.error = end.failure.slice(0, 1024);
+          } else if (run.tests.some((t) => t.status === "failed" && !t.error?.startsWith("skipped:"))) {
+            run.status = "failed";
+            run.error ??= "one or more tests failed";
+          }
+          runs.push(run);
+        }),
+      );
+    }
+  } finally {
+    thermal.stop();
+    await power.close();
+  }
+
+  const document: ResultDocument = {
+    schema: RESULT_SCHEMA_ID,
+    suite: { id: suite.id, version: suite.version },
+    uploader: { name: UPLOADER_NAME, version: UPLOADER_VERSION },
+    createdAt: new Date().toISOString(),
+    origin: { kind: "measured", tool: UPLOADER_NAME },
+    system,
+    runtime: { name: "node-llama-cpp", version: llama.version, llamaCppBuild: llama.llamaCppBuild, backend: llama.backend },
+    power: { meters: power.meters, ...(power.note ? { note: power.note } : {}) },
+    runs: runs.slice(0, 64),
+  };
+  if (opts.fleet && (opts.fleet.label || opts.fleet.node)) document.fleet = opts.fleet;
+  return { document, failedRuns: runs.filter((r) => r.status === "failed").length, llama, diagnostics };
+}
+
+function summary(test: TestResult): string {
+  // The same figures the contract defines (mean of per-repetition rates, sample stddev).
+  const f = test.kind === "ttft" ? msFigure(test) : rateFigure(test);
+  if (!f) return "";
+  const unit = test.kind === "ttft" ? "ms" : "tokens/s";
+  return `${f.value.toFixed(test.kind === "ttft" ? 2 : 1)} ${unit} ± ${((100 * (f.stddev ?? 0)) / f.value).toFixed(1)} %`;
+}

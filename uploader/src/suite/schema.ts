@@ -1,0 +1,58 @@
+/**
+ * The shape of a suite definition (uploader/suite/*.json). The suite is data:
+ * changing a test or the corpus means a new suite version, so results stay
+ * comparable within one (id, version).
+ */
+import { z } from "zod";
+import { TestKind } from "../contract/index.js";
+
+export const SuiteTest = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9+@_.-]{1,64}$/),
+  kind: TestKind,
+  nPrompt: z.number().int().nonnegative(),
+  nGen: z.number().int().nonnegative(),
+  depth: z.number().int().nonnegative(),
+});
+
+export const SuiteModel = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  quantisation: z.string().min(1),
+  /** A node-llama-cpp model URI (hf:owner/repo/file.gguf) or an https URL. */
+  uri: z.string().min(1),
+});
+
+export const SuiteDefinition = z.strictObject({
+  id: z.string().min(1),
+  version: z.string().min(1),
+  description: z.string(),
+  warmup: z.number().int().nonnegative(),
+  reps: z.number().int().positive(),
+  defaults: z.strictObject({
+    contextSize: z.number().int().positive(),
+    batchSize: z.number().int().positive(),
+    ubatchSize: z.number().int().positive(),
+    flashAttention: z.boolean(),
+  }),
+  tests: z.array(SuiteTest).min(1),
+  /** TTFT prompt: formatted with the model's own chat template before tokenising. */
+  chatPrompt: z.strictObject({ system: z.string(), user: z.string().min(1) }),
+  perplexity: z.strictObject({
+    id: z.string().min(1),
+    file: z.string().min(1),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    source: z.string(),
+    chunkTokens: z.number().int().min(16),
+    maxChunks: z.number().int().positive(),
+  }),
+  models: z.array(SuiteModel),
+});
+
+export type SuiteTest = z.infer<typeof SuiteTest>;
+export type SuiteModel = z.infer<typeof SuiteModel>;
+export type SuiteDefinition = z.infer<typeof SuiteDefinition>;
+
+/** A loaded suite: the definition plus the corpus text it names (hash verified). */
+export interface Suite extends SuiteDefinition {
+  corpusText: string;
+}
