@@ -72,7 +72,8 @@ export function channelTestEnergy(ch: MeterChannel, meterIndex: number, reps: Re
       unavailable = `repetition ${i + 1} has an empty or inverted window`;
       return;
     }
-    const down = ch.downs.find((d) => d.fromNs <= w.b + holdNs && (d.toNs ?? Infinity) >= w.a - holdNs);
+    // A down period that overlaps the window (its edges may still be bridged within holdNs).
+    const down = ch.downs.find((d) => d.fromNs <= w.b && (d.toNs ?? Infinity) >= w.a);
     if (down) {
       unavailable = `energy not measured: the meter failed at ${fmtS(down.fromNs)} into the session${down.toNs !== undefined ? ` until ${fmtS(down.toNs)}` : ""}: ${down.reason}`;
       return;

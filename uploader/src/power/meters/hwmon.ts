@@ -2,7 +2,7 @@
  * Generic hwmon power and energy sensors (power-meters.md section 4; kernel
  * Documentation/hwmon/sysfs-interface): energy*_input in uJ (cumulative, preferred),
  * else power*_input / power*_average in uW. One meter per hwmon device, its
- * channels summed. The INA3221 on Jetson has its own meter (jetson.ts).
+ * channels summed; a POWER-Z (powerz driver, no power file) as VBUS * IBUS. The INA3221 on Jetson has its own meter (jetson.ts).
  */
 import { sysPath } from "../../config.js";
 import { Unwrapper } from "../counter.js";
@@ -32,6 +32,21 @@ interface HwmonDevice {
   method: "counter" | "sampled";
   files: string[];
   rails: string[];
+  /** files are [mV, mA] to multiply rather than power values. */
+  vi?: boolean;
+}
+
+async function busPair(dir: string, entries: string[]): Promise<string[] | undefined> {
+  let v: string | undefined;
+  let i: string | undefined;
+  for (const e of entries) {
+    const m = /^(in|curr)(\d+)_label$/.exec(e);
+    if (!m) continue;
+    const label = await readTextOr(join(dir, e));
+    if (m[1] === "in" && label === "VBUS") v = join(dir, `in${m[2]}_input`);
+    if (m[1] === "curr" && label === "IBUS") i = join(dir, `curr${m[2]}_input`);
+  }
+  return v && i ? [v, i] : undefined;
 }
 
 async function scan(ctx: MeterContext): Promise<HwmonDevice[]> {
@@ -53,7 +68,12 @@ async function scan(ctx: MeterContext): Promise<HwmonDevice[]> {
         if (!files.includes(avg.replace("_average", "_input"))) files.push(avg);
       }
     }
-    if (!files.length) continue;
+    if (!files.length) {
+      // POWER-Z (powerz driver) has no power file: VBUS (in*_label) times IBUS (curr*_label).
+      const vi = await busPair(dir, entries);
+      if (vi) out.push({ dir, id, name, method: "sampled", files: vi, rails: ["VBUS*IBUS"], vi: true });
+      continue;
+    }
     const rails: string[] = [];
     for (const f of files) {
       const label = await readTextOr(join(dir, f.replace(/_(input|average)$/, "_label")));
@@ -109,7 +129,8 @@ function openHwmon(dev: HwmonDevice, info: Omit<PolledSource, "mode" | "read">):
       readSync: () => joules(dev.files.map((f) => readNumberSync(f))),
     };
   }
-  const watts = (raws: number[]) => raws.reduce((s, r) => s + r, 0) / 1e6;
+  // uW summed over channels, or mV * mA for a VBUS/IBUS pair.
+  const watts = dev.vi ? (raws: number[]) => (Math.abs(raws[0]! * raws[1]!)) / 1e6 : (raws: number[]) => raws.reduce((s, r) => s + r, 0) / 1e6;
   return {
     ...info,
     mode: "poll",

@@ -1,0 +1,120 @@
+/** RAPL through a fake powercap tree: detection, energy with wraparound, root-only counters. */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { TestEnergy } from "../../../uploader/src/contract/schema.js";
+import { detectMeters, openPowerSession } from "../../../uploader/src/power/index.js";
+import { makeTree, now, rmTree, sleep, testConfig } from "./helpers.js";
+
+const ZONE = "sys/class/powercap/intel-rapl:0";
+let roots: string[] = [];
+afterEach(() => {
+  roots.forEach(rmTree);
+  roots = [];
+});
+
+function raplTree(rangeUj: number, startUj: number): string {
+  const root = makeTree({
+    [`${ZONE}/name`]: "package-0",
+    [`${ZONE}/energy_uj`]: String(startUj),
+    [`${ZONE}/max_energy_range_uj`]: String(rangeUj),
+    [`${ZONE}/intel-rapl:0:0/name`]: "core",
+    [`${ZONE}/intel-rapl:0:0/energy_uj`]: "5",
+    "sys/class/powercap/intel-rapl:1/name": "psys",
+    "sys/class/powercap/intel-rapl:1/energy_uj": "7",
+  });
+  roots.push(root);
+  return root;
+}
+
+/** Drives energy_uj like a package drawing `watts`, wrapping at rangeUj; atomic writes (rename). */
+function driveCounter(root: string, watts: number, rangeUj: number, startUj: number): () => void {
+  const file = path.join(root, ZONE, "energy_uj");
+  const t0 = now();
+  const timer = setInterval(() => {
+    const uj = (startUj + Math.floor((Number(now() - t0) / 1e3) * watts)) % rangeUj;
+    fs.writeFileSync(`${file}.tmp`, `${uj}\n`);
+    fs.renameSync(`${file}.tmp`, file);
+  }, 10);
+  return () => clearInterval(timer);
+}
+
+describe("RAPL (powercap)", () => {
+  it("finds the package zone, leaves out sub-zones and psys", async () => {
+    const root = raplTree(262143328850, 1000);
+    const found = await detectMeters(testConfig(root, []));
+    expect(found).toEqual([
+      expect.objectContaining({ spec: "rapl", kind: "rapl", scope: "cpu-package", method: "counter", available: true, rails: ["package-0"] }),
+    ]);
+  });
+
+  it("measures a 2 W package across several counter wraps", async () => {
+    // max_energy_range_uj of 0.5 J: at 2 W the counter wraps every 0.25 s, about 10 times in
+    // the test, but never twice between two 100 ms reads (0.2 J < 0.5 J).
+    const range = 500_000;
+    const root = raplTree(range, 400_000);
+    const stop = driveCounter(root, 2, range, 400_000);
+    const power = await openPowerSession({ meterSpecs: ["rapl"], config: testConfig(root, []) });
+    try {
+      expect(power.meters).toEqual([expect.objectContaining({ kind: "rapl", scope: "cpu-package", method: "counter", sampleRateHz: 10 })]);
+      await sleep(300);
+      const reps = [];
+      for (let i = 0; i < 2; i++) {
+        const startNs = now();
+        await sleep(1200);
+        reps.push({ startNs, endNs: now() });
+      }
+      const [e] = power.testEnergy(reps);
+      TestEnergy.parse(e);
+      expect(e!.status).toBe("measured");
+      reps.forEach((r, i) => {
+        const seconds = Number(r.endNs - r.startNs) / 1e9;
+        // 2 W * duration; the writer's 10 ms steps bound the error to ~0.02 J per edge.
+        expect(e!.joulesPerRep![i]).toBeCloseTo(2 * seconds, 1);
+      });
+      expect(e!.peakW).toBeGreaterThan(1.5);
+      expect(e!.peakW).toBeLessThan(2.6);
+      expect(e!.samples).toBeGreaterThanOrEqual(20);
+      expect(e!.achievedRateHz).toBeGreaterThan(7);
+      expect(e!.trace!.tMs.length).toBe(e!.trace!.w.length);
+    } finally {
+      stop();
+      await power.close();
+    }
+  });
+
+  it("a root-only energy_uj gives a clear message with the fix, not a crash or zero", async () => {
+    const root = raplTree(262143328850, 1000);
+    // The CVE-2020-8694 mode. Root reads it anyway, so the detector runs as nobody when we are root.
+    fs.chmodSync(path.join(root, ZONE, "energy_uj"), process.getuid?.() === 0 ? 0o400 : 0o000);
+    fs.chmodSync(root, 0o755);
+    const script = path.join(import.meta.dirname, "../../fixtures/power/detect-meters.ts");
+    const r = spawnSync(process.execPath, ["--import", "tsx", script], {
+      env: { PATH: process.env.PATH, EDGEBENCH_SYSROOT: root, EDGEBENCH_HOME: path.join(root, "home") },
+      encoding: "utf8",
+      cwd: path.join(import.meta.dirname, "../../.."),
+      ...(process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}),
+    });
+    expect(r.stderr).toBe("");
+    const found = JSON.parse(r.stdout) as Array<{ spec: string; available: boolean; reason?: string }>;
+    const rapl = found.find((m) => m.spec === "rapl")!;
+    expect(rapl.available).toBe(false);
+    expect(rapl.reason).toMatch(/readable by root only/);
+    expect(rapl.reason).toMatch(/\/sys\/class\/powercap\/intel-rapl:0\/energy_uj/);
+    expect(rapl.reason).toMatch(/chmod 0444/);
+    expect(rapl.reason).toMatch(/udev rule/);
+  });
+
+  it("a session with only a root-only RAPL records no meter and says why", async () => {
+    const root = raplTree(262143328850, 1000);
+    fs.rmSync(path.join(root, ZONE, "energy_uj"));
+    fs.mkdirSync(path.join(root, ZONE, "energy_uj")); // unreadable as a file (EISDIR)
+    const power = await openPowerSession({ config: testConfig(root, []) });
+    expect(power.meters).toEqual([]);
+    expect(power.note).toMatch(/Energy not measured/);
+    expect(power.note).toMatch(/rapl \(cpu-package\) not used: cannot read/);
+    expect(power.testEnergy([{ startNs: now(), endNs: now() + 1000n }])).toEqual([]);
+    await power.close();
+  });
+});
