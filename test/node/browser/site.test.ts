@@ -1,0 +1,210 @@
+/**
+ * The leaderboard in a real browser: Debian's Chromium (playwright-core)
+ * against a real `wrangler dev` on 127.0.0.1 whose D1 holds real signed
+ * submissions POSTed through the API. Screenshots of every page go to
+ * test-artifacts/screenshots/ for a human to look at.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalRegistry, type LocalRegistry } from "../helpers/local-registry.js";
+import { THROUGHPUT_ORDER_Q4, WALL_ENERGY_ORDER, WALL_PARETO } from "../../workers/site-data.js";
+import { launchChromium, shot } from "./browser.js";
+import { seedSite, type Seeded } from "./seed.js";
+
+let registry: LocalRegistry;
+let browser: Browser;
+let seeded: Seeded;
+
+beforeAll(async () => {
+  registry = await startLocalRegistry();
+  seeded = await seedSite(registry.url);
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await registry?.stop();
+});
+
+async function open(path: string, options: { width?: number; height?: number; dark?: boolean; js?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    colorScheme: options.dark ? "dark" : "light",
+    javaScriptEnabled: options.js ?? true,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(registry.url + path);
+  return page;
+}
+
+async function close(page: Page): Promise<void> {
+  await page.context().close();
+}
+
+async function rowKeys(page: Page): Promise<string[]> {
+  const ids = await page.locator("#ranking tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-cfg") ?? ""));
+  return ids.map((id) => seeded.keyOf(id));
+}
+
+describe("leaderboard in Chromium", () => {
+  it("ranks by throughput, and sorting by a column header reverses it", async () => {
+    const page = await open("/?quant=Q4_K_M");
+    expect(await rowKeys(page)).toEqual(THROUGHPUT_ORDER_Q4);
+    await page.screenshot({ path: shot("leaderboard-throughput"), fullPage: true });
+    await page.locator('th a[data-sort="tg_tps"]').click();
+    await page.waitForURL(/dir=asc/);
+    expect(await rowKeys(page)).toEqual([...THROUGHPUT_ORDER_Q4].reverse());
+    await close(page);
+  });
+
+  it("applies a filter from the form, keeps it in the URL, and a reload reproduces it", async () => {
+    const page = await open("/?quant=Q4_K_M");
+    await page.getByLabel("Accelerator").selectOption("cpu");
+    await page.waitForURL(/accel=cpu/);
+    const expected = THROUGHPUT_ORDER_Q4.filter((k) => ["nuc", "rockA", "rpi5", "rockB", "evil"].includes(k));
+    expect(await rowKeys(page)).toEqual(expected);
+    const url = page.url();
+    expect(new URL(url).searchParams.get("quant")).toBe("Q4_K_M");
+    await page.reload();
+    expect(page.url()).toBe(url);
+    expect(await rowKeys(page)).toEqual(expected);
+    expect(await page.getByLabel("Accelerator").inputValue()).toBe("cpu");
+    // The same link in a fresh browser context gives the same view.
+    const again = await open(new URL(url).pathname + new URL(url).search);
+    expect(await rowKeys(again)).toEqual(expected);
+    await close(again);
+    await close(page);
+  });
+
+  it("switches to the energy view, ranking within one meter scope shown on the page", async () => {
+    const page = await open("/");
+    await page.getByRole("link", { name: "Energy", exact: true }).click();
+    await page.waitForURL(/view=energy/);
+    expect(new URL(page.url()).searchParams.get("scope")).toBe("wall");
+    await expect.poll(() => page.locator("#scope-note strong").textContent()).toBe("wall");
+    expect(await rowKeys(page)).toEqual(WALL_ENERGY_ORDER);
+    await page.screenshot({ path: shot("leaderboard-energy"), fullPage: true });
+    await page.getByLabel(/Meter scope/).selectOption("module-input");
+    await page.waitForURL(/scope=module-input/);
+    expect(await rowKeys(page)).toEqual(["orin", "orin#1"]);
+    await close(page);
+  });
+
+  it("shows the Pareto front: exactly the configurations nothing beats on all three axes", async () => {
+    const page = await open("/?view=pareto&scope=wall");
+    expect(new Set(await rowKeys(page))).toEqual(new Set(WALL_PARETO));
+    const onFront = await page.locator(".chart a.pt.on").evaluateAll((as) => as.map((a) => a.getAttribute("data-cfg") ?? ""));
+    expect(new Set(onFront.map((id) => seeded.keyOf(id)))).toEqual(new Set(WALL_PARETO));
+    await page.screenshot({ path: shot("leaderboard-pareto"), fullPage: true });
+    await close(page);
+  });
+
+  it("renders chart points; hover and keyboard focus show the configuration; click opens it", async () => {
+    const page = await open("/?view=energy&scope=wall");
+    const points = page.locator(".chart a.pt");
+    expect(await points.count()).toBe(WALL_ENERGY_ORDER.length);
+    const macPoint = page.locator(`.chart a.pt[data-cfg="${seeded.cfg.get("mac")}"]`);
+    const box = await macPoint.locator("circle").boundingBox();
+    expect(box && box.width > 0 && box.height > 0).toBe(true);
+    await macPoint.hover();
+    const tip = page.locator(".chartbox .tip");
+    await expect.poll(() => tip.isVisible()).toBe(true);
+    expect(await tip.textContent()).toContain("Mac mini");
+    await page.screenshot({ path: shot("chart-hover") });
+    // Keyboard: focus moves onto a point and the tooltip follows.
+    await page.mouse.move(0, 0);
+    await macPoint.focus();
+    await expect.poll(() => tip.isVisible()).toBe(true);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/results\/[0-9a-f]{64}$/);
+    expect(seeded.subs.get("mac")).toContain(page.url().split("/").pop());
+    await close(page);
+  });
+
+  it("shows a result page with the signature, fingerprint, power trace and how to verify", async () => {
+    const id = seeded.subs.get("rpi5")![0]!;
+    const api = (await (await fetch(`${registry.url}/api/v1/submissions/${id}`)).json()) as { signature: string; fingerprint: string };
+    const page = await open(`/results/${id}`);
+    expect(await page.locator('[data-field="signature"]').textContent()).toBe(api.signature);
+    expect(await page.locator('[data-field="fingerprint"]').textContent()).toBe(api.fingerprint);
+    expect(await page.locator("svg.trace polyline").count()).toBeGreaterThan(0);
+    await page.getByText("How to verify this result").click();
+    expect(await page.locator("#signature pre").first().isVisible()).toBe(true);
+    await page.screenshot({ path: shot("result"), fullPage: true });
+    // The raw signed JSON link serves the document the page shows.
+    const raw = await page.locator("#raw-json").getAttribute("href");
+    const res = await page.request.get(registry.url + raw);
+    expect(((await res.json()) as { signature: string }).signature).toBe(api.signature);
+    await close(page);
+  });
+
+  it("compares configurations picked on the leaderboard and marks the better figure", async () => {
+    const page = await open("/?view=energy&scope=wall");
+    await page.locator(`tr[data-cfg="${seeded.cfg.get("mac")}"] input[type=checkbox]`).check();
+    await page.locator(`tr[data-cfg="${seeded.cfg.get("rockA")}"] input[type=checkbox]`).check();
+    await page.getByRole("button", { name: /Compare selected/ }).click();
+    await page.waitForURL(/\/compare\?/);
+    const best = async (metric: string) =>
+      page.locator(`tr[data-metric="${metric}"] td`).evaluateAll((tds) => tds.map((td) => td.getAttribute("data-best") === "true"));
+    expect(await best("tg_tps")).toEqual([true, false]);
+    expect(await best("tps_per_litre")).toEqual([false, true]);
+    expect(await page.locator('tr[data-metric="tg_tps"] td[data-best="true"] .best').isVisible()).toBe(true);
+    await page.screenshot({ path: shot("compare"), fullPage: true });
+    await close(page);
+  });
+
+  it("keeps a <script> in a submitted name as text, never running it", async () => {
+    for (const path of ["/", `/results/${seeded.subs.get("evil")![0]}`, "/boards/" + encodeURIComponent("script-window-pwned-1-script-acme-edgebox")]) {
+      const page = await open(path);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      if (path === "/") expect(await page.locator("#ranking").textContent()).toContain("<script>window.__pwned=1</script>Acme EdgeBox");
+      await close(page);
+    }
+  });
+
+  it("renders board, model and API pages", async () => {
+    for (const [path, name, text] of [
+      ["/boards/radxa-rock-5b", "board", "Every configuration measured on it"],
+      ["/models/qwen2-5-0-5b-instruct", "model", "Quantisations"],
+      ["/api", "api", "Signing rule and verification"],
+    ] as const) {
+      const page = await open(path);
+      expect(await page.locator("main").textContent()).toContain(text);
+      await page.screenshot({ path: shot(name), fullPage: true });
+      await close(page);
+    }
+  });
+
+  it("fits a phone: no sideways page scroll, tables scroll in their own box", async () => {
+    const page = await open("/?quant=Q4_K_M", { width: 375, height: 740 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: shot("phone-leaderboard"), fullPage: true });
+    const result = await open(`/results/${seeded.subs.get("orin")![0]}`, { width: 375, height: 740 });
+    expect(await result.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await result.screenshot({ path: shot("phone-result"), fullPage: true });
+    await close(result);
+    await close(page);
+  });
+
+  it("is keyboard usable: the skip link is the first stop and focus is visible", async () => {
+    const page = await open("/", { dark: true });
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, outline: getComputedStyle(document.activeElement!).outlineStyle }));
+    expect(focused.text).toBe("Skip to content");
+    expect(focused.outline).not.toBe("none");
+    await page.screenshot({ path: shot("leaderboard-dark-skip-link") });
+    await close(page);
+  });
+
+  it("works without JavaScript: tables render and the filter form submits", async () => {
+    const page = await open("/?quant=Q4_K_M", { js: false });
+    expect(await rowKeys(page)).toEqual(THROUGHPUT_ORDER_Q4);
+    await page.getByLabel("Backend").selectOption("metal");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL(/backend=metal/);
+    expect(await rowKeys(page)).toEqual(["mac"]);
+    await close(page);
+  });
+});
