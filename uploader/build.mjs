@@ -1,0 +1,25 @@
+// Bundles the CLI with esbuild into dist/edgebench.mjs, and the per-model child
+// process into dist/worker.mjs beside it (the runner forks that file).
+// node-llama-cpp stays external: it carries native binaries and is the one
+// runtime dependency; zod, commander and canonicalize are bundled.
+import { build } from "esbuild";
+import path from "node:path";
+
+const root = import.meta.dirname;
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  external: ["node-llama-cpp"],
+  sourcemap: "linked",
+  logLevel: "warning",
+  // Bundled CommonJS dependencies may call require(); give ESM output one.
+  banner: { js: "import { createRequire as __edgebenchCreateRequire } from 'node:module'; const require = __edgebenchCreateRequire(import.meta.url);" },
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: [path.join(root, "src/cli/index.ts")], outfile: path.join(root, "dist/edgebench.mjs") }),
+  build({ ...common, entryPoints: [path.join(root, "src/runner/worker-entry.ts")], outfile: path.join(root, "dist/worker.mjs") }),
+]);
+console.error("built uploader/dist/edgebench.mjs and uploader/dist/worker.mjs");

@@ -1,0 +1,70 @@
+/**
+ * `edgebench import FILE`: llama-bench JSON into a result document (origin
+ * "imported", no power). The system is detected on this machine (run it where
+ * the file was made) or declared with --board-name; llama-bench's own cpu_info
+ * and gpu_info replace the detected CPU/GPU names.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { Command } from "commander";
+import { loadConfig, type Config } from "../../config.js";
+import { ResultDocument, type Envelope } from "../../contract/index.js";
+import { detectSystem } from "../../detect/index.js";
+import { llamaBenchToDocument, parseLlamaBench } from "../../import/llama-bench.js";
+import { DEFAULT_SUITE, loadSuite } from "../../suite/index.js";
+import { parseEnvelope } from "../options.js";
+import { resultTable } from "../table.js";
+
+export interface ImportCommandOptions {
+  json?: boolean;
+  out?: string;
+  boardName?: string;
+  envelope?: Envelope;
+  fleet?: string;
+  node?: string;
+}
+
+export function importAction(file: string, opts: ImportCommandOptions, config: Config = loadConfig()): ResultDocument {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new Error(`cannot read ${file}`);
+  }
+  const records = parseLlamaBench(text);
+  const { system } = detectSystem(config, { boardName: opts.boardName, envelope: opts.envelope });
+  const suite = loadSuite(DEFAULT_SUITE);
+  const doc = llamaBenchToDocument(records, {
+    system,
+    suite: { id: suite.id, version: suite.version },
+    fleet: opts.fleet || opts.node ? { label: opts.fleet, node: opts.node } : undefined,
+  });
+  const checked = ResultDocument.safeParse(doc);
+  if (!checked.success) {
+    throw new Error(`the converted document does not match the contract: ${checked.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  return doc;
+}
+
+export function importCommand(): Command {
+  return new Command("import")
+    .description("turn llama-bench JSON output (llama-bench -o json) into a result document (origin imported, no power)")
+    .argument("<file>", "llama-bench JSON or JSONL file")
+    .option("--json", "print the document on stdout")
+    .option("-o, --out <file>", "write the document to FILE")
+    .option("--board-name <name>", "declare the board the file came from")
+    .option("--envelope <WxDxH>", "declare the board's envelope in mm", parseEnvelope)
+    .option("--fleet <label>", "fleet or site label")
+    .option("--node <name>", "node name within the fleet")
+    .action((file: string, opts: ImportCommandOptions) => {
+      const doc = importAction(file, opts);
+      const json = JSON.stringify(doc, null, 2) + "\n";
+      if (opts.out) {
+        fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
+        fs.writeFileSync(opts.out, json);
+        process.stderr.write(`written to ${path.resolve(opts.out)}; sign and send it with the submit commands\n`);
+      }
+      if (opts.json) process.stdout.write(json);
+      else process.stdout.write(resultTable(doc));
+    });
+}

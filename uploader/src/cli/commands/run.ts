@@ -1,0 +1,164 @@
+/**
+ * `edgebench run`: run the suite on this machine and produce a result document.
+ * The handler only turns flags into RunOptions; runBenchmark() does the work,
+ * then the document goes to --out / --json and, unless --no-submit, to
+ * deliver() (sign, outbox, send) from the submit module.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { Command, Option } from "commander";
+import { loadConfig, type Config } from "../../config.js";
+import type { Envelope, ResultDocument } from "../../contract/index.js";
+import { BACKEND_CHOICES, type BackendChoice } from "../../detect/index.js";
+import { readUserConfig } from "../../identity/index.js";
+import { METER_SPEC_HELP, parseScope } from "../../power/index.js";
+import { runBenchmark, type RunOptions } from "../../runner/index.js";
+import type { GpuLayers } from "../../runner/protocol.js";
+import { DEFAULT_SUITE, loadSuite } from "../../suite/index.js";
+import { deliver, resolveServer } from "../../submit/index.js";
+import { collect, gpuLayersList, intList, nonNegative, onOffList, parseEnvelope, positiveInt } from "../options.js";
+import { stderrProgress } from "../progress.js";
+import { resultTable } from "../table.js";
+
+export interface RunCommandOptions {
+  suite: string;
+  model?: string[];
+  standard?: boolean;
+  reps?: number;
+  warmup?: number;
+  threads?: number[];
+  gpuLayers?: GpuLayers[];
+  backend: BackendChoice;
+  ctx?: number[];
+  batch?: number[];
+  ubatch?: number[];
+  flashAttn?: boolean[];
+  perplexity: boolean;
+  json?: boolean;
+  out?: string;
+  submit: boolean;
+  offline?: boolean;
+  server?: string;
+  idleSeconds: number;
+  meter?: string[];
+  scope?: string;
+  boardName?: string;
+  envelope?: Envelope;
+  fleet?: string;
+  node?: string;
+  download: boolean;
+  verbose?: boolean;
+}
+
+/** Writes a file atomically enough for a result: temp file then rename. */
+function writeOut(file: string, text: string): void {
+  const abs = path.resolve(file);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  fs.writeFileSync(`${abs}.tmp`, text);
+  fs.renameSync(`${abs}.tmp`, abs);
+}
+
+/** Sends the finished document on (sign, outbox, submit); returns a line for stderr. */
+async function deliverDocument(document: ResultDocument, opts: RunCommandOptions, config: Config): Promise<string> {
+  const { server } = resolveServer(opts.server, await readUserConfig(config.home), config);
+  const result = await deliver(document, {
+    home: config.home,
+    mode: opts.offline ? "queue" : "send",
+    server,
+    userAgent: "edgebench-uploader",
+    pauseAfterQueueMs: config.testPauseAfterQueueMs,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  if (result.status === "sent") return `submitted ${result.id}${result.url ? `: ${result.url}` : ""}`;
+  if (result.status === "queued") return `signed and queued ${result.id}; send it with \`edgebench submit\``;
+  if (result.status === "rejected") return `the registry rejected ${result.id} (see the outbox's rejected/ folder)`;
+  return `could not reach ${server}; ${result.id} stays queued for \`edgebench submit\``;
+}
+
+export async function runCommandAction(opts: RunCommandOptions, config: Config = loadConfig()): Promise<number> {
+  const suite = loadSuite(opts.suite);
+  const progress = stderrProgress(config.plainProgress);
+  const models = [...(opts.model ?? []), ...(opts.standard || !opts.model?.length ? suite.models.map((m) => m.uri) : [])];
+  const runOptions: RunOptions = {
+    config,
+    suite,
+    models,
+    reps: opts.reps,
+    warmup: opts.warmup,
+    backend: opts.backend,
+    sweep: { threads: opts.threads, gpuLayers: opts.gpuLayers, contextSizes: opts.ctx, batchSizes: opts.batch, ubatchSizes: opts.ubatch, flashAttention: opts.flashAttn },
+    perplexity: opts.perplexity,
+    idleSeconds: opts.idleSeconds,
+    meterSpecs: opts.meter,
+    scope: opts.scope ? parseScope(opts.scope) : undefined,
+    boardName: opts.boardName,
+    envelope: opts.envelope,
+    fleet: opts.fleet || opts.node ? { label: opts.fleet, node: opts.node } : undefined,
+    download: opts.download,
+    progress,
+    verbose: opts.verbose,
+  };
+  let result;
+  try {
+    result = await runBenchmark(runOptions);
+  } finally {
+    progress.end();
+  }
+  const { document, failedRuns } = result;
+  const json = JSON.stringify(document, null, 2) + "\n";
+  if (opts.out) {
+    writeOut(opts.out, json);
+    process.stderr.write(`result written to ${path.resolve(opts.out)}\n`);
+  }
+  // Data on stdout: the document with --json, else the table.
+  if (opts.json) {
+    process.stdout.write(json);
+    process.stderr.write(resultTable(document));
+  } else process.stdout.write(resultTable(document));
+
+  if (opts.submit) {
+    try {
+      process.stderr.write(`${await deliverDocument(document, opts, config)}\n`);
+    } catch (err) {
+      process.stderr.write(`edgebench: the result was not submitted: ${(err as Error).message}\n`);
+      return Math.max(1, failedRuns);
+    }
+  }
+  if (failedRuns) process.stderr.write(`${failedRuns} run(s) failed\n`);
+  return failedRuns;
+}
+
+export function runCommand(): Command {
+  return new Command("run")
+    .description("run the benchmark suite on this machine; exit code = number of failed model runs")
+    .option("--suite <name|file>", "suite definition", DEFAULT_SUITE)
+    .option("-m, --model <path|uri>", "a GGUF file, hf: URI or URL (repeatable); default: the suite's standard models", collect)
+    .option("--standard", "also run the suite's standard models when --model is given")
+    .option("-r, --reps <n>", "repetitions per test (default: the suite's, 5)", positiveInt("--reps"))
+    .option("--warmup <n>", "warm-up repetitions per test (default 1)", (v) => Math.floor(nonNegative("--warmup")(v)))
+    .option("-t, --threads <list>", "CPU threads, e.g. 4 or 2,4 (default: physical cores)", intList("--threads"))
+    .option("--gpu-layers <list>", 'layers offloaded to the GPU: counts, "max" or "auto" (default max on a GPU backend)', gpuLayersList)
+    .addOption(new Option("--backend <name>", "llama.cpp backend").choices(BACKEND_CHOICES).default("auto"))
+    .option("-c, --ctx <list>", "context size(s) (default: the suite's, 4096)", intList("--ctx"))
+    .option("-b, --batch <list>", "batch size(s) (default 512)", intList("--batch"))
+    .option("--ubatch <list>", "micro-batch size; node-llama-cpp ties it to --batch", intList("--ubatch"))
+    .option("--flash-attn <list>", "flash attention: on, off or on,off (default off)", onOffList)
+    .option("--no-perplexity", "skip the perplexity measurement")
+    .option("--json", "print the result document (JSON) on stdout; the table goes to stderr")
+    .option("-o, --out <file>", "also write the result document to FILE")
+    .option("--no-submit", "do not sign or submit; just produce the document")
+    .option("--offline", "sign and queue in the outbox without sending (send later with `edgebench submit`)")
+    .option("--server <url>", "registry base URL")
+    .option("--idle-seconds <s>", "idle power baseline measured after the first model loads (0: skip)", nonNegative("--idle-seconds"), 0)
+    .option("--meter <spec>", `power meter (repeatable): ${METER_SPEC_HELP}`, collect)
+    .option("--scope <scope>", "meter scope: wall, board-input, module-input, soc-rails, accelerator, cpu-package")
+    .option("--board-name <name>", "declare the board's name (recorded as declared)")
+    .option("--envelope <WxDxH>", "declare the board's envelope in mm, e.g. 85x56x20", parseEnvelope)
+    .option("--fleet <label>", "fleet or site label for cluster runs")
+    .option("--node <name>", "node name within the fleet")
+    .option("--no-download", "never download models; use only files already in the models directory")
+    .option("--verbose", "show llama.cpp's own messages")
+    .action(async (opts: RunCommandOptions) => {
+      process.exitCode = Math.min(await runCommandAction(opts), 100);
+    });
+}

@@ -1,0 +1,46 @@
+/**
+ * The edgebench CLI: one file per command in commands/, each exporting a
+ * factory that returns a commander Command whose action is a thin handler over
+ * a plain function. This file only assembles them and turns errors into one
+ * line on stderr (no stack traces for things a user can fix).
+ */
+import { Command, CommanderError } from "commander";
+import { UPLOADER_VERSION } from "../version.js";
+import { detectCommand } from "./commands/detect.js";
+import { importCommand } from "./commands/import.js";
+import { keyCommand } from "./commands/key.js";
+import { keygenCommand } from "./commands/keygen.js";
+import { metersCommand } from "./commands/meters.js";
+import { modelsCommand } from "./commands/models.js";
+import { outboxCommand } from "./commands/outbox.js";
+import { runCommand } from "./commands/run.js";
+import { submitCommand } from "./commands/submit.js";
+import { synthModelCommand } from "./commands/synth-model.js";
+import { whoamiCommand } from "./commands/whoami.js";
+
+export function buildProgram(): Command {
+  const program = new Command("edgebench")
+    .description("benchmark small LLMs on edge boards (llama.cpp via node-llama-cpp), with power, thermals and hardware; sign and submit the result")
+    .version(UPLOADER_VERSION)
+    .showHelpAfterError(false)
+    .exitOverride();
+  for (const cmd of [runCommand(), detectCommand(), modelsCommand(), synthModelCommand(), importCommand(), metersCommand(), keygenCommand(), whoamiCommand(), keyCommand(), submitCommand(), outboxCommand()]) {
+    program.addCommand(cmd.exitOverride());
+  }
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has already printed its message (help, version, a bad option).
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.stderr.write(`edgebench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  }
+}
