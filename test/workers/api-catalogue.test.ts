@@ -1,0 +1,121 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { METRICS } from "../../uploader/src/contract/index.js";
+import { BOARD_CATALOGUE, matchBoard, resolveEnvelope } from "../../db/catalogue.js";
+import type { BoardDetail, BoardSummary, ModelDetail, ModelFamily } from "../../workers/queries/index.js";
+import { buildDocument, fixtureKeyPair, FIXTURE_MODELS } from "../fixtures/documents.js";
+import { call, ingest, type ErrorJson } from "./helpers.js";
+
+describe("board catalogue", () => {
+  it("matches the names boards report to catalogue entries", () => {
+    const cases: [string, string | null][] = [
+      ["Raspberry Pi 5 Model B Rev 1.0", "raspberry-pi-5"],
+      ["Raspberry Pi 4 Model B Rev 1.4", "raspberry-pi-4-model-b"],
+      ["NVIDIA Jetson Orin Nano Engineering Reference Developer Kit Super", "jetson-orin-nano-devkit"],
+      ["Jetson AGX Orin Developer Kit", "jetson-agx-orin-devkit"],
+      ["Orange Pi 5", "orange-pi-5"],
+      ["Orange Pi 5 Plus", "orange-pi-5-plus"],
+      ["Orange Pi 5 Max", "orange-pi-5-max"],
+      ["Orange Pi 5 Pro", null],
+      ["Radxa ROCK 5B", "radxa-rock-5b"],
+      ["Radxa ROCK 5 Model B", "radxa-rock-5b"],
+      ["Radxa ZERO 3W", "radxa-zero-3"],
+      ["Khadas VIM3", "khadas-vim3-vim4"],
+      ["LattePanda 3 Delta", "lattepanda-3-delta"],
+      ["NUC11TNHi5", "intel-nuc-4x4"],
+      ["Mac mini (M4, 2024)", "apple-mac-mini-m4-2024"],
+      ["Mac16,10", "apple-mac-mini-m4-2024"],
+      ["Acme EdgeBox X1", null],
+    ];
+    for (const [name, id] of cases) expect(matchBoard(name)?.id ?? null, name).toBe(id);
+  });
+
+  it("gives every entry a source, and invents no height where the reference has none", () => {
+    for (const b of BOARD_CATALOGUE) {
+      expect(b.source, b.id).toContain("boards.md");
+      if (!b.envelope) expect(b.envelopeNote, b.id).toMatch(/height|declare/i);
+    }
+    const byId = new Map(BOARD_CATALOGUE.map((b) => [b.id, b]));
+    expect(byId.get("raspberry-pi-5")!.envelope).toBeNull();
+    expect(byId.get("jetson-orin-nano-devkit")).toMatchObject({ envelope: { widthMm: 100, depthMm: 79, heightMm: 21 }, unverified: true });
+    expect(byId.get("apple-mac-mini-m4-2024")).toMatchObject({ envelope: { widthMm: 127, depthMm: 127, heightMm: 50 }, unverified: false });
+    expect(byId.get("raspberry-pi-ai-hat-plus")!.kind).toBe("addon");
+  });
+
+  it("prefers a declared envelope, and replaces a claimed 'catalogue' envelope by the registry's own", () => {
+    const mac = matchBoard("Mac16,10");
+    const declared = { widthMm: 1, depthMm: 2, heightMm: 3, source: "declared" as const };
+    expect(resolveEnvelope(declared, mac)).toEqual(declared);
+    const claimed = { widthMm: 1, depthMm: 2, heightMm: 3, source: "catalogue" as const };
+    expect(resolveEnvelope(claimed, mac)).toMatchObject({ widthMm: 127, depthMm: 127, heightMm: 50, source: "catalogue" });
+    expect(resolveEnvelope(undefined, matchBoard("Raspberry Pi 5 Model B Rev 1.0"))).toBeNull();
+  });
+});
+
+describe("boards, models and metrics endpoints", () => {
+  beforeAll(async () => {
+    const a = await fixtureKeyPair();
+    const b = await fixtureKeyPair();
+    await ingest(buildDocument({ board: "rpi5", models: ["qwen2.5-0.5b-q4_k_m", "qwen2.5-0.5b-q8_0"] }), a);
+    await ingest(buildDocument({ board: "rpi5", speed: 1.05 }), b);
+    await ingest(buildDocument({ board: "orin-nano", models: ["qwen2.5-0.5b-q4_k_m", "tiny-local-q8_0"] }), a);
+    await ingest(buildDocument({ board: "custom", models: ["tiny-local-q8_0"] }), b);
+  });
+
+  it("lists catalogue boards and boards seen, with counts", async () => {
+    const { boards } = (await (await call("/api/v1/boards")).json()) as { boards: BoardSummary[] };
+    const byId = new Map(boards.map((b) => [b.id, b]));
+    expect(byId.get("raspberry-pi-5")).toMatchObject({ inCatalogue: true, submissions: 2, contributors: 2, configurations: 2 });
+    expect(byId.get("jetson-orin-nano-devkit")).toMatchObject({ submissions: 1, unverified: true, envelope: { heightMm: 21 } });
+    expect(byId.get("acme-edgebox-x1")).toMatchObject({ inCatalogue: false, name: "Acme EdgeBox X1", submissions: 1 });
+    // Catalogue boards nobody has submitted yet are listed with zero counts.
+    expect(byId.get("khadas-vim3-vim4")).toMatchObject({ submissions: 0, configurations: 0 });
+    expect(boards[0]!.id).toBe("raspberry-pi-5");
+  });
+
+  it("serves one board with its configurations, and 404s an unknown one", async () => {
+    const detail = (await (await call("/api/v1/boards/raspberry-pi-5")).json()) as BoardDetail;
+    expect(detail.board.name).toBe("Raspberry Pi 5");
+    expect(detail.rows.map((r) => r.quantisation).sort()).toEqual(["Q4_K_M", "Q8_0"]);
+    const missing = await call("/api/v1/boards/no-such-board");
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as ErrorJson).error.code).toBe("not_found");
+  });
+
+  it("lists model families with their variants side by side and counts", async () => {
+    const { models } = (await (await call("/api/v1/models")).json()) as { models: ModelFamily[] };
+    const qwen = models.find((m) => m.slug === "qwen2-5-0-5b-instruct")!;
+    expect(qwen.submissions).toBe(3);
+    expect(qwen.contributors).toBe(2);
+    expect(qwen.boards).toBe(2);
+    expect(qwen.variants.map((v) => [v.quantisation, v.submissions])).toEqual([
+      ["Q4_K_M", 3],
+      ["Q8_0", 1],
+    ]);
+    // A model without a sha256 is identified by name + quantisation.
+    const tiny = models.find((m) => m.slug === "edgebench-tiny")!;
+    expect(tiny.variants).toEqual([expect.objectContaining({ id: "edgebench-tiny~q8-0", sha256: null, boards: 2 })]);
+  });
+
+  it("serves a model family by slug or by a variant id with every board's rows", async () => {
+    const bySlug = (await (await call("/api/v1/models/qwen2-5-0-5b-instruct")).json()) as ModelDetail;
+    const byVariant = (await (await call(`/api/v1/models/${FIXTURE_MODELS["qwen2.5-0.5b-q8_0"].model.sha256}`)).json()) as ModelDetail;
+    expect(byVariant.slug).toBe(bySlug.slug);
+    expect(new Set(bySlug.rows.map((r) => `${r.boardId}/${r.quantisation}`))).toEqual(
+      new Set(["raspberry-pi-5/Q4_K_M", "raspberry-pi-5/Q8_0", "jetson-orin-nano-devkit/Q4_K_M"]),
+    );
+    expect((await call("/api/v1/models/nothing")).status).toBe(404);
+  });
+
+  it("publishes the METRICS definitions", async () => {
+    const { metrics } = (await (await call("/api/v1/metrics")).json()) as { metrics: { id: string; better: string; unit: string }[] };
+    expect(metrics.map((m) => m.id)).toEqual(METRICS.map((m) => m.id));
+    expect(metrics.find((m) => m.id === "ttft_ms")).toMatchObject({ better: "lower", unit: "ms" });
+  });
+
+  it("answers health, and unknown routes in the error shape", async () => {
+    expect(await (await call("/api/v1/health")).json()).toEqual({ ok: true });
+    const res = await call("/api/v1/nope");
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as ErrorJson).error).toMatchObject({ code: "not_found" });
+  });
+});
