@@ -8,7 +8,7 @@
 export const CHART_JS = String.raw`(function(){
 "use strict";
 function tipFor(box){var t=box.querySelector(".tip");if(!t){t=document.createElement("div");t.className="tip";t.hidden=true;t.setAttribute("role","status");box.appendChild(t);}return t;}
-function show(box,pt){var t=tipFor(box);t.textContent="";var lines=(pt.getAttribute("data-tip")||"").split("\n");
+function show(box,pt){var t=tipFor(box);t.textContent="";var lines=(pt._tip||"").split("\n");
 for(var i=0;i<lines.length;i++){var d=document.createElement("div");d.textContent=lines[i];if(i===0)d.style.fontWeight="700";t.appendChild(d);}
 t.hidden=false;var b=box.getBoundingClientRect(),r=pt.getBoundingClientRect();var x=r.left-b.left+r.width/2+12,y=r.top-b.top-8;
 if(x+t.offsetWidth>b.width)x=Math.max(4,r.left-b.left-t.offsetWidth-12);if(y+t.offsetHeight>b.height)y=b.height-t.offsetHeight-4;
@@ -18,6 +18,8 @@ var boxes=document.querySelectorAll(".chartbox");
 Array.prototype.forEach.call(boxes,function(box){
 var pts=box.querySelectorAll(".pt");
 Array.prototype.forEach.call(pts,function(pt){
+// Take the <title> over: keep its text as the accessible name, drop the native tooltip.
+var ti=pt.querySelector("title");pt._tip=ti?ti.textContent:"";if(ti){pt.setAttribute("aria-label",pt._tip.split("\n").join(", "));ti.remove();}
 pt.addEventListener("mouseenter",function(){show(box,pt);});
 pt.addEventListener("focus",function(){show(box,pt);});
 pt.addEventListener("mouseleave",function(){hide(box);});

@@ -37,15 +37,22 @@ button,.btn{background:var(--accent);color:var(--accent-fg);border-color:var(--a
 .tablewrap{overflow-x:auto;border:1px solid var(--line);border-radius:8px;background:var(--card)}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:.4rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-th{font-size:.8rem;color:var(--muted);font-weight:600;white-space:nowrap;background:var(--card)}
+thead th{font-size:.8rem;color:var(--muted);font-weight:600;background:var(--card);line-height:1.25}
+thead th.n{min-width:5.5rem;max-width:9rem}
+tbody th{font-weight:600;text-align:left}
+.unit{display:block;font-weight:400;font-size:.75rem}
+td.cfg,th.cfg{min-width:13rem}
+td.model{min-width:9rem}
+td.setup{min-width:14rem}
 th a{color:inherit}
 th[aria-sort] a{color:var(--fg)}
-td.n,th.n{text-align:right;white-space:nowrap}
+td.n,th.n{text-align:right}
+td.n{white-space:nowrap}
 tbody tr:hover{background:color-mix(in srgb,var(--accent) 6%,transparent)}
 .sd{display:block;color:var(--muted);font-size:.8rem}
 .nm{color:var(--muted);font-style:italic;font-size:.85rem}
 .cfg a{font-weight:600}
-.cfg .sub{display:block;color:var(--muted);font-size:.82rem}
+.cfg .sub,.sub{display:block;color:var(--muted);font-size:.82rem;font-weight:400}
 .badge{display:inline-block;font-size:.72rem;padding:.05rem .4rem;border-radius:999px;border:1px solid currentColor;margin-left:.3rem;white-space:nowrap;vertical-align:1px}
 .badge.unconfirmed{color:var(--warn);background:var(--warn-bg)}
 .badge.pareto{color:var(--good);background:var(--good-bg)}
@@ -70,6 +77,8 @@ tbody tr:hover{background:color-mix(in srgb,var(--accent) 6%,transparent)}
 .key.on{border-color:var(--pt2);background:var(--pt2)}
 .key.line{border:0;border-top:2px dashed var(--pt2);border-radius:0;height:0;vertical-align:3px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.75rem}
+.cards.wide{grid-template-columns:repeat(auto-fill,minmax(min(100%,26rem),1fr))}
+table.reps th,table.reps td{padding:.2rem .45rem}
 .card{border:1px solid var(--line);border-radius:8px;background:var(--card);padding:.75rem}
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .9rem;margin:0}
 dl.kv dt{color:var(--muted)}

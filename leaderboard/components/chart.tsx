@@ -26,7 +26,7 @@ export const CHART_Y: MetricId = "tg_tps";
 export const CHART_SIZE: MetricId = "tps_per_litre";
 
 const W = 760;
-const H = 420;
+const H = 340;
 const M = { l: 64, r: 20, t: 14, b: 46 };
 const R_MAX = 20;
 const R_MIN = 3;
@@ -38,19 +38,35 @@ interface LogScale {
   map(v: number): number;
 }
 
+/** 1, 2, 5 times a power of ten: the round numbers a log axis is read by. */
+function niceFloor(v: number): number {
+  const d = 10 ** Math.floor(Math.log10(v));
+  return [5, 2, 1].map((s) => s * d).find((x) => x <= v * (1 + 1e-9)) ?? d;
+}
+function niceCeil(v: number): number {
+  const d = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 5, 10].map((s) => s * d).find((x) => x >= v * (1 - 1e-9)) ?? 10 * d;
+}
+
 function logScale(values: number[], from: number, to: number): LogScale {
-  let lo = Math.floor(Math.log10(Math.min(...values)));
-  let hi = Math.ceil(Math.log10(Math.max(...values)));
+  let lo = niceFloor(Math.min(...values));
+  let hi = niceCeil(Math.max(...values));
   if (hi <= lo) {
-    lo -= 1;
-    hi += 1;
+    lo = niceFloor(lo / 2);
+    hi = niceCeil(hi * 2);
   }
-  const decades = hi - lo;
-  const steps = decades <= 2 ? [1, 2, 5] : [1];
+  // 1-2-5 ticks over a few decades; decades only when the range is wide.
+  const wide = Math.log10(hi / lo) > 3;
   const ticks: number[] = [];
-  for (let d = lo; d <= hi; d++) for (const s of steps) if (d < hi || s === 1) ticks.push(s * 10 ** d);
-  const map = (v: number) => from + ((Math.log10(v) - lo) / (hi - lo)) * (to - from);
-  return { lo: 10 ** lo, hi: 10 ** hi, ticks, map };
+  for (let d = Math.floor(Math.log10(lo)); d <= Math.ceil(Math.log10(hi)); d++) {
+    for (const s of wide ? [1] : [1, 2, 5]) {
+      const t = s * 10 ** d;
+      if (t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9)) ticks.push(Number(t.toPrecision(3)));
+    }
+  }
+  const span = Math.log10(hi) - Math.log10(lo);
+  const map = (v: number) => from + ((Math.log10(v) - Math.log10(lo)) / span) * (to - from);
+  return { lo, hi, ticks, map };
 }
 
 function tickText(v: number): string {
@@ -128,13 +144,9 @@ export function Chart(props: { points: ChartPoint[]; caption: string; omitted: n
         {order.map((p) => {
           const tip = p.lines.join("\n");
           return (
-            <a
-              class={`pt${p.onFront ? " on" : ""}${p.size ? "" : " nosize"}`}
-              href={p.href}
-              data-cfg={p.id}
-              data-tip={tip}
-              aria-label={p.lines.join(", ")}
-            >
+            // The <title> is the point's accessible name and its tooltip without
+            // JavaScript; the script reuses it, so the text is sent once.
+            <a class={`pt${p.onFront ? " on" : ""}${p.size ? "" : " nosize"}`} href={p.href} data-cfg={p.id}>
               <title>{tip}</title>
               <circle cx={xs.map(p.x).toFixed(1)} cy={ys.map(p.y).toFixed(1)} r={radius(p).toFixed(1)} />
             </a>

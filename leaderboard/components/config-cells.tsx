@@ -45,7 +45,11 @@ export function MetricCell(props: { id: MetricId; row: Pick<ConfigRow, "metrics"
     <td class="n" data-metric={props.id} data-value={String(v)} data-best={props.best ? "true" : undefined}>
       <span class={props.best ? "best" : undefined}>{num(v)}</span>
       {props.best ? <span class="sr"> (better)</span> : null}
-      {sd !== undefined ? <span class="sd" title={`standard deviation, ${unit || "no unit"}`}>± {num(sd)}</span> : null}
+      {sd !== undefined ? (
+        <span class="sd" title={`standard deviation, ${unit || "no unit"}`}>
+          {/* Below 0.01 % of the value the spread is rounding noise: say so rather than print 1e-8. */}± {sd < Math.abs(v) * 1e-4 ? "≈0" : num(sd)}
+        </span>
+      ) : null}
     </td>
   );
 }

@@ -17,7 +17,7 @@ export function ConfigTable(props: { rows: ConfigRow[]; show: "board" | "model";
             {cols.map((id) => (
               <th scope="col" class="n" title={METRIC_BY_ID[id].description}>
                 {METRIC_BY_ID[id].label}
-                {METRIC_BY_ID[id].unit ? ` (${METRIC_BY_ID[id].unit})` : ""}
+                {METRIC_BY_ID[id].unit ? <span class="unit">{METRIC_BY_ID[id].unit}</span> : null}
               </th>
             ))}
             <th scope="col">Meter scope</th>
@@ -40,7 +40,7 @@ export function ConfigTable(props: { rows: ConfigRow[]; show: "board" | "model";
                 )}
                 <UnconfirmedBadge contributors={r.contributors} />
               </td>
-              <td>
+              <td class="setup">
                 <a href={configHref(r)}>{`${acceleratorText(r)} · ${r.backend}`}</a>
                 <span class="sub muted" style="display:block">{`${r.runtime} · ${r.threads} threads, ${r.gpuLayers} GPU layers`}</span>
               </td>

@@ -3,7 +3,7 @@ import { num } from "../format.js";
 
 const W = 320;
 const H = 90;
-const PAD = { l: 34, r: 6, t: 6, b: 16 };
+const PAD = { l: 46, r: 6, t: 6, b: 16 };
 
 export function PowerTrace(props: { tMs: number[]; w: number[]; label: string }) {
   const n = Math.min(props.tMs.length, props.w.length);

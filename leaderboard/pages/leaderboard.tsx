@@ -163,7 +163,7 @@ function ChartSection(props: { ranked: RankedView; state: BoardState }) {
   );
 }
 
-function SortHeader(props: { state: BoardState; ranked: RankedView; sortKey: SortKey; label: string; title?: string; numeric?: boolean }) {
+function SortHeader(props: { state: BoardState; ranked: RankedView; sortKey: SortKey; label: string; unit?: string; title?: string; numeric?: boolean }) {
   const { state, ranked, sortKey } = props;
   const active = ranked.sort.key === sortKey;
   const nextDir = active ? (ranked.sort.dir === "asc" ? "desc" : "asc") : defaultDir(sortKey);
@@ -174,6 +174,7 @@ function SortHeader(props: { state: BoardState; ranked: RankedView; sortKey: Sor
         {props.label}
         {active ? (ranked.sort.dir === "asc" ? " ▲" : " ▼") : ""}
       </a>
+      {props.unit ? <span class="unit">{props.unit}</span> : null}
     </th>
   );
 }
@@ -220,7 +221,8 @@ function RankTable(props: { state: BoardState; ranked: RankedView }) {
                     ranked={ranked}
                     sortKey={id}
                     numeric
-                    label={`${METRIC_BY_ID[id].label}${METRIC_BY_ID[id].unit ? ` (${METRIC_BY_ID[id].unit})` : ""}`}
+                    label={METRIC_BY_ID[id].label}
+                    unit={METRIC_BY_ID[id].unit}
                     title={METRIC_BY_ID[id].description}
                   />
                 ))}
@@ -263,8 +265,8 @@ function Row(props: { row: ConfigRow; rank: number; cols: readonly MetricId[]; o
         <span class="sub">{configSubline(row)}</span>
         {row.meterScope ? <span class="sub">meter: {row.meterScope}</span> : <span class="sub">meter: none (energy not measured)</span>}
       </td>
-      <td>
-        <a href={`/models/${encodeURIComponent(row.modelId)}`}>{row.modelName}</a>
+      <td class="model">
+        <a href={`/models/${encodeURIComponent(row.modelSlug)}`}>{row.modelName}</a>
         <span class="sub muted" style="display:block">
           {row.quantisation}
         </span>

@@ -255,9 +255,11 @@ function RunSection(props: { run: ModelRun; index: number; computed: SubmissionR
         </table>
       </div>
       <h3>Tests</h3>
-      {run.tests.map((t) => (
-        <TestBlock test={t} />
-      ))}
+      <div class="cards wide">
+        {run.tests.map((t) => (
+          <TestBlock test={t} />
+        ))}
+      </div>
     </section>
   );
 }
@@ -267,7 +269,7 @@ function TestBlock(props: { test: TestResult }) {
   const energy = t.energy?.find((e) => e.meter === 0);
   const rates = t.status === "ok" ? repRates(t) : [];
   return (
-    <div class="card" style="margin-bottom:.75rem" data-test={t.name}>
+    <div class="card" data-test={t.name}>
       <h3 style="margin-top:0">
         {t.name}
         <span class="muted">{` · ${t.kind}, ${t.nPrompt} prompt + ${t.nGen} generated tokens${t.depth ? ` at depth ${t.depth}` : ""}`}</span>
@@ -280,28 +282,38 @@ function TestBlock(props: { test: TestResult }) {
             <thead>
               <tr>
                 <th scope="col">Repetition</th>
-                <th scope="col" class="n">
-                  Time (ms)
-                </th>
-                <th scope="col" class="n">
-                  {t.kind === "ttft" ? "" : "Tokens/s"}
-                </th>
-                <th scope="col" class="n">
-                  Energy (J)
-                </th>
+                {t.samplesNs.map((_, i) => (
+                  <th scope="col" class="n">
+                    {i + 1}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
-              {t.samplesNs.map((ns, i) => (
-                <tr>
-                  <td>{i + 1}</td>
+              <tr>
+                <th scope="row">Time (ms)</th>
+                {t.samplesNs.map((ns) => (
                   <td class="n">{num(ns / 1e6)}</td>
-                  <td class="n">{t.kind === "ttft" ? "" : num(rates[i] ?? NaN)}</td>
-                  <td class="n">
-                    {energy?.status === "measured" && energy.joulesPerRep?.[i] !== undefined ? num(energy.joulesPerRep[i]!) : <span class="nm">{NOT_MEASURED}</span>}
-                  </td>
+                ))}
+              </tr>
+              {t.kind !== "ttft" ? (
+                <tr>
+                  <th scope="row">Tokens/s</th>
+                  {rates.map((r) => (
+                    <td class="n">{num(r)}</td>
+                  ))}
                 </tr>
-              ))}
+              ) : null}
+              <tr>
+                <th scope="row">Energy (J)</th>
+                {energy?.status === "measured" && energy.joulesPerRep ? (
+                  energy.joulesPerRep.map((j) => <td class="n">{num(j)}</td>)
+                ) : (
+                  <td class="n" colspan={t.samplesNs.length}>
+                    <span class="nm">{NOT_MEASURED}</span>
+                  </td>
+                )}
+              </tr>
             </tbody>
           </table>
         </div>

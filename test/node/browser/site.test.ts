@@ -155,10 +155,17 @@ describe("leaderboard in Chromium", () => {
   });
 
   it("keeps a <script> in a submitted name as text, never running it", async () => {
-    for (const path of ["/", `/results/${seeded.subs.get("evil")![0]}`, "/boards/" + encodeURIComponent("script-window-pwned-1-script-acme-edgebox")]) {
+    const evilId = seeded.subs.get("evil")![0]!;
+    const { boardId } = (await (await fetch(`${registry.url}/api/v1/submissions/${evilId}`)).json()) as { boardId: string };
+    for (const path of ["/", `/results/${evilId}`, `/boards/${encodeURIComponent(boardId)}`, `/compare?ids=${seeded.cfg.get("evil")},${seeded.cfg.get("rpi5")}`]) {
       const page = await open(path);
+      expect(await page.locator("h1").count()).toBe(1);
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       if (path === "/") expect(await page.locator("#ranking").textContent()).toContain("<script>window.__pwned=1</script>Acme EdgeBox");
+      if (path.startsWith("/boards/")) {
+        expect(await page.locator("h1").textContent()).toBe("<script>window.__pwned=1</script>Acme EdgeBox");
+        await page.screenshot({ path: shot("board-injected-name") });
+      }
       await close(page);
     }
   });
