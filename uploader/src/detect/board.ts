@@ -43,13 +43,15 @@ export function piRevisionFromCpuinfo(cpuinfo: string | undefined): PiRevision |
   return rev ? decodePiRevision(rev) : undefined;
 }
 
-/** Vendor names for device-tree compatible prefixes seen on edge boards. */
+/**
+ * Board makers by device-tree compatible prefix. SoC vendors (rockchip, brcm) are
+ * left out: vendor kernels often put the SoC maker first for someone else's board.
+ */
 const DT_VENDORS: Record<string, string> = {
   raspberrypi: "Raspberry Pi",
   nvidia: "NVIDIA",
   xunlong: "Xunlong (Orange Pi)",
   radxa: "Radxa",
-  rockchip: "Rockchip",
   khadas: "Khadas",
   friendlyarm: "FriendlyElec",
   pine64: "Pine64",
@@ -96,11 +98,11 @@ export function detectBoard(config: SysConfig, cpuinfo?: string): BoardInfo {
   const product = dmi(config, "product_name");
   const vendor = dmi(config, "sys_vendor") ?? dmi(config, "board_vendor");
   const boardName = dmi(config, "board_name");
-  const name = product ?? boardName;
+  // Lenovo keeps the machine type in product_name and the model name in product_version.
+  const lenovoName = vendor?.toUpperCase() === "LENOVO" ? dmi(config, "product_version") : undefined;
+  const name = lenovoName ?? product ?? boardName;
   if (name) {
-    const version = dmi(config, "product_version");
-    const full = version && !name.includes(version) && /\d/.test(version) ? `${name} ${version}` : name;
-    return { name: (vendor && !full.startsWith(vendor) ? `${vendor} ${full}` : full).slice(0, 128), vendor, identifiedBy: "dmi" };
+    return { name: (vendor && !name.toLowerCase().startsWith(vendor.toLowerCase()) ? `${vendor} ${name}` : name).slice(0, 128), vendor, identifiedBy: "dmi" };
   }
   return { name: "unknown board", identifiedBy: "unknown" };
 }

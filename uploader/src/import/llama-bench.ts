@@ -129,7 +129,8 @@ export function llamaBenchToDocument(records: LlamaBenchRecord[], opts: ImportOp
         },
         settings: {
           threads: Math.max(1, r.n_threads),
-          gpuLayers: Math.max(0, r.n_gpu_layers),
+          // llama-bench reports its default of 99 even on a CPU-only build, where nothing is offloaded.
+          gpuLayers: backendOf(r.backends, r.n_gpu_layers) === "cpu" ? 0 : Math.max(0, r.n_gpu_layers),
           contextSize: Math.max(1, r.n_depth + r.n_prompt + r.n_gen),
           batchSize: Math.max(1, r.n_batch),
           ubatchSize: Math.max(1, r.n_ubatch ?? r.n_batch),
