@@ -5,7 +5,7 @@
  */
 import { METRIC_BY_ID, type MeterScope, type MetricId } from "../uploader/src/contract/index.js";
 import { paretoFront } from "./pareto.js";
-import { effectiveSort, PAGE_SIZE, PARETO_AXES, SCOPED_VIEWS, type BoardState, type SortKey } from "./state.js";
+import { effectiveSort, PAGE_SIZE, PARETO_AXES, SCOPED_VIEWS, VIEW_COLUMNS, type BoardState, type SortKey } from "./state.js";
 import type { ConfigRow } from "./types.js";
 
 export interface FilterOptions {
@@ -33,6 +33,8 @@ export interface RankedView {
   sort: { key: SortKey; dir: "asc" | "desc" };
   /** Rows matching the filters before the scope restriction (for "N more in other scopes"). */
   filteredTotal: number;
+  /** Configurations the view leaves out because its figure was not measured for them. */
+  unranked: number;
 }
 
 const uniq = <T,>(xs: T[]) => [...new Set(xs)];
@@ -118,6 +120,11 @@ export function rankView(all: readonly ConfigRow[], state: BoardState, options: 
   if (state.view === "pareto") rows = inScope.filter((r) => pareto.has(r));
   else if (SCOPED_VIEWS.has(state.view)) rows = inScope;
   else rows = state.scope ? filtered.filter((r) => r.meterScope === state.scope) : filtered;
+  // Like the API, a view ranks only configurations that have its figure: one
+  // without a size (or energy) figure is left out, never ranked as zero.
+  const primary = VIEW_COLUMNS[state.view][0]!;
+  const unranked = rows.filter((r) => r.metrics[primary] === undefined).length;
+  rows = rows.filter((r) => r.metrics[primary] !== undefined);
 
   const sort = effectiveSort(state);
   rows = sortRows(rows, sort.key, sort.dir);
@@ -125,7 +132,7 @@ export function rankView(all: readonly ConfigRow[], state: BoardState, options: 
   const pageNo = Math.min(state.page, pages);
   const start = (pageNo - 1) * PAGE_SIZE;
   const page = rows.slice(start, start + PAGE_SIZE).map((row, i) => ({ row, rank: start + i + 1 }));
-  return { energyScope, rows, page, pages, pareto, paretoCandidates, sort, filteredTotal: filtered.length };
+  return { energyScope, rows, page, pages, pareto, paretoCandidates, sort, filteredTotal: filtered.length, unranked };
 }
 
 /** Is the metric one whose ranking only makes sense within one meter scope? */

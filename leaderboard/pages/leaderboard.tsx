@@ -123,12 +123,11 @@ function ScopeNote(props: { ranked: RankedView; options: FilterOptions }) {
       </p>
     );
   }
-  const outside = ranked.filteredTotal - ranked.rows.length;
   return (
     <p class="scope-note" id="scope-note">
       Meter scope: <strong data-scope={ranked.energyScope}>{ranked.energyScope}</strong>. Energy figures are compared only within one scope (a wall meter
-      also counts the power supply and peripherals; a rail meter sees only the chip).
-      {props.ranked.paretoCandidates >= 0 ? ` ${plural(ranked.paretoCandidates, "configuration")} in this scope have all three axes measured.` : ""}
+      also counts the power supply and peripherals; a rail meter sees only the chip). {plural(ranked.paretoCandidates, "configuration")} in this scope{" "}
+      {ranked.paretoCandidates === 1 ? "has" : "have"} throughput, energy and size all measured.
     </p>
   );
 }
@@ -203,7 +202,10 @@ function RankTable(props: { state: BoardState; ranked: RankedView }) {
         <div class="tablewrap">
           <table id="ranking" data-view={state.view}>
             <caption class="muted" style="text-align:left;padding:.4rem .6rem">
-              Rows {first} to {last}. Figures are medians over submissions; ± is the standard deviation.
+              Rows {first} to {last}. Figures are medians over submissions; ± is the median standard deviation over repetitions.
+              {ranked.unranked > 0
+                ? ` ${plural(ranked.unranked, "configuration")} without a measured ${METRIC_BY_ID[cols[0]!].label.toLowerCase()} ${ranked.unranked === 1 ? "is" : "are"} not ranked here.`
+                : ""}
             </caption>
             <thead>
               <tr>

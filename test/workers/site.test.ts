@@ -70,6 +70,20 @@ describe("site with signed submissions", () => {
     expect(other.html).toContain('data-scope="module-input"');
   });
 
+  it("ranks by size only the configurations with an envelope, best first", async () => {
+    const { html } = await page("/?view=size&quant=Q4_K_M");
+    const values = [...html.matchAll(/<td class="n" data-metric="tps_per_litre" data-value="([\d.e+-]+)"/g)].map((m) => Number(m[1]));
+    const keys = rowOrder(html).map(keyOf);
+    // rockA (box 0.072 L) beats rockB (same box, slower) beats the Mac mini (0.81 L).
+    expect(keys.indexOf("rockA")).toBeLessThan(keys.indexOf("rockB"));
+    expect(keys.indexOf("rockB")).toBeLessThan(keys.indexOf("mac"));
+    expect(values.length).toBe(keys.length);
+    expect([...values].sort((a, b) => b - a)).toEqual(values);
+    // No size figure, no size rank (not a zero at the bottom).
+    expect(keys).not.toContain("evil");
+    expect(html).toContain("not ranked here");
+  });
+
   it("lists exactly the Pareto front of the scope", async () => {
     const { html } = await page("/?view=pareto&scope=wall");
     expect(new Set(rowOrder(html).map(keyOf))).toEqual(new Set(WALL_PARETO));

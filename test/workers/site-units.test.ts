@@ -1,0 +1,57 @@
+/** The site's pure parts: Pareto membership, URL state round trip, sorting with unmeasured figures. */
+import { describe, expect, it } from "vitest";
+import { paretoFront } from "../../leaderboard/pareto.js";
+import { sortRows } from "../../leaderboard/ranking.js";
+import { DEFAULT_STATE, effectiveSort, parseState, toQuery } from "../../leaderboard/state.js";
+import type { ConfigRow } from "../../leaderboard/types.js";
+import type { MetricId } from "../../uploader/src/contract/index.js";
+
+type P = { name: string; m: Partial<Record<MetricId, number>> };
+const front = (ps: P[], axes: MetricId[]) => [...paretoFront(ps, axes, (p, id) => p.m[id])].map((p) => p.name).sort();
+
+describe("paretoFront", () => {
+  it("keeps what nothing beats on every axis, honouring each metric's direction", () => {
+    const ps: P[] = [
+      { name: "fast", m: { tg_tps: 100, tokens_per_j: 1, tps_per_litre: 10 } },
+      { name: "frugal", m: { tg_tps: 10, tokens_per_j: 9, tps_per_litre: 10 } },
+      { name: "small", m: { tg_tps: 10, tokens_per_j: 1, tps_per_litre: 90 } },
+      { name: "beaten", m: { tg_tps: 9, tokens_per_j: 1, tps_per_litre: 10 } },
+      { name: "twin", m: { tg_tps: 100, tokens_per_j: 1, tps_per_litre: 10 } },
+      { name: "unmeasured", m: { tg_tps: 1000 } },
+    ];
+    expect(front(ps, ["tg_tps", "tokens_per_j", "tps_per_litre"])).toEqual(["fast", "frugal", "small", "twin"]);
+    // ttft_ms is lower-is-better in METRICS: the quicker first token wins.
+    const lat: P[] = [
+      { name: "a", m: { tg_tps: 10, ttft_ms: 100 } },
+      { name: "b", m: { tg_tps: 10, ttft_ms: 50 } },
+    ];
+    expect(front(lat, ["tg_tps", "ttft_ms"])).toEqual(["b"]);
+  });
+});
+
+describe("URL state", () => {
+  it("round-trips every field and writes nothing for the defaults", () => {
+    expect(toQuery(DEFAULT_STATE)).toBe("");
+    const q = "?view=energy&scope=wall&model=qwen&quant=Q4_K_M&board=rock&accel=npu&backend=http&sort=avg_w&dir=desc&page=3";
+    expect(toQuery(parseState(new URLSearchParams(q)))).toBe(q);
+  });
+
+  it("ignores values it does not know and empty form fields", () => {
+    const s = parseState(new URLSearchParams("view=bogus&scope=moon&accel=fpga&sort=drop%20table&page=-4&model="));
+    expect(s).toEqual(DEFAULT_STATE);
+  });
+
+  it("never ranks a view by a column it does not show", () => {
+    expect(effectiveSort(parseState(new URLSearchParams("sort=tokens_per_j")))).toEqual({ key: "tg_tps", dir: "desc" });
+    expect(effectiveSort(parseState(new URLSearchParams("view=energy&sort=avg_w")))).toEqual({ key: "avg_w", dir: "asc" });
+  });
+});
+
+describe("sortRows", () => {
+  const row = (id: string, tg?: number): ConfigRow => ({ id, metrics: tg === undefined ? {} : { tg_tps: tg } }) as ConfigRow;
+  it("puts unmeasured figures last in both directions", () => {
+    const rows = [row("a", 5), row("b"), row("c", 9)];
+    expect(sortRows(rows, "tg_tps", "desc").map((r) => r.id)).toEqual(["c", "a", "b"]);
+    expect(sortRows(rows, "tg_tps", "asc").map((r) => r.id)).toEqual(["a", "c", "b"]);
+  });
+});
