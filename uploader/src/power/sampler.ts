@@ -65,15 +65,19 @@ export class MeterChannel {
       return;
     }
     const startMs = performance.now();
+    let slot = 0;
     const tick = () => {
       if (this.stopped) return;
       void this.pollOnce().finally(() => {
         if (this.stopped) return;
-        // Next slot on the fixed grid; slots overrun by a slow read are skipped, not queued.
+        // Next slot on the fixed grid (no drift). Slots overrun by a slow read are
+        // skipped, not queued; counting from the slot just served keeps a timer
+        // that fires a fraction of a ms early from serving the same slot twice.
         const elapsed = performance.now() - startMs;
-        const slot = Math.floor(elapsed / this.periodMs) + 1;
-        const due = slot * this.periodMs - elapsed;
-        this.timer = setTimeout(tick, due);
+        const next = Math.max(slot + 1, Math.floor(elapsed / this.periodMs) + 1);
+        this.skipped += next - slot - 1;
+        slot = next;
+        this.timer = setTimeout(tick, Math.max(0, slot * this.periodMs - elapsed));
         this.timer.unref();
       });
     };
@@ -82,10 +86,7 @@ export class MeterChannel {
 
   private async pollOnce(): Promise<void> {
     const src = this.source;
-    if (src.mode !== "poll" || this.inFlight) {
-      this.skipped++;
-      return;
-    }
+    if (src.mode !== "poll" || this.inFlight) return;
     this.inFlight = true;
     const t0 = this.now();
     try {

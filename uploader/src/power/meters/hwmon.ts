@@ -7,7 +7,7 @@
 import { sysPath } from "../../config.js";
 import { Unwrapper } from "../counter.js";
 import { PowerError } from "../errors.js";
-import { join, listDir, readNumber, readNumberSync, readTextOr } from "../sysfs.js";
+import { Attr, join, listDir, readTextOr } from "../sysfs.js";
 import type { MeterCandidate, MeterContext, PolledSource, PowerScope } from "../types.js";
 
 const HWMON = "/sys/class/hwmon";
@@ -118,23 +118,16 @@ export async function hwmonFromSpec(ctx: MeterContext, arg: string): Promise<Met
 }
 
 function openHwmon(dev: HwmonDevice, info: Omit<PolledSource, "mode" | "read">): PolledSource {
+  const attrs = dev.files.map((f) => new Attr(f));
+  const readAll = async () => (attrs.length === 1 ? [await attrs[0]!.read()] : Promise.all(attrs.map((a) => a.read())));
+  const close = async () => attrs.forEach((a) => a.close());
   if (dev.method === "counter") {
     // energy*_input has no documented wrap range: a decrease is a reset and is refused.
     const unwrap = dev.files.map((f) => new Unwrapper(undefined, f));
     const joules = (raws: number[]) => raws.reduce((s, r, i) => s + unwrap[i]!.next(r), 0) / 1e6;
-    return {
-      ...info,
-      mode: "poll",
-      read: async () => joules(await Promise.all(dev.files.map((f) => readNumber(f)))),
-      readSync: () => joules(dev.files.map((f) => readNumberSync(f))),
-    };
+    return { ...info, mode: "poll", read: async () => joules(await readAll()), readSync: () => joules(attrs.map((a) => a.readSync())), close };
   }
   // uW summed over channels, or mV * mA for a VBUS/IBUS pair.
-  const watts = dev.vi ? (raws: number[]) => (Math.abs(raws[0]! * raws[1]!)) / 1e6 : (raws: number[]) => raws.reduce((s, r) => s + r, 0) / 1e6;
-  return {
-    ...info,
-    mode: "poll",
-    read: async () => watts(await Promise.all(dev.files.map((f) => readNumber(f)))),
-    readSync: () => watts(dev.files.map((f) => readNumberSync(f))),
-  };
+  const watts = dev.vi ? (raws: number[]) => Math.abs(raws[0]! * raws[1]!) / 1e6 : (raws: number[]) => raws.reduce((s, r) => s + r, 0) / 1e6;
+  return { ...info, mode: "poll", read: async () => watts(await readAll()), readSync: () => watts(attrs.map((a) => a.readSync())), close };
 }

@@ -11,7 +11,7 @@
  * misses what is not on a monitored rail: scope soc-rails.
  */
 import { sysPath } from "../../config.js";
-import { join, listDir, readNumber, readNumberSync, readTextOr } from "../sysfs.js";
+import { Attr, join, listDir, readTextOr } from "../sysfs.js";
 import type { MeterCandidate, MeterContext, PolledSource, PowerScope } from "../types.js";
 
 interface Rail {
@@ -95,10 +95,12 @@ function openJetson(rails: Rail[], info: Omit<PolledSource, "mode" | "read">): P
     }
     return mw / 1000;
   };
+  const attrs = files.map((f) => new Attr(f));
   return {
     ...info,
     mode: "poll",
-    read: async () => watts(await Promise.all(files.map((f) => readNumber(f)))),
-    readSync: () => watts(files.map((f) => readNumberSync(f))),
+    read: async () => watts(await Promise.all(attrs.map((a) => a.read()))),
+    readSync: () => watts(attrs.map((a) => a.readSync())),
+    close: async () => attrs.forEach((a) => a.close()),
   };
 }

@@ -8,7 +8,7 @@
  */
 import { sysPath } from "../../config.js";
 import { errnoOf } from "../errors.js";
-import { join, listDir, readNumber, readNumberSync, readTextOr } from "../sysfs.js";
+import { Attr, join, listDir, readNumber, readTextOr } from "../sysfs.js";
 import { Unwrapper } from "../counter.js";
 import type { MeterCandidate, MeterContext, PolledSource } from "../types.js";
 
@@ -75,11 +75,13 @@ export async function detectRapl(ctx: MeterContext): Promise<MeterCandidate[]> {
 function openRapl(zones: Zone[], info: Omit<PolledSource, "mode" | "read">): PolledSource {
   // One unwrapper per zone: each package wraps at its own range.
   const unwrap = zones.map((z) => new Unwrapper(z.rangeUj, z.energyFile));
+  const attrs = zones.map((z) => new Attr(z.energyFile));
   const toJoules = (raws: number[]) => raws.reduce((sum, raw, i) => sum + unwrap[i]!.next(raw), 0) / 1e6;
   return {
     ...info,
     mode: "poll",
-    read: async () => toJoules(await Promise.all(zones.map((z) => readNumber(z.energyFile)))),
-    readSync: () => toJoules(zones.map((z) => readNumberSync(z.energyFile))),
+    read: async () => toJoules(attrs.length === 1 ? [await attrs[0]!.read()] : await Promise.all(attrs.map((a) => a.read()))),
+    readSync: () => toJoules(attrs.map((a) => a.readSync())),
+    close: async () => attrs.forEach((a) => a.close()),
   };
 }
