@@ -35,10 +35,12 @@ export async function readWattsOnce(source: MeterSource, timeoutMs = 3000): Prom
     error: (err) => (failure = reasonOf(err)),
   });
   const deadline = Date.now() + timeoutMs;
-  const need = source.method === "counter" ? 2 : 1;
-  while (readings.length < need && Date.now() < deadline && !failure) await sleep(50);
+  // A counter needs two readings far enough apart that arrival jitter does not dominate.
+  const enough = () =>
+    source.method === "sampled" ? readings.length >= 1 : readings.length >= 2 && Number(readings.at(-1)!.t - readings[0]!.t) >= COUNTER_GAP_MS * 1e6;
+  while (!enough() && Date.now() < deadline && !failure) await sleep(50);
   source.catchUp?.();
-  if (readings.length < need) throw new Error(failure ?? `no reading within ${timeoutMs} ms`);
+  if (!enough() && (source.method === "sampled" || readings.length < 2)) throw new Error(failure ?? `no reading within ${timeoutMs} ms`);
   const last = readings.at(-1)!;
   if (source.method === "sampled") return last.v;
   const first = readings[0]!;

@@ -1,6 +1,6 @@
 /** `edgebench meters`: the power meters found here, each with its scope and a live reading. */
 import { Command, Option } from "commander";
-import { loadConfig } from "../../config.js";
+import { loadConfig, type Config } from "../../config.js";
 import { METER_SPEC_HELP, parseScope, type PowerScope } from "../../power/index.js";
 import { listMeters, type MeterListing } from "../../power/live.js";
 
@@ -36,8 +36,11 @@ export function formatMeters(list: MeterListing[]): string {
 }
 
 /** The plain function behind the command (testable without the CLI parser). */
-export async function metersCommandAction(opts: MetersOptions, write: (s: string) => void = (s) => process.stdout.write(s)): Promise<MeterListing[]> {
-  const config = loadConfig();
+export async function metersCommandAction(
+  opts: MetersOptions,
+  config: Config = loadConfig(),
+  write: (s: string) => void = (s) => process.stdout.write(s),
+): Promise<MeterListing[]> {
   const scope: PowerScope | undefined = opts.scope ? parseScope(opts.scope) : undefined;
   const list = await listMeters(config, { meterSpecs: opts.meter, scope, meterUser: opts.meterUser, meterPassword: opts.meterPassword });
   write(opts.json ? JSON.stringify(list) + "\n" : formatMeters(list));

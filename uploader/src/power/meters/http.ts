@@ -39,8 +39,8 @@ export async function getJson(url: string, timeoutMs: number, auth: HttpAuth = {
   const signal = AbortSignal.timeout(timeoutMs);
   const get = (h: Record<string, string>) =>
     fetch(url, { headers: h, signal }).catch((err: unknown) => {
-      const e = err as Error & { cause?: { code?: string } };
-      throw new Error(e.name === "TimeoutError" || e.name === "AbortError" ? `${shown}: no answer within ${timeoutMs} ms` : `${shown}: ${e.cause?.code ?? e.message}`);
+      const e = err as Error & { cause?: { code?: string; message?: string } };
+      throw new Error(e.name === "TimeoutError" || e.name === "AbortError" ? `${shown}: no answer within ${timeoutMs} ms` : `${shown}: ${e.cause?.code ?? e.cause?.message ?? e.message}`);
     });
   let res = await get(headers);
   const challenge = res.headers.get("www-authenticate");
