@@ -1,12 +1,14 @@
-// Runs the edgebench CLI the way a user does: the bundled uploader/dist/edgebench.mjs,
-// built from source first when it is missing or older than the sources (a fresh
-// clone has no dist/). Shared by `npm start` and the end-to-end tests.
+// Runs the edgebench CLI the way a user does: uploader/bin/edgebench.mjs, which
+// loads the bundle uploader/dist/edgebench.mjs, built from source first when it
+// is missing or older than the sources. Shared by `npm start` and the e2e tests.
 import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { REPO_ROOT } from "./local-registry.mjs";
 
-export const CLI_PATH = path.join(REPO_ROOT, "uploader/dist/edgebench.mjs");
+/** The installed `edgebench` command (package.json bin). */
+export const CLI_PATH = path.join(REPO_ROOT, "uploader/bin/edgebench.mjs");
+const BUNDLE = path.join(REPO_ROOT, "uploader/dist/edgebench.mjs");
 const SRC_DIR = path.join(REPO_ROOT, "uploader/src");
 const BUILD_SCRIPT = path.join(REPO_ROOT, "uploader/build.mjs");
 
@@ -22,7 +24,7 @@ async function newestMtime(dir) {
 
 /** Builds uploader/dist/edgebench.mjs unless it is newer than every source file. */
 export async function ensureUploaderBuilt({ log } = {}) {
-  const built = await stat(CLI_PATH).catch(() => undefined);
+  const built = await stat(BUNDLE).catch(() => undefined);
   if (built && built.mtimeMs >= Math.max(await newestMtime(SRC_DIR), (await stat(BUILD_SCRIPT)).mtimeMs)) return CLI_PATH;
   log?.("building the uploader (uploader/build.mjs)…");
   const { code, output } = await runNode([BUILD_SCRIPT], { cwd: path.join(REPO_ROOT, "uploader") });

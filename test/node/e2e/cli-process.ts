@@ -1,6 +1,6 @@
 /**
  * The edgebench CLI as a child process the test can watch and SIGKILL at a
- * chosen moment (the bundled uploader/dist/edgebench.mjs, as users run it).
+ * chosen moment (uploader/bin/edgebench.mjs, as users run it).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { CLI_PATH } from "../../../scripts/lib/uploader-cli.mjs";
