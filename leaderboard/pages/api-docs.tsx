@@ -9,8 +9,12 @@ export function ApiPage(props: { origin: string }) {
     ["POST", "/api/v1/submissions", "Submit a signed result: {\"document\", \"signature\", \"publicKey\"}. 201 with {id, url}; the same document again is 200 with the same id."],
     ["GET", "/api/v1/submissions/:id", "The stored document, its signature and key (verify it offline), plus the figures the server computed."],
     ["GET", "/api/v1/leaderboard", "Configurations aggregated over their submissions; filters, sort, pagination; ?format=csv for CSV."],
-    ["GET", "/api/v1/boards", "Boards with results, with counts."],
-    ["GET", "/api/v1/models", "Model variants with results, with counts."],
+    ["GET", "/api/v1/boards", "The board catalogue and every board with results, with counts."],
+    ["GET", "/api/v1/boards/:id", "One board: its specs, envelope and source, and every configuration measured on it."],
+    ["GET", "/api/v1/models", "Model families and their variants (quantisations), with counts."],
+    ["GET", "/api/v1/models/:id", "One model family (or variant id): every configuration of its variants."],
+    ["GET", "/api/v1/configurations?ids=a,b", "Configurations by id (what the compare page shows)."],
+    ["GET", "/api/v1/metrics", "The metric definitions: id, label, unit, which direction is better."],
   ];
   return (
     <Layout title="API" section="api" description="The edgebench registry API: endpoints, examples, metric ids and how to verify a result.">

@@ -44,7 +44,7 @@ export function BoardPage(props: { detail: BoardDetail }) {
             <dt>Source</dt>
             <dd>{board.source ?? "not given"}</dd>
             <dt>Typical power</dt>
-            <dd>{board.typicalPower ?? "not in the catalogue"} (reference figure, not a measurement)</dd>
+            <dd>{board.typicalPower ? `${board.typicalPower} (reference figure, not a measurement)` : "not in the catalogue"}</dd>
           </dl>
         ) : (
           <p>

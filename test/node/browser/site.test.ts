@@ -4,13 +4,18 @@
  * submissions POSTed through the API. Screenshots of every page go to
  * test-artifacts/screenshots/ for a human to look at.
  */
+import { execFile } from "node:child_process";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalRegistry, type LocalRegistry } from "../helpers/local-registry.js";
+import { REPO_ROOT, startLocalRegistry, type LocalRegistry } from "../helpers/local-registry.js";
 import { THROUGHPUT_ORDER_Q4, WALL_ENERGY_ORDER, WALL_PARETO } from "../../workers/site-data.js";
 import { launchChromium, shot } from "./browser.js";
 import { seedSite, type Seeded } from "./seed.js";
 
+const run = promisify(execFile);
 let registry: LocalRegistry;
 let browser: Browser;
 let seeded: Seeded;
@@ -131,6 +136,17 @@ describe("leaderboard in Chromium", () => {
     expect(await page.locator("svg.trace polyline").count()).toBeGreaterThan(0);
     await page.getByText("How to verify this result").click();
     expect(await page.locator("#signature pre").first().isVisible()).toBe(true);
+    // The verification script printed on the page, run as printed, says valid.
+    const script = (await page.locator("#signature pre").nth(1).textContent())!;
+    const file = path.join(REPO_ROOT, ".tmp", `verify-${process.pid}.mjs`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, script);
+    try {
+      const out = await run(process.execPath, [file], { timeout: 30_000 });
+      expect(out.stdout).toContain("valid: signed by this key, id matches");
+    } finally {
+      await rm(file, { force: true });
+    }
     await page.screenshot({ path: shot("result"), fullPage: true });
     // The raw signed JSON link serves the document the page shows.
     const raw = await page.locator("#raw-json").getAttribute("href");
