@@ -8,7 +8,7 @@
 import { FileTypeCode, type WeightType } from "./format.js";
 import { parameterCount, type ModelShape } from "./presets.js";
 import { BOS_ID, EOS_ID, UNK_ID, buildVocabulary } from "./tokenizer.js";
-import { constantF32, randomWeights } from "./values.js";
+import { Xorshift32, constantF32, randomWeights } from "./values.js";
 import { writeGguf, type GgufTensor, type GgufValue } from "./writer.js";
 
 export interface SynthOptions {
@@ -20,6 +20,8 @@ export interface SynthOptions {
    * llama.feed_forward_length llama.cpp aborts with a GGML_ASSERT while loading.
    */
   omitKeys?: readonly string[];
+  /** PRNG seed: the same shape, type and seed give a byte-identical file (default 1). */
+  seed?: number;
 }
 
 export interface SynthResult {
@@ -39,6 +41,7 @@ export function synthModel(file: string, opts: SynthOptions): SynthResult {
   const kvDim = headDim * s.kvHeads;
   const vocab = buildVocabulary(s.vocab);
   const w = opts.type;
+  const rng = new Xorshift32(opts.seed ?? 1);
 
   const metadata: Array<[string, GgufValue]> = [
     ["general.architecture", { type: "str", value: "llama" }],
@@ -71,7 +74,7 @@ export function synthModel(file: string, opts: SynthOptions): SynthResult {
     name,
     shape: [ne0, ne1],
     type: w,
-    data: () => randomWeights(w, ne0 * ne1, AMPLITUDE),
+    data: () => randomWeights(w, ne0 * ne1, AMPLITUDE, rng),
   });
   const norm = (name: string, n: number): GgufTensor => ({ name, shape: [n], type: "f32", data: () => constantF32(n, 1) });
 

@@ -3,10 +3,11 @@
  * honest timings: the same shapes cost the same compute whatever the values.
  *
  * Values are drawn from a small table of evenly spaced numbers in [-a, a],
- * indexed by bytes from crypto.randomFillSync: generating a 0.5B-parameter
- * stand-in then takes seconds, not minutes, and no NaN/Inf can appear.
+ * indexed by a seeded xorshift generator: the same preset, type and seed give
+ * byte-identical files (so a stand-in's sha256 is reproducible and concurrent
+ * test runs rewriting a model cannot change it), a 0.5B-parameter stand-in
+ * takes seconds, and no NaN/Inf can appear.
  */
-import { randomFillSync } from "node:crypto";
 import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES, type WeightType } from "./format.js";
 
 const TABLE_BITS = 12;
@@ -51,6 +52,32 @@ export function f16BitsToF32(h: number): number {
   return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
+/** xorshift32 (Marsaglia 2003): fast, seedable, plenty for weights nobody reads. */
+export class Xorshift32 {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0 || 0x9e3779b9;
+  }
+  /** Fills the array with pseudo-random 32-bit words. */
+  fill(out: Uint32Array): void {
+    let x = this.state;
+    for (let i = 0; i < out.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      out[i] = x >>> 0;
+    }
+    this.state = x;
+  }
+}
+
+/** Random bytes from the generator (length rounded up to whole words internally). */
+function randomBytes(rng: Xorshift32, n: number): Buffer {
+  const words = new Uint32Array(Math.ceil(n / 4));
+  rng.fill(words);
+  return Buffer.from(words.buffer, 0, n);
+}
+
 function table(amplitude: number): Float32Array {
   const t = new Float32Array(TABLE_SIZE);
   for (let i = 0; i < TABLE_SIZE; i++) t[i] = amplitude * ((2 * i + 1) / TABLE_SIZE - 1);
@@ -62,17 +89,15 @@ function table(amplitude: number): Float32Array {
  * [-amplitude, amplitude] (Q8_0: int8 quants times a fixed fp16 scale).
  * `elements` must be a multiple of 32 for Q8_0.
  */
-export function randomWeights(type: WeightType, elements: number, amplitude: number): Buffer {
+export function randomWeights(type: WeightType, elements: number, amplitude: number, rng: Xorshift32): Buffer {
   if (type === "q8_0") {
     const blocks = elements / Q8_0_BLOCK;
-    const out = Buffer.allocUnsafe(blocks * Q8_0_BLOCK_BYTES);
-    randomFillSync(out);
+    const out = randomBytes(rng, blocks * Q8_0_BLOCK_BYTES);
     const scale = f32ToF16Bits(amplitude / 127);
     for (let b = 0; b < blocks; b++) out.writeUInt16LE(scale, b * Q8_0_BLOCK_BYTES);
     return out;
   }
-  const idx = new Uint16Array(elements);
-  randomFillSync(idx);
+  const idx = new Uint16Array(randomBytes(rng, elements * 2).buffer, 0, elements);
   const t = table(amplitude);
   if (type === "f32") {
     const out = new Float32Array(elements);

@@ -1,0 +1,84 @@
+/** The other commands through the bundled CLI: synth-model, detect, models, import. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { readGgufFileInfo } from "node-llama-cpp";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ResultDocument, System } from "../../../uploader/src/contract/index.js";
+import { REPO_ROOT } from "../helpers/models.js";
+import { runCli } from "./cli-helpers.js";
+
+let work: string;
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "edgebench-cmds-"));
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe("edgebench synth-model", () => {
+  it("writes a loadable GGUF of the chosen type and lists presets", async () => {
+    const out = path.join(work, "t.gguf");
+    const r = await runCli(["synth-model", "--preset", "tiny", "--type", "f16", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("170,432 parameters");
+    const info = await readGgufFileInfo(out, { logWarnings: false });
+    expect(info.metadata.general.file_type).toBe(1);
+    const list = await runCli(["synth-model", "--list"]);
+    expect(list.stdout).toMatch(/qwen2\.5-0\.5b .*151936/);
+    const bad = await runCli(["synth-model", "--preset", "gpt-5", "--out", out]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown preset "gpt-5"/);
+  });
+});
+
+describe("edgebench detect", () => {
+  it("reads a fixture board through EDGEBENCH_SYSROOT", async () => {
+    const r = await runCli(["detect", "--json", "--no-llama"], { EDGEBENCH_SYSROOT: path.join(REPO_ROOT, "test/fixtures/sysfs/jetson-orin-nano") });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { system: unknown; thermalSensors: boolean };
+    const system = System.parse(out.system);
+    expect(system.board.name).toMatch(/Jetson Orin Nano/);
+    expect(system.os.release).toBe("L4T 36.4.3");
+    expect(out.thermalSensors).toBe(true);
+  });
+
+  it("on this machine, with node-llama-cpp's view of the backend", async () => {
+    const r = await runCli(["detect", "--backend", "cpu"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/llama\.cpp +\S+ via node-llama-cpp 3\.22\.1 · backend cpu/);
+  });
+});
+
+describe("edgebench models", () => {
+  it("lists the suite's standard models (not downloaded here) and local GGUFs with their metadata", async () => {
+    const modelsDir = path.join(work, "models");
+    fs.mkdirSync(modelsDir, { recursive: true });
+    fs.copyFileSync(inject("tinyModels").q8_0, path.join(modelsDir, "mine.gguf"));
+    const r = await runCli(["models", "--json"], { EDGEBENCH_MODELS: modelsDir, EDGEBENCH_HOME: path.join(work, "home") });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { models: Array<{ name: string; quantisation: string; uri?: string; file?: string; standard: boolean }> };
+    const standard = out.models.filter((m) => m.standard);
+    expect(standard.map((m) => m.uri)).toEqual([
+      "hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf",
+      "hf:bartowski/Llama-3.2-1B-Instruct-GGUF/Llama-3.2-1B-Instruct-Q4_K_M.gguf",
+      "hf:Qwen/Qwen2.5-1.5B-Instruct-GGUF/qwen2.5-1.5b-instruct-q4_k_m.gguf",
+      "hf:bartowski/Llama-3.2-3B-Instruct-GGUF/Llama-3.2-3B-Instruct-Q4_K_M.gguf",
+    ]);
+    expect(standard.every((m) => m.file === undefined && m.quantisation === "Q4_K_M")).toBe(true);
+    expect(out.models.filter((m) => !m.standard)).toEqual([{ name: "edgebench tiny q8_0", quantisation: "Q8_0", file: path.join(modelsDir, "mine.gguf"), standard: false }]);
+  });
+});
+
+describe("edgebench import", () => {
+  it("turns llama-bench JSON into a contract-valid imported document", async () => {
+    const file = path.join(REPO_ROOT, "test/fixtures/llama-bench/pi5-qwen2.5-0.5b-q4_k_m.json");
+    const r = await runCli(["import", file, "--json", "--board-name", "Raspberry Pi 5 (8 GB)"]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = ResultDocument.parse(JSON.parse(r.stdout));
+    expect(doc.origin.kind).toBe("imported");
+    expect(doc.system.board).toEqual({ name: "Raspberry Pi 5 (8 GB)", identifiedBy: "declared" });
+    expect(doc.runs[0]!.tests.map((t) => t.name)).toEqual(["pp512", "tg128", "tg128@d2048"]);
+    const bad = await runCli(["import", path.join(work, "nothing.json")]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/cannot read/);
+  });
+});
