@@ -141,7 +141,7 @@ describe("smart plugs", () => {
       const [l] = power.testEnergy([long]);
       expect(l!.status).toBe("measured");
       expect(l!.joulesPerRep![0]).toBeCloseTo(4 * (Number(long.endNs - long.startNs) / 1e9), 1);
-      expect(l!.achievedRateHz).toBeCloseTo(1, 1);
+      expect(Math.abs(l!.achievedRateHz! - 1)).toBeLessThan(0.15);
 
       failing = true;
       watts = 9;

@@ -49,7 +49,7 @@ describe("power session", () => {
 
   it("measures the idle baseline (0 skips) and keeps traces within LIMITS.maxTracePoints", async () => {
     const root = tree({ "sys/class/hwmon/hwmon1/name": "ina226", "sys/class/hwmon/hwmon1/power1_input": "2450000" });
-    const power = await openPowerSession({ config: testConfig(root, []), rateHz: 250 });
+    const power = await openPowerSession({ config: testConfig(root, []), rateHz: 400 });
     try {
       await power.measureIdle(0);
       expect(power.meters[0]!.idle).toBeUndefined();
@@ -61,7 +61,7 @@ describe("power session", () => {
       const reps = [];
       for (let i = 0; i < 3; i++) {
         const startNs = now();
-        await sleep(1100);
+        await sleep(1600);
         reps.push({ startNs, endNs: now() });
       }
       const [e] = power.testEnergy(reps);
@@ -71,7 +71,7 @@ describe("power session", () => {
       expect(e!.trace!.tMs.length).toBeLessThanOrEqual(LIMITS.maxTracePoints);
       expect(e!.trace!.w.every((w) => w === 2.45)).toBe(true);
       expect(e!.trace!.tMs[0]).toBeLessThan(20);
-      expect(e!.trace!.tMs.at(-1)).toBeGreaterThan(3000);
+      expect(e!.trace!.tMs.at(-1)).toBeGreaterThan(4500);
       expect(e!.joulesPerRep).toHaveLength(3);
       // An empty test (no repetitions) is not a zero.
       expect(power.testEnergy([])[0]).toMatchObject({ status: "unavailable", reason: expect.stringMatching(/no timed repetitions/) });

@@ -6,6 +6,14 @@ export class PowerError extends Error {
   }
 }
 
+/** Bad input (an unknown --meter, a cmd:/csv: meter without --scope): the run must not start. */
+export class PowerUsageError extends PowerError {
+  constructor(message: string) {
+    super(message);
+    this.name = "PowerUsageError";
+  }
+}
+
 /** A short, single-line reason from anything thrown. */
 export function reasonOf(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);

@@ -13,7 +13,7 @@
 import type { Config } from "../config.js";
 import { LIMITS, type Meter, type MeterScope, type TestEnergy } from "../contract/schema.js";
 import { DEFAULT_RATE_HZ, DEFAULT_TIMEOUT_MS, detectCandidates, meterContext } from "./detect.js";
-import { PowerError, reasonOf } from "./errors.js";
+import { PowerError, PowerUsageError, reasonOf } from "./errors.js";
 import { MeterChannel } from "./sampler.js";
 import { rankScope } from "./scope.js";
 import { channelIdle, channelTestEnergy, meterEntry, type RepWindow } from "./session.js";
@@ -21,7 +21,7 @@ import { candidateFor, parseSpec } from "./specs.js";
 import type { DetectedMeter, MeterCandidate, MeterSource, PowerScope } from "./types.js";
 
 export { detectMeters } from "./detect.js";
-export { PowerError } from "./errors.js";
+export { PowerError, PowerUsageError } from "./errors.js";
 export { METER_SPEC_HELP, parseSpec } from "./specs.js";
 export { MIN_SAMPLES_PER_REP } from "./session.js";
 export { parseScope } from "./scope.js";
@@ -122,8 +122,8 @@ function describe(c: DetectedMeter): string {
 
 export async function openPowerSession(opts: PowerOptions): Promise<PowerSession> {
   const rateHz = opts.rateHz ?? DEFAULT_RATE_HZ;
-  if (!(rateHz > 0 && rateHz <= 1000)) throw new PowerError(`sampling rate ${rateHz} Hz is out of range (0 < rate <= 1000)`);
-  if (opts.scope === "none") throw new PowerError(`--scope none is not a meter scope`);
+  if (!(rateHz > 0 && rateHz <= 1000)) throw new PowerUsageError(`sampling rate ${rateHz} Hz is out of range (0 < rate <= 1000)`);
+  if (opts.scope === "none") throw new PowerUsageError(`--scope none is not a meter scope`);
   const specs = opts.meterSpecs?.length ? opts.meterSpecs : ["auto"];
   const parsed = specs.map(parseSpec); // bad input fails here, before anything is opened
   const ctx = meterContext(opts.config, {
@@ -157,7 +157,7 @@ export async function openPowerSession(opts: PowerOptions): Promise<PowerSession
       if (!c.available) throw new PowerError(c.reason ?? `${c.spec} is not available`);
       add(c);
     } catch (err) {
-      if (err instanceof PowerError && /needs --scope|needs a (command|file)|unknown --meter/.test(err.message)) throw err;
+      if (err instanceof PowerUsageError) throw err;
       const why = `--meter ${p.kind}${p.arg ? `:${p.arg}` : ""} could not be opened: ${reasonOf(err)}`;
       if (opts.strict) throw new PowerError(why, { cause: err });
       notes.push(`${why}.`);

@@ -4,7 +4,7 @@
  */
 import { METER_SCOPES } from "../contract/schema.js";
 import type { PowerScope } from "./types.js";
-import { PowerError } from "./errors.js";
+import { PowerUsageError } from "./errors.js";
 
 const RANK: Record<PowerScope, number> = {
   wall: 0,
@@ -29,5 +29,5 @@ export function rankScope(scope: PowerScope, gpuOffload = true): number {
 export function parseScope(value: string): PowerScope {
   const s = value.trim();
   if (s !== "none" && (METER_SCOPES as readonly string[]).includes(s)) return s as PowerScope;
-  throw new PowerError(`unknown scope "${value}": use one of ${METER_SCOPES.filter((x) => x !== "none").join(", ")}`);
+  throw new PowerUsageError(`unknown scope "${value}": use one of ${METER_SCOPES.filter((x) => x !== "none").join(", ")}`);
 }

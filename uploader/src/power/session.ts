@@ -6,7 +6,7 @@
  * child process and here).
  */
 import { LIMITS, type Meter, type TestEnergy } from "../contract/schema.js";
-import { downsample, powerPoints, windowEnergy, countIn, type Series } from "./energy.js";
+import { countIn, downsample, lastAtOrBefore, lastBefore, powerPoints, windowEnergy, type Series } from "./energy.js";
 import { MeterChannel } from "./sampler.js";
 import type { MeterInfo } from "./types.js";
 
@@ -115,16 +115,9 @@ export function channelTestEnergy(ch: MeterChannel, meterIndex: number, reps: Re
 
 function rateBetween(s: Series, a: number, b: number): number | undefined {
   // First and last reading inside [a, b].
-  let first = -1;
-  let last = -1;
-  for (let k = 0; k < s.n; k++) {
-    const t = s.t[k]!;
-    if (t < a) continue;
-    if (t > b) break;
-    if (first < 0) first = k;
-    last = k;
-  }
-  if (first < 0 || last <= first) return undefined;
+  const first = lastBefore(s, a) + 1;
+  const last = lastAtOrBefore(s, b);
+  if (last <= first) return undefined;
   return ((last - first) * 1e9) / (s.t[last]! - s.t[first]!);
 }
 

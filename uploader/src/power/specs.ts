@@ -3,7 +3,7 @@
  * "battery[:NAME]", "nvml", "shelly:HOST", "tasmota:HOST",
  * "um24c:DEV" / "um25c:DEV" / "um34c:DEV", "cmd:COMMAND", "csv:FILE".
  */
-import { PowerError } from "./errors.js";
+import { PowerError, PowerUsageError } from "./errors.js";
 import { batteryFromSpec } from "./meters/battery.js";
 import { cmdFromSpec } from "./meters/cmd.js";
 import { csvFromSpec } from "./meters/csv.js";
@@ -33,10 +33,10 @@ export function parseSpec(spec: string): ParsedSpec {
   if (NO_ARG.has(kind) && !arg) return { kind, arg };
   if (kind === "battery") return { kind, arg };
   if (NEEDS_ARG.has(kind)) {
-    if (!arg.trim()) throw new PowerError(`--meter ${kind}: needs a value after the colon (${METER_SPEC_HELP})`);
+    if (!arg.trim()) throw new PowerUsageError(`--meter ${kind}: needs a value after the colon (${METER_SPEC_HELP})`);
     return { kind, arg: kind === "cmd" ? arg : arg.trim() };
   }
-  throw new PowerError(`unknown --meter "${spec}": use ${METER_SPEC_HELP}`);
+  throw new PowerUsageError(`unknown --meter "${spec}": use ${METER_SPEC_HELP}`);
 }
 
 /** A candidate for one named (non-auto) meter; throws PowerError or the meter's own error. */

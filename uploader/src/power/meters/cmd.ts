@@ -5,7 +5,7 @@
  * guessed, so --scope is required. One run in flight at a time; a slow
  * command lowers the achieved rate instead of piling up processes.
  */
-import { PowerError } from "../errors.js";
+import { PowerUsageError } from "../errors.js";
 import { runTool } from "../tools.js";
 import type { MeterCandidate, MeterContext, PolledSource } from "../types.js";
 
@@ -17,8 +17,8 @@ export function parseWatts(stdout: string, command: string): number {
 }
 
 export async function cmdFromSpec(ctx: MeterContext, command: string): Promise<MeterCandidate> {
-  if (!command.trim()) throw new PowerError(`--meter cmd: needs a command, e.g. --meter 'cmd:cat /tmp/watts' --scope board-input`);
-  if (!ctx.scope) throw new PowerError(`--meter cmd:${command} needs --scope (what the command measures: wall, board-input, module-input, soc-rails, accelerator or cpu-package)`);
+  if (!command.trim()) throw new PowerUsageError(`--meter cmd: needs a command, e.g. --meter 'cmd:cat /tmp/watts' --scope board-input`);
+  if (!ctx.scope) throw new PowerUsageError(`--meter cmd:${command} needs --scope (what the command measures: wall, board-input, module-input, soc-rails, accelerator or cpu-package)`);
   const read = async () => parseWatts((await runTool("/bin/sh", ["-c", command], ctx.timeoutMs)).stdout, command);
   await read();
   const info = {

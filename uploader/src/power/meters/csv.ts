@@ -12,7 +12,7 @@
  * is computed. --scope is required.
  */
 import fs from "node:fs";
-import { PowerError } from "../errors.js";
+import { PowerError, PowerUsageError } from "../errors.js";
 import type { MeterCandidate, MeterContext, ReadingSink, StreamSource } from "../types.js";
 
 export function parseTimestamp(s: string): number | null {
@@ -94,8 +94,8 @@ export class CsvFollower {
 }
 
 export async function csvFromSpec(ctx: MeterContext, file: string): Promise<MeterCandidate> {
-  if (!file) throw new PowerError(`--meter csv: needs a file, e.g. --meter csv:/tmp/power.csv --scope wall`);
-  if (!ctx.scope) throw new PowerError(`--meter csv:${file} needs --scope (what the logger measures: wall, board-input, module-input, soc-rails, accelerator or cpu-package)`);
+  if (!file) throw new PowerUsageError(`--meter csv: needs a file, e.g. --meter csv:/tmp/power.csv --scope wall`);
+  if (!ctx.scope) throw new PowerUsageError(`--meter csv:${file} needs --scope (what the logger measures: wall, board-input, module-input, soc-rails, accelerator or cpu-package)`);
   try {
     fs.accessSync(file, fs.constants.R_OK);
   } catch (err) {

@@ -35,8 +35,9 @@ export async function detectRpi5Pmic(ctx: MeterContext): Promise<MeterCandidate[
   try {
     first = parsePmic((await runTool(tool, ["pmic_read_adc"], ctx.timeoutMs)).stdout);
   } catch (err) {
-    // No vcgencmd, or a firmware without the PMIC ADC (Pi 4 and older): not this board.
-    if ((err as { code?: unknown }).code === "ENOENT" || /not found|no rail/.test(String(err))) return [];
+    // Only a refused firmware connection means "a Pi 5 we may not read"; no vcgencmd, or a
+    // firmware without the PMIC ADC (Pi 4 and older: "Command not registered"), is another board.
+    if (!/VCHI|vcio|ermission|not permitted/i.test(String(err))) return [];
     const reason = `vcgencmd pmic_read_adc failed: ${(err as Error).message} (is the user in the video group? /dev/vcio is root:video 0660)`;
     return [{ spec: "rpi5-pmic", kind: "rpi5-pmic", scope: "soc-rails", method: "sampled", available: false, reason, open: () => Promise.reject(new Error(reason)) }];
   }
