@@ -22,7 +22,8 @@ describe("edgebench meters", () => {
     roots.push(root);
     let text = "";
     const list = await metersCommandAction({ meter: ["cmd:echo 7.25"], scope: "wall" }, testConfig(root, [FIXTURE_BIN]), (s) => (text += s));
-    expect(list.map((m) => m.spec)).toEqual(["hwmon:ina226", "rpi5-pmic", "nvml", "rapl", "cmd:echo 7.25"]);
+    expect(list.map((m) => m.spec)).toEqual(["cmd:echo 7.25", "hwmon:ina226", "rpi5-pmic", "nvml", "rapl"]);
+    expect(text).toMatch(/primary \(widest scope\): cmd:echo 7\.25/);
     const lines = text.split("\n");
     expect(lines[0]).toMatch(/^meter\s+scope\s+method\s+reading\s+what$/);
     expect(lines.find((l) => l.startsWith("hwmon:ina226"))).toMatch(/board-input\s+sampled\s+2\.45 W/);

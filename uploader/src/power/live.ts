@@ -5,6 +5,7 @@
 import type { Config } from "../config.js";
 import { detectCandidates, meterContext, DEFAULT_TIMEOUT_MS } from "./detect.js";
 import { reasonOf } from "./errors.js";
+import { rankScope } from "./scope.js";
 import { candidateFor, parseSpec } from "./specs.js";
 import type { DetectedMeter, MeterCandidate, MeterSource, PowerScope } from "./types.js";
 
@@ -70,8 +71,10 @@ export async function listMeters(config: Config, opts: ListOptions = {}): Promis
       candidates.push({ spec, kind: p.kind, scope: opts.scope ?? "wall", method: "sampled", available: false, reason: reasonOf(err) });
     }
   }
+  // Widest scope first, as the session orders meters (stable: found order within a scope).
+  const ordered = candidates.map((c, i) => ({ c, i })).sort((a, b) => rankScope(a.c.scope) - rankScope(b.c.scope) || a.i - b.i);
   const out: MeterListing[] = [];
-  for (const c of candidates) {
+  for (const { c } of ordered) {
     const { open, ...listing } = c as MeterCandidate;
     const entry: MeterListing = { ...listing };
     if (c.available && opts.live !== false && open) {
