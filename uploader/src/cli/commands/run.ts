@@ -13,6 +13,7 @@ import { BACKEND_CHOICES, type BackendChoice } from "../../detect/index.js";
 import { readUserConfig } from "../../identity/index.js";
 import { METER_SPEC_HELP, parseScope } from "../../power/index.js";
 import { runBenchmark, type RunOptions } from "../../runner/index.js";
+import { addHttpRuntimeOptions, httpRunOptions, runHttpBenchmark, type HttpCliOptions } from "../../runtimes/http/index.js";
 import type { GpuLayers } from "../../runner/protocol.js";
 import { DEFAULT_SUITE, loadSuite } from "../../suite/index.js";
 import { deliver, resolveServer } from "../../submit/index.js";
@@ -20,7 +21,7 @@ import { collect, gpuLayersList, intList, nonNegative, onOffList, parseEnvelope,
 import { stderrProgress } from "../progress.js";
 import { resultTable } from "../table.js";
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends HttpCliOptions {
   suite: string;
   model?: string[];
   standard?: boolean;
@@ -100,7 +101,8 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
   };
   let result;
   try {
-    result = await runBenchmark(runOptions);
+    // --runtime: the suite through an HTTP server (runtimes/http), same document.
+    result = opts.runtime ? await runHttpBenchmark(httpRunOptions(opts, runOptions)) : await runBenchmark(runOptions);
   } finally {
     progress.end();
   }
@@ -129,7 +131,7 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
 }
 
 export function runCommand(): Command {
-  return new Command("run")
+  return addHttpRuntimeOptions(new Command("run"))
     .description("run the benchmark suite on this machine; exit code = number of failed model runs")
     .option("--suite <name|file>", "suite definition", DEFAULT_SUITE)
     .option("-m, --model <path|uri>", "a GGUF file, hf: URI or URL (repeatable); default: the suite's standard models", collect)

@@ -1,0 +1,202 @@
+/**
+ * One suite test through an HTTP server: warm-up, timed repetitions, and the
+ * per-repetition figures with where each came from.
+ *
+ * Mapping of the suite (llama-bench shapes) onto requests:
+ *   pp N     raw prompt of ~N tokens, max_tokens 1. Server prompt timing
+ *            (llama-server prompt_ms, Ollama prompt_eval_duration) when given,
+ *            else the client clock from request sent to the first token.
+ *   tg N     minimal prompt, max_tokens N, ignore_eos. Server generation timing
+ *            (predicted_ms / eval_duration) when given, else the client clock
+ *            from the first to the last content chunk over the N-1 tokens
+ *            decoded between them (the prompt and request latency stay out).
+ *   tg N@dD  the same after a prompt of ~D tokens (the KV depth).
+ *   pp N+tg M  raw prompt of ~N tokens, max_tokens M: server prompt + generation
+ *            time, else the client clock from request sent to the last token.
+ *   ttft     the suite's chat prompt through the chat API, max_tokens 1: always
+ *            the client clock, request sent to the first content token.
+ *
+ * Energy windows: a client-timed span is the window itself; a server-timed span
+ * is placed at the end of the client-observed span where the server did that
+ * work (before the first token for the prompt, before the last token for the
+ * generation), so each window is as long as its sample and the meter integrates
+ * over the time the figure describes.
+ */
+import type { TestResult } from "../../contract/index.js";
+import type { RepWindow } from "../../runner/protocol.js";
+import type { SuiteTest } from "../../suite/index.js";
+import type { ChatMessage, GenClient, GenRequest, GenResult } from "./client.js";
+import type { PromptMaker } from "./prompts.js";
+import { estimateTokens, type LocalTokenizer } from "./tokens.js";
+
+export interface HttpTestInputs {
+  client: GenClient;
+  prompts: PromptMaker;
+  tokenizer?: LocalTokenizer;
+  chatPrompt: { system: string; user: string };
+  /** The server's context size when known; tests that cannot fit are skipped. */
+  contextSize?: number;
+  warmup: number;
+  reps: number;
+}
+
+export interface HttpTestOutcome {
+  test: TestResult;
+  windows: RepWindow[];
+  /** Worth saying on the console (fewer tokens than asked, counts that varied). */
+  notes: string[];
+}
+
+type CountSource = NonNullable<TestResult["tokenCounts"]>;
+
+interface RepFigures {
+  ns: number;
+  window: RepWindow;
+  nPrompt: number;
+  nGen: number;
+  /** Tokens that came back (for the shortfall note). */
+  generated: number;
+  /** Tokens of the prompt sent (the KV depth for a tg test). */
+  promptTokens: number;
+  counts: CountSource;
+  timing: "client" | "server";
+  gapsNs: number[];
+}
+
+const ns = (a: bigint, b: bigint) => Number(b - a);
+
+/** Nearest-rank percentile of a non-empty list. */
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+function request(test: SuiteTest, inp: HttpTestInputs): { req: GenRequest; messages?: ChatMessage[] } {
+  if (test.kind === "ttft") {
+    // The nonce leads the system message: prompt caches match on the prefix.
+    const messages: ChatMessage[] = [
+      ...(inp.chatPrompt.system ? [{ role: "system" as const, content: inp.prompts.nonce() + inp.chatPrompt.system }] : []),
+      { role: "user", content: (inp.chatPrompt.system ? "" : inp.prompts.nonce()) + inp.chatPrompt.user },
+    ];
+    return { req: { kind: "chat", messages, maxTokens: 1, ignoreEos: true }, messages };
+  }
+  const promptTokens = test.depth + test.nPrompt;
+  const prompt = promptTokens > 0 ? inp.prompts.text(promptTokens) : inp.prompts.minimal();
+  return { req: { kind: "text", prompt, maxTokens: Math.max(1, test.nGen), ignoreEos: true } };
+}
+
+/** Token counts for one repetition: the server's usage, else the tokenizer, else an estimate. */
+function counts(r: GenResult, req: GenRequest, tokenizer: LocalTokenizer | undefined): { prompt: number; gen: number; source: CountSource } {
+  if (r.usage) return { prompt: r.usage.promptTokens, gen: r.usage.completionTokens, source: "server-usage" };
+  if (tokenizer) {
+    const prompt = req.kind === "chat" ? tokenizer.chatTokens(req.messages) : tokenizer.promptTokens(req.prompt);
+    return { prompt, gen: tokenizer.textTokens(r.text), source: "tokenizer" };
+  }
+  const promptText = req.kind === "chat" ? req.messages.map((m) => m.content).join("\n") : req.prompt;
+  // One streamed chunk is one token on the servers we know; the prompt by characters.
+  return { prompt: estimateTokens(promptText), gen: r.tokenTimesNs.length, source: "estimated" };
+}
+
+function figures(test: SuiteTest, r: GenResult, req: GenRequest, tokenizer: LocalTokenizer | undefined): RepFigures | string {
+  const c = counts(r, req, tokenizer);
+  const first = r.firstTokenNs;
+  const last = r.tokenTimesNs.at(-1) ?? first;
+  if (first === undefined || last === undefined) return `the server returned no token (finish_reason ${r.finishReason ?? "none"})`;
+  const gaps = r.tokenTimesNs.slice(1).map((t, i) => ns(r.tokenTimesNs[i]!, t));
+  const s = r.server;
+  const base = { generated: c.gen, promptTokens: c.prompt, counts: c.source, gapsNs: [] as number[] };
+  const clamp = (start: bigint) => (start < r.sentNs ? r.sentNs : start);
+
+  switch (test.kind) {
+    case "ttft":
+      return { ...base, ns: ns(r.sentNs, first), window: { startNs: r.sentNs, endNs: first }, nPrompt: c.prompt, nGen: 1, timing: "client" };
+    case "pp":
+      if (s?.promptNs && s.promptN) {
+        const start = clamp(first - BigInt(s.promptNs));
+        return { ...base, ns: s.promptNs, window: { startNs: start, endNs: start + BigInt(s.promptNs) }, nPrompt: s.promptN, nGen: 0, timing: "server" };
+      }
+      return { ...base, ns: ns(r.sentNs, first), window: { startNs: r.sentNs, endNs: first }, nPrompt: c.prompt, nGen: 0, timing: "client" };
+    case "tg":
+      if (s?.genNs && s.genN) {
+        const start = clamp(last - BigInt(s.genNs));
+        return { ...base, gapsNs: gaps, ns: s.genNs, window: { startNs: start, endNs: start + BigInt(s.genNs) }, nPrompt: 0, nGen: s.genN, timing: "server" };
+      }
+      if (r.tokenTimesNs.length < 2 || c.gen < 2) return `the server returned ${c.gen} token(s); timing generation on the client needs at least 2`;
+      return { ...base, gapsNs: gaps, ns: ns(first, last), window: { startNs: first, endNs: last }, nPrompt: 0, nGen: c.gen - 1, timing: "client" };
+    case "pg":
+      if (s?.promptNs && s.promptN && s.genNs && s.genN) {
+        const total = s.promptNs + s.genNs;
+        const start = clamp(last - BigInt(total));
+        return { ...base, gapsNs: gaps, ns: total, window: { startNs: start, endNs: start + BigInt(total) }, nPrompt: s.promptN, nGen: s.genN, timing: "server" };
+      }
+      return { ...base, gapsNs: gaps, ns: ns(r.sentNs, last), window: { startNs: r.sentNs, endNs: last }, nPrompt: c.prompt, nGen: c.gen, timing: "client" };
+  }
+}
+
+const WORST: CountSource[] = ["estimated", "tokenizer", "server-usage", "exact"];
+
+export async function measureHttpTest(test: SuiteTest, inp: HttpTestInputs): Promise<HttpTestOutcome> {
+  const fail = (error: string, nPrompt = test.nPrompt): HttpTestOutcome => ({
+    test: { name: test.name, kind: test.kind, nPrompt: Math.max(nPrompt, test.kind === "ttft" ? 1 : 0), nGen: test.nGen, depth: test.depth, status: "failed", error: error.slice(0, 1024), samplesNs: [] },
+    windows: [],
+    notes: [],
+  });
+  if (inp.contextSize !== undefined) {
+    const need = test.depth + test.nPrompt + test.nGen;
+    if (need > inp.contextSize) return fail(`skipped: needs ${need} tokens of context, the server's context holds ${inp.contextSize}`);
+  }
+
+  const reps: RepFigures[] = [];
+  const total = inp.warmup + inp.reps;
+  for (let i = 0; i < total; i++) {
+    const timed = i >= inp.warmup;
+    const label = timed ? `repetition ${i - inp.warmup + 1} of ${inp.reps}` : `warm-up ${i + 1}`;
+    const { req } = request(test, inp);
+    let r: GenResult;
+    try {
+      r = await inp.client.generate(req);
+    } catch (err) {
+      return fail(`${label}: ${(err as Error).message}`);
+    }
+    if (!timed) continue;
+    const f = figures(test, r, req, inp.tokenizer);
+    if (typeof f === "string") return fail(`${label}: ${f}`);
+    reps.push(f);
+  }
+
+  const notes: string[] = [];
+  const timing = reps.every((r) => r.timing === "server") ? "server" : "client";
+  if (timing === "client" && reps.some((r) => r.timing === "server")) {
+    // Mixed sources would mix definitions: fall back to the client clock for all.
+    return fail("the server sent its own timings for some repetitions and not others; refusing to mix server and client timings");
+  }
+  const tokenCounts = reps.map((r) => r.counts).reduce((a, b) => (WORST.indexOf(a) <= WORST.indexOf(b) ? a : b));
+  // One count per test (rates are (nPrompt + nGen) / t): the smallest over the
+  // repetitions, so a repetition with a token more is never credited with it.
+  const nPrompt = Math.min(...reps.map((r) => r.nPrompt));
+  const nGen = Math.min(...reps.map((r) => r.nGen));
+  const spread = (xs: number[]) => Math.max(...xs) !== Math.min(...xs);
+  if (spread(reps.map((r) => r.nPrompt)) || spread(reps.map((r) => r.nGen))) {
+    notes.push(`token counts varied between repetitions (prompt ${reps.map((r) => r.nPrompt).join("/")}, generated ${reps.map((r) => r.nGen).join("/")}); the smallest is recorded`);
+  }
+  const generated = Math.min(...reps.map((r) => r.generated));
+  if ((test.kind === "tg" || test.kind === "pg") && generated < test.nGen) notes.push(`the server returned ${generated} of ${test.nGen} tokens (it stopped early: no ignore_eos?)`);
+  if (test.kind === "pp" && nPrompt === 0) return fail("the server reported 0 prompt tokens");
+
+  const result: TestResult = {
+    name: test.name,
+    kind: test.kind,
+    nPrompt: test.kind === "tg" ? 0 : nPrompt,
+    nGen: test.kind === "pp" ? 0 : nGen,
+    // A tg test's prompt is the KV depth it generates at (its real token count).
+    depth: test.depth > 0 ? Math.min(...reps.map((r) => r.promptTokens)) : 0,
+    status: "ok",
+    samplesNs: reps.map((r) => Math.max(1, Math.round(r.ns))),
+    timing,
+    tokenCounts,
+  };
+  const gaps = reps.flatMap((r) => r.gapsNs);
+  if ((test.kind === "tg" || test.kind === "pg") && gaps.length) result.interTokenNs = { p50: percentile(gaps, 50), p90: percentile(gaps, 90) };
+  if (test.kind === "tg" && nGen === 0) return fail("the server generated no tokens");
+  return { test: result, windows: reps.map((r) => r.window), notes };
+}

@@ -1,0 +1,229 @@
+/**
+ * The HTTP runtime pipeline: the same suite, the same result document, the
+ * same power and thermal capture as the node-llama-cpp runner, with the
+ * runtime being a server reached over HTTP instead of a child process:
+ *   detect the system -> ask the server who it is -> for each model: identify
+ *   it (--model-file: sha256 + GGUF metadata, the runner's own code) -> run the
+ *   suite as requests (measure.ts) with thermals sampled and power cut per
+ *   repetition here, in this process -> ModelRun objects -> the document.
+ * A test that fails (HTTP 500, a stall, a reset, a malformed chunk) is recorded
+ * with its reason and the next test runs; failed runs are the exit code.
+ */
+import type { Config } from "../../config.js";
+import { RESULT_SCHEMA_ID, msFigure, rateFigure, type Envelope, type MeterScope, type ModelIdentity, type ModelRun, type ResultDocument, type Runtime, type Settings, type TestResult } from "../../contract/index.js";
+import { detectSystem } from "../../detect/index.js";
+import { openPowerSession } from "../../power/index.js";
+import { inspectModel } from "../../runner/model-file.js";
+import { silentProgress, type Progress } from "../../runner/progress.js";
+import { ThermalSampler } from "../../runner/thermal.js";
+import type { Suite } from "../../suite/index.js";
+import { UPLOADER_NAME, UPLOADER_VERSION } from "../../version.js";
+import { createClient } from "./client.js";
+import { ollamaModelFacts, probeServer, quantisationFromName, type ServedModelFacts } from "./identity.js";
+import { measureHttpTest } from "./measure.js";
+import { PromptMaker } from "./prompts.js";
+import type { RuntimeSpec } from "./spec.js";
+import { loadTokenizer, type LocalTokenizer } from "./tokens.js";
+
+export interface HttpModel {
+  /** The model's name on the server (the `model` field of each request). */
+  name: string;
+  /** The GGUF the server serves, when the user has it: identity and tokenizer. */
+  file?: string;
+}
+
+export interface HttpRunOptions {
+  config: Config;
+  suite: Suite;
+  runtime: RuntimeSpec;
+  models: HttpModel[];
+  reps?: number;
+  warmup?: number;
+  requestTimeoutMs: number;
+  stallTimeoutMs: number;
+  /** Declared by the user; recorded as declared. */
+  runtimeName?: string;
+  runtimeVersion?: string;
+  accelerator?: string;
+  /** Declared server settings (the server's own are outside our view). */
+  threads?: number;
+  gpuLayers?: number;
+  contextSize?: number;
+  idleSeconds?: number;
+  meterSpecs?: string[];
+  scope?: MeterScope;
+  boardName?: string;
+  envelope?: Envelope;
+  fleet?: { label?: string; node?: string };
+  progress?: Progress;
+}
+
+export interface HttpRunResult {
+  document: ResultDocument;
+  failedRuns: number;
+}
+
+const errText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+
+function modelIdentity(model: HttpModel, facts: ServedModelFacts): ModelIdentity {
+  const id: ModelIdentity = { name: model.name.slice(0, 128), quantisation: facts.quantisation ?? quantisationFromName(model.name) ?? "unknown" };
+  if (facts.parameters) id.parameters = facts.parameters;
+  if (facts.arch) id.arch = facts.arch;
+  return id;
+}
+
+function summary(test: TestResult): string {
+  // The contract's own figures (mean of per-repetition rates, sample stddev).
+  const f = test.kind === "ttft" ? msFigure(test) : rateFigure(test);
+  if (!f) return "";
+  const unit = test.kind === "ttft" ? "ms" : "tokens/s";
+  const itl = test.interTokenNs ? ` · inter-token p50 ${(test.interTokenNs.p50 / 1e6).toFixed(2)} ms p90 ${(test.interTokenNs.p90 / 1e6).toFixed(2)} ms` : "";
+  return `${f.value.toFixed(test.kind === "ttft" ? 2 : 1)} ${unit} ± ${((100 * (f.stddev ?? 0)) / f.value).toFixed(1)} % (${test.timing} clock, ${test.tokenCounts} counts)${itl}`;
+}
+
+export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunResult> {
+  const progress = opts.progress ?? silentProgress;
+  const { suite, runtime: spec } = opts;
+  if (!opts.models.length) throw new Error(`--runtime ${spec.api}:${spec.baseUrl} needs --model NAME (the model's name on the server)`);
+  const { system } = detectSystem(opts.config, { boardName: opts.boardName, envelope: opts.envelope });
+
+  progress.status(`asking ${spec.baseUrl} who it is`);
+  const server = await probeServer(spec.api, spec.baseUrl);
+  const serverName = server.name ?? (spec.api === "ollama" ? "ollama" : undefined);
+  progress.line(
+    `${system.board.name} · ${system.cpu.model} · ${spec.api} server at ${spec.baseUrl}: ${server.reachable ? `${serverName ?? "unknown server"} ${server.version ?? ""}`.trim() : `unreachable (${server.error})`}${opts.accelerator ? ` · declared accelerator ${opts.accelerator}` : ""}`,
+  );
+  const contextSize = opts.contextSize ?? server.contextSize;
+
+  const runtime: Runtime = {
+    name: (opts.runtimeName ?? serverName ?? "unknown").slice(0, 128),
+    version: (opts.runtimeVersion ?? server.version ?? "unknown").slice(0, 128),
+    backend: "http",
+    http: { api: spec.api },
+  };
+  if (server.llamaCppBuild) runtime.llamaCppBuild = server.llamaCppBuild;
+  if (serverName) runtime.http!.serverName = serverName;
+  if (server.version) runtime.http!.serverVersion = server.version;
+  if (opts.accelerator) runtime.http!.declaredAccelerator = opts.accelerator.slice(0, 128);
+
+  // What the server runs with is outside our view: these are the declared (or
+  // requested) values, the machine's physical cores being llama-bench's default.
+  const settings: Settings = {
+    threads: opts.threads ?? system.cpu.cores,
+    gpuLayers: opts.gpuLayers ?? 0,
+    contextSize: contextSize ?? suite.defaults.contextSize,
+    batchSize: suite.defaults.batchSize,
+    ubatchSize: suite.defaults.ubatchSize,
+    flashAttention: suite.defaults.flashAttention,
+  };
+
+  const power = await openPowerSession({ config: opts.config, meterSpecs: opts.meterSpecs, scope: opts.scope });
+  const thermal = new ThermalSampler(opts.config);
+  const runs: ModelRun[] = [];
+  let idleDone = !(opts.idleSeconds && opts.idleSeconds > 0);
+  try {
+    for (const model of opts.models) {
+      const facts = spec.api === "ollama" && server.reachable ? await ollamaModelFacts(spec.baseUrl, model.name) : {};
+      let identity = modelIdentity(model, facts);
+      if (model.file) {
+        try {
+          progress.status(`hashing ${model.file}`);
+          // The runner's identity code: sha256 and GGUF metadata from the file itself.
+          identity = await inspectModel(model.file, "local");
+        } catch (err) {
+          runs.push({ model: identity, settings, status: "failed", error: `--model-file: ${errText(err)}`, tests: [] });
+          progress.line(`✗ ${model.name}: ${errText(err)}`);
+          continue;
+        }
+      }
+      if (!server.reachable) {
+        runs.push({ model: identity, settings, status: "failed", error: `cannot reach the ${spec.api} server at ${spec.baseUrl}: ${server.error}`.slice(0, 1024), tests: [] });
+        continue;
+      }
+      if (server.models?.length && !server.models.includes(model.name)) {
+        const error = `the server does not serve a model named "${model.name}"; it lists: ${server.models.slice(0, 10).join(", ")}`;
+        runs.push({ model: identity, settings, status: "failed", error: error.slice(0, 1024), tests: [] });
+        progress.line(`✗ ${error}`);
+        continue;
+      }
+      progress.line(`model ${identity.name} · ${identity.quantisation}${identity.sha256 ? ` · sha256 ${identity.sha256.slice(0, 12)}…` : ""}`);
+
+      let tokenizer: LocalTokenizer | undefined;
+      if (model.file) {
+        try {
+          tokenizer = await loadTokenizer(model.file);
+        } catch (err) {
+          progress.line(`  tokenizer from ${model.file} unavailable (${errText(err)}); counts fall back to the server's or estimates`);
+        }
+      }
+      const client = createClient({
+        api: spec.api,
+        baseUrl: spec.baseUrl,
+        model: model.name,
+        requestTimeoutMs: opts.requestTimeoutMs,
+        stallTimeoutMs: opts.stallTimeoutMs,
+        contextSize: spec.api === "ollama" ? settings.contextSize : undefined,
+      });
+      const run: ModelRun = { model: identity, settings, status: "ok", tests: [] };
+      try {
+        const prompts = new PromptMaker(suite.corpusText, tokenizer);
+        progress.status("fitting prompt lengths to the server's token counts");
+        const why = await prompts.calibrate(client);
+        if (why) progress.line(`  prompt lengths estimated (${prompts.means}): ${why}`);
+        if (!idleDone) {
+          idleDone = true;
+          progress.status(`measuring idle power for ${opts.idleSeconds} s`);
+          await power.measureIdle(opts.idleSeconds!);
+        }
+        for (const test of suite.tests) {
+          progress.status(`  ${test.name} …`);
+          thermal.start();
+          const out = await measureHttpTest(test, {
+            client,
+            prompts,
+            tokenizer,
+            chatPrompt: suite.chatPrompt,
+            contextSize: spec.api === "ollama" ? settings.contextSize : contextSize,
+            warmup: opts.warmup ?? suite.warmup,
+            reps: opts.reps ?? suite.reps,
+          });
+          const thermalFacts = thermal.stop();
+          const result = out.test;
+          if (thermalFacts) result.thermal = thermalFacts;
+          if (result.status === "ok" && power.meters.length) {
+            await power.settle();
+            result.energy = power.testEnergy(out.windows);
+          }
+          run.tests.push(result);
+          progress.line(`  ${result.status === "ok" ? "✓" : "✗"} ${result.name}${result.status === "ok" ? ` ${summary(result)}` : `: ${result.error}`}`);
+          for (const note of out.notes) progress.line(`    note: ${note}`);
+        }
+      } finally {
+        thermal.stop();
+        await tokenizer?.dispose();
+      }
+      if (run.tests.some((t) => t.status === "failed" && !t.error?.startsWith("skipped:"))) {
+        run.status = "failed";
+        run.error = "one or more tests failed";
+      }
+      runs.push(run);
+    }
+  } finally {
+    thermal.stop();
+    await power.close();
+  }
+
+  const document: ResultDocument = {
+    schema: RESULT_SCHEMA_ID,
+    suite: { id: suite.id, version: suite.version },
+    uploader: { name: UPLOADER_NAME, version: UPLOADER_VERSION },
+    createdAt: new Date().toISOString(),
+    origin: { kind: "measured", tool: UPLOADER_NAME },
+    system,
+    runtime,
+    power: { meters: power.meters, ...(power.note ? { note: power.note } : {}) },
+    runs: runs.slice(0, 64),
+  };
+  if (opts.fleet && (opts.fleet.label || opts.fleet.node)) document.fleet = opts.fleet;
+  return { document, failedRuns: runs.filter((r) => r.status === "failed").length };
+}

@@ -1,0 +1,170 @@
+/**
+ * One streaming HTTP request, read event by event with the arrival time of
+ * every network read on process.hrtime.bigint() (the clock the power sampler
+ * cuts repetitions on). Two framings: Server-Sent Events (OpenAI-compatible
+ * servers) and newline-delimited JSON (Ollama).
+ *
+ * Two clocks guard it: a request timeout over the whole exchange, and a stall
+ * timeout between reads once the body has started (the first byte may rightly
+ * take long: a 2048-token prompt on a slow NPU). Every way it can go wrong ends
+ * in an HttpRuntimeError whose message is the sentence recorded in the result.
+ */
+
+export class HttpRuntimeError extends Error {
+  override name = "HttpRuntimeError";
+}
+
+export type StreamFraming = "sse" | "ndjson";
+
+export interface StreamRequest {
+  url: string;
+  body: unknown;
+  framing: StreamFraming;
+  requestTimeoutMs: number;
+  stallTimeoutMs: number;
+  /** Called for each event's data (an SSE data payload or an NDJSON line), with the time its bytes arrived. */
+  onEvent(data: string, atNs: bigint): void;
+}
+
+export interface StreamEnd {
+  /** Just before the request was handed to the network stack. */
+  sentNs: bigint;
+  /** When the body ended. */
+  endNs: bigint;
+  /** Events seen (SSE "[DONE]" excluded). */
+  events: number;
+  /** The SSE stream ended with "data: [DONE]". */
+  sawDone: boolean;
+  contentType: string;
+}
+
+const seconds = (ms: number) => `${ms / 1000} s`;
+const snippet = (s: string, n = 200) => {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > n ? `${t.slice(0, n)}…` : t;
+};
+
+/** undici puts the useful part (ECONNRESET, "other side closed") in err.cause. */
+export function describeNetworkError(err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const cause = e?.cause;
+  const causeText = cause ? [cause.code, cause.message].filter(Boolean).join(" ") : "";
+  return [e?.message ?? String(err), causeText ? `(${causeText})` : ""].filter(Boolean).join(" ");
+}
+
+export async function streamRequest(req: StreamRequest): Promise<StreamEnd> {
+  const ac = new AbortController();
+  let reason: string | undefined;
+  const abort = (why: string) => {
+    reason ??= why;
+    ac.abort();
+  };
+  const total = setTimeout(() => abort(`no complete answer within the request timeout (${seconds(req.requestTimeoutMs)})`), req.requestTimeoutMs);
+  let stall: NodeJS.Timeout | undefined;
+  let events = 0;
+  const armStall = () => {
+    clearTimeout(stall);
+    stall = setTimeout(() => abort(`stalled: no data for ${seconds(req.stallTimeoutMs)} after ${events} event(s) (stall timeout)`), req.stallTimeoutMs);
+  };
+  const sentNs = process.hrtime.bigint();
+  let completed = false;
+  try {
+    let res: Response;
+    try {
+      res = await fetch(req.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: req.framing === "sse" ? "text/event-stream" : "application/x-ndjson" },
+        body: JSON.stringify(req.body),
+        signal: ac.signal,
+      });
+    } catch (err) {
+      throw new HttpRuntimeError(reason ?? `request to ${req.url} failed: ${describeNetworkError(err)}`);
+    }
+    if (!res.ok) {
+      const text = await res.text().catch(() => "");
+      throw new HttpRuntimeError(reason ?? `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""} from ${new URL(req.url).pathname}${text ? `: ${snippet(text)}` : ""}`);
+    }
+    const contentType = res.headers.get("content-type") ?? "";
+    if (!res.body) throw new HttpRuntimeError(`HTTP ${res.status} with no body from ${new URL(req.url).pathname}`);
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    let dataLines: string[] = [];
+    let sawDone = false;
+    const dispatch = (data: string, atNs: bigint) => {
+      if (req.framing === "sse" && data === "[DONE]") {
+        sawDone = true;
+        return;
+      }
+      if (sawDone) throw new HttpRuntimeError(`malformed stream: an event came after "data: [DONE]"`);
+      events++;
+      req.onEvent(data, atNs);
+    };
+    const takeLine = (line: string, atNs: bigint) => {
+      if (req.framing === "ndjson") {
+        if (line.trim()) dispatch(line, atNs);
+        return;
+      }
+      // SSE (WHATWG): "data:" lines accumulate until a blank line; ":" lines are comments.
+      if (line === "") {
+        if (dataLines.length) dispatch(dataLines.join("\n"), atNs);
+        dataLines = [];
+      } else if (line.startsWith("data:")) dataLines.push(line.slice(line.startsWith("data: ") ? 6 : 5));
+    };
+    armStall();
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (err) {
+        throw new HttpRuntimeError(reason ?? `connection lost mid-stream after ${events} event(s): ${describeNetworkError(err)}`);
+      }
+      const atNs = process.hrtime.bigint();
+      if (chunk.done) break;
+      armStall();
+      buffer += decoder.decode(chunk.value, { stream: true });
+      let nl: number;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, nl).replace(/\r$/, "");
+        buffer = buffer.slice(nl + 1);
+        takeLine(line, atNs);
+      }
+    }
+    const endNs = process.hrtime.bigint();
+    buffer += decoder.decode();
+    if (buffer.length) takeLine(buffer.replace(/\r$/, ""), endNs);
+    takeLine("", endNs); // an unterminated final SSE event still counts
+    if (events === 0) {
+      throw new HttpRuntimeError(`the server sent no stream events (content-type "${contentType || "none"}"); does it support "stream": true here?`);
+    }
+    completed = true;
+    return { sentNs, endNs, events, sawDone, contentType };
+  } finally {
+    clearTimeout(total);
+    clearTimeout(stall);
+    // On any failure, drop the connection so the server stops generating for us.
+    if (!completed) ac.abort();
+  }
+}
+
+/** A small JSON GET for identity probes; undefined on any failure (the probe is best effort). */
+export async function getJson(url: string, timeoutMs: number, init?: { method?: string; body?: unknown }): Promise<{ status: number; json?: unknown; headers?: Headers; error?: string }> {
+  try {
+    const res = await fetch(url, {
+      method: init?.method ?? "GET",
+      headers: init?.body !== undefined ? { "content-type": "application/json" } : undefined,
+      body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, json, headers: res.headers };
+  } catch (err) {
+    return { status: 0, error: describeNetworkError(err) };
+  }
+}
