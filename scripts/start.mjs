@@ -10,23 +10,32 @@
 //     the demo quick, signs with a demo key kept in .tmp/home (not your own
 //     ~/.config/edgebench key) and submits to the local registry,
 //  4. prints the result and leaderboard URLs and serves until Ctrl-C.
+// Arguments after `--` go to `edgebench run`, e.g. `npm start -- --meter shelly:10.0.0.5`
+// or `npm start -- --threads 1 --no-perplexity`.
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { REPO_ROOT, startLocalRegistry } from "./lib/local-registry.mjs";
-import { ensureUploaderBuilt, runCli } from "./lib/uploader-cli.mjs";
+import { ensureUploaderBuilt, runCli, stopGroup } from "./lib/uploader-cli.mjs";
 
-const STATE_DIR = path.join(REPO_ROOT, ".wrangler/state");
-const MODEL = path.join(REPO_ROOT, ".tmp/models/tiny.gguf");
-const DEMO_HOME = path.join(REPO_ROOT, ".tmp/home");
+// The e2e test points these elsewhere so it leaves the developer's state alone.
+const STATE_DIR = path.resolve(process.env.EDGEBENCH_START_STATE || path.join(REPO_ROOT, ".wrangler/state"));
+const MODEL = path.join(REPO_ROOT, ".tmp/models/tiny-q8_0.gguf");
+const DEMO_HOME = path.resolve(process.env.EDGEBENCH_START_HOME || path.join(REPO_ROOT, ".tmp/home"));
 const IDLE_SECONDS = 5;
 
 const say = (line) => process.stdout.write(`[edgebench] ${line}\n`);
 
 let registry;
+/** The CLI process running now (synth-model, run, outbox), stopped with us. */
+let current;
+const track = (child) => {
+  current = child;
+};
 let stopping = false;
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
+  if (current) await stopGroup(current);
   if (registry) {
     say("stopping the local registry…");
     await registry.stop();
@@ -46,29 +55,35 @@ async function main() {
   if (!(await stat(MODEL).catch(() => undefined))) {
     await mkdir(path.dirname(MODEL), { recursive: true });
     say(`making the tiny test model ${path.relative(REPO_ROOT, MODEL)}…`);
-    const made = await runCli(["synth-model", "--preset", "tiny", "--out", MODEL], { env, inherit: true });
+    const made = await runCli(["synth-model", "--preset", "tiny", "--out", MODEL], { env, inherit: true, onSpawn: track });
     if (made.code !== 0) throw new Error(`synth-model failed (exit ${made.code})`);
   }
 
   say(`running the standard suite on this machine (tiny model, meter auto, ${IDLE_SECONDS} s idle baseline); key and outbox in ${path.relative(REPO_ROOT, DEMO_HOME)}`);
   const run = await runCli(
-    ["run", "--model", MODEL, "--meter", "auto", "--idle-seconds", String(IDLE_SECONDS), "--server", registry.url],
-    { env, inherit: true },
+    ["run", "--model", MODEL, "--meter", "auto", "--idle-seconds", String(IDLE_SECONDS), "--server", registry.url, ...process.argv.slice(2)],
+    { env, inherit: true, onSpawn: track },
   );
   if (run.code !== 0) say(`edgebench run exited with ${run.code}; the registry keeps serving (see the output above)`);
 
-  // The run submits through the outbox; its receipts say where the result is.
-  const listing = await runCli(["outbox", "--json"], { env });
-  let resultUrl;
+  // The run signs, queues and submits through the outbox; the receipt for this
+  // run's id (printed as "queued <id>") says where the registry stored it.
+  const id = run.output.match(/queued ([0-9a-f]{64})/)?.[1];
+  const listing = await runCli(["outbox", "--json"], { env, onSpawn: track });
+  let receipt;
   try {
-    const sent = JSON.parse(listing.stdout).sent ?? [];
-    resultUrl = sent.filter((r) => r.server === registry.url).at(-1)?.url;
+    receipt = id && (JSON.parse(listing.stdout).sent ?? []).find((r) => r.id === id);
   } catch {
     /* reported below */
   }
-  say(resultUrl ? `result:      ${resultUrl}` : "no result was delivered this time (see above; `EDGEBENCH_HOME=.tmp/home npx edgebench outbox`)");
+  if (receipt) {
+    say(`result:      ${registry.url}/results/${receipt.id}`);
+    say(`result JSON: ${receipt.url ?? `${registry.url}/api/v1/submissions/${receipt.id}`}`);
+  } else {
+    say("no result was delivered this time (see above; `EDGEBENCH_HOME=.tmp/home npx edgebench outbox`)");
+  }
   say(`leaderboard: ${registry.url}/`);
-  say(`API:         ${registry.url}/api/v1/health`);
+  say(`API:         ${registry.url}/api`);
   say("serving until Ctrl-C…");
 }
 

@@ -36,9 +36,12 @@ export async function ensureUploaderBuilt({ log } = {}) {
  * Runs `node <args>`; resolves with the exit code and combined output. With
  * `inherit`, output also goes to this process's terminal as it arrives.
  */
-export function runNode(args, { cwd = REPO_ROOT, env = process.env, inherit = false, timeoutMs } = {}) {
+export function runNode(args, { cwd = REPO_ROOT, env = process.env, inherit = false, timeoutMs, onSpawn } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group, so a caller can signal the CLI together with the
+    // model worker processes it forks (see stopGroup).
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    onSpawn?.(child);
     let output = "";
     let stdout = "";
     child.stdout.on("data", (c) => {
@@ -50,7 +53,7 @@ export function runNode(args, { cwd = REPO_ROOT, env = process.env, inherit = fa
       output += c;
       if (inherit) process.stderr.write(c);
     });
-    const timer = timeoutMs ? setTimeout(() => child.kill("SIGKILL"), timeoutMs) : undefined;
+    const timer = timeoutMs ? setTimeout(() => signalGroup(child, "SIGKILL"), timeoutMs) : undefined;
     child.once("error", reject);
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
@@ -62,4 +65,25 @@ export function runNode(args, { cwd = REPO_ROOT, env = process.env, inherit = fa
 /** Runs the built CLI with the given arguments and environment overrides. */
 export function runCli(args, { env = {}, ...options } = {}) {
   return runNode([CLI_PATH, ...args], { ...options, env: { ...process.env, ...env } });
+}
+
+function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Interrupts a CLI started by runNode (SIGINT to its group), then SIGKILLs the group after graceMs. */
+export async function stopGroup(child, graceMs = 5000) {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    signalGroup(child, "SIGKILL"); // workers it left behind, if any
+    return;
+  }
+  const exited = new Promise((r) => child.once("exit", r));
+  signalGroup(child, "SIGINT");
+  const timer = new Promise((r) => setTimeout(r, graceMs, "timeout"));
+  await Promise.race([exited, timer]);
+  signalGroup(child, "SIGKILL");
 }

@@ -12,6 +12,7 @@ export interface CliProcess {
   /** Resolves when the output matches (rejects after timeoutMs or if the process exits first). */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL to its whole process group (the CLI and any model worker it forked). */
   kill(): Promise<void>;
 }
 
@@ -20,6 +21,9 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Own process group: SIGKILL reaches the model worker the CLI forks too,
+    // like a power cut, and leaves nothing running after the test.
+    detached: true,
   });
   let output = "";
   const listeners = new Set<() => void>();
@@ -60,7 +64,11 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
       });
     },
     async kill() {
-      if (!done) child.kill("SIGKILL");
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
       await exited;
     },
   };
@@ -71,8 +79,9 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 12
   const p = spawnCli(args, env);
   let stdout = "";
   p.child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
-  const timer = setTimeout(() => p.child.kill("SIGKILL"), timeoutMs);
+  const timer = setTimeout(() => void p.kill(), timeoutMs);
   const { code } = await p.exited;
   clearTimeout(timer);
+  await p.kill(); // sweep anything it left in its group
   return { code, output: p.output(), stdout };
 }
