@@ -132,7 +132,7 @@ describe("smart plugs", () => {
       const long = { startNs: now(), endNs: 0n };
       await sleep(5000);
       long.endNs = now();
-      await power.settle();
+      await power.settle(long.endNs);
       const [s] = power.testEnergy([short]);
       TestEnergy.parse(s);
       expect(s).toMatchObject({ status: "insufficient-samples", reason: expect.stringMatching(/holds [0-3] readings?; a sampled meter needs at least 4/) });

@@ -5,7 +5,7 @@
  *   const power = await openPowerSession({ meterSpecs: ["auto"], config });
  *   await power.measureIdle(30);                 // after model load, before the first test
  *   ... run a test, collecting [startNs, endNs] per repetition on process.hrtime.bigint() ...
- *   await power.settle();                        // optional: one more reading from slow meters
+ *   await power.settle(reps.at(-1)?.endNs);      // optional: a reading past the end from slow meters
  *   test.energy = power.testEnergy(reps);        // one TestEnergy per meter
  *   doc.power = { meters: power.meters, note: power.note };
  *   await power.close();
@@ -58,8 +58,13 @@ export interface PowerSession {
   measureIdle(seconds: number): Promise<void>;
   /** One entry per meter, computed from the buffered samples. */
   testEnergy(reps: Array<{ startNs: bigint; endNs: bigint }>): TestEnergy[];
-  /** Wait (at most about two sampling periods) for a reading from every meter dated after now. */
-  settle(): Promise<void>;
+  /**
+   * Wait (at most about two sampling periods) until every working meter has a
+   * reading dated at or after afterNs (default: now), so the window that just
+   * ended is bracketed by real readings. Pass the last repetition's endNs to
+   * skip the wait when a slow meter has already read past it.
+   */
+  settle(afterNs?: bigint): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,9 +108,12 @@ class Session implements PowerSession {
     });
   }
 
-  async settle(): Promise<void> {
+  async settle(afterNs?: bigint): Promise<void> {
     await Promise.all(
-      this.channels.map((ch) => ch.waitForReading(ch.now(), Math.min(2.5 * ch.expectedIntervalNs() / 1e6 + 200, 5000))),
+      this.channels.map((ch) => {
+        const after = afterNs === undefined ? ch.now() : Number(afterNs - ch.origin);
+        return ch.waitForReading(after, Math.min((2.5 * ch.expectedIntervalNs()) / 1e6 + 200, 5000));
+      }),
     );
   }
 
