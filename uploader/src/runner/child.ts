@@ -137,6 +137,8 @@ async function runPoint(job: ChildJob, llama: Llama, model: LlamaModel, load: nu
 
 export async function childMain(): Promise<void> {
   if (!process.send) throw new Error("the edgebench worker runs as a child of `edgebench run`");
+  // The parent is gone (killed, Ctrl-C): stop rather than keep a core busy for nobody.
+  process.on("disconnect", () => process.exit(1));
   const { job } = await nextMessage("job");
   const perf = job.llamaTimings ? new PerfLines() : undefined;
   let llama: Llama;

@@ -8,13 +8,13 @@
  * with its reason and the next model still runs; `failedRuns` is the exit code.
  */
 import type { Config } from "../config.js";
-import { RESULT_SCHEMA_ID, msFigure, rateFigure, type Envelope, type MeterScope, type ModelIdentity, type ModelRun, type ResultDocument, type Settings, type TestResult } from "../contract/index.js";
+import { LIMITS, RESULT_SCHEMA_ID, msFigure, rateFigure, type Envelope, type MeterScope, type ModelIdentity, type ModelRun, type ResultDocument, type Settings, type TestResult } from "../contract/index.js";
 import { describeLlama, detectSystem, loadLlama, type BackendChoice, type LlamaInfo } from "../detect/index.js";
 import { openPowerSession, type PowerSession } from "../power/index.js";
 import type { Suite } from "../suite/index.js";
 import { UPLOADER_NAME, UPLOADER_VERSION } from "../version.js";
 import { ModelFileError, inspectModel } from "./model-file.js";
-import { planSweep, requestedSettings, type PlannedLoad, type SweepOptions } from "./plan.js";
+import { UsageError, planSweep, requestedSettings, type PlannedLoad, type SweepOptions } from "./plan.js";
 import { silentProgress, type Progress } from "./progress.js";
 import type { ChildJob, ChildMessage, TestOutcome } from "./protocol.js";
 import { resolveModel } from "./resolve.js";
@@ -90,7 +90,10 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
 
   // detect
   progress.status(`loading node-llama-cpp (${opts.backend})`);
-  const llama = await describeLlama(await loadLlama(opts.backend));
+  const probe = await loadLlama(opts.backend);
+  const llama = await describeLlama(probe);
+  // The child loads its own; the parent's copy would hold a GPU context (and VRAM) for nothing.
+  await probe.dispose();
   const { system } = detectSystem(opts.config, { llama, boardName: opts.boardName, envelope: opts.envelope });
   progress.line(`${system.board.name} · ${system.cpu.model} (${system.cpu.cores} cores) · llama.cpp ${llama.llamaCppBuild} · backend ${llama.backend}`);
 
@@ -105,6 +108,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
     flashAttention: opts.sweep.flashAttention?.length ? opts.sweep.flashAttention : [suite.defaults.flashAttention],
   });
   const specs = opts.models.length ? opts.models : suite.models.map((m) => m.uri);
+  const planned = specs.length * loads.reduce((n, l) => n + l.points.length, 0);
+  if (planned > LIMITS.maxRuns) throw new UsageError(`${planned} model runs planned; one result document holds at most ${LIMITS.maxRuns} (fewer models or sweep values)`);
   const kindOf = new Map(suite.tests.map((t) => [t.name, t.kind]));
 
   const power: PowerSession = await openPowerSession({ config: opts.config, meterSpecs: opts.meterSpecs, scope: opts.scope, gpuOffload: onGpu });
@@ -188,7 +193,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
             const test = toTestResult(msg.outcome, kindOf.get(msg.outcome.name) ?? "tg");
             if (thermalFacts) test.thermal = thermalFacts;
             if (test.status === "ok" && power.meters.length) {
-              await power.settle();
+              // Slow meters (smart plugs, 1 Hz) need a reading dated after the last repetition ended.
+              await power.settle(msg.outcome.windows.at(-1)?.endNs);
               test.energy = power.testEnergy(msg.outcome.windows);
             }
             runAt(msg.load, msg.point).tests.push(test);
@@ -258,7 +264,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
     system,
     runtime: { name: "node-llama-cpp", version: llama.version, llamaCppBuild: llama.llamaCppBuild, backend: llama.backend },
     power: { meters: power.meters, ...(power.note ? { note: power.note } : {}) },
-    runs: runs.slice(0, 64),
+    runs,
   };
   if (opts.fleet && (opts.fleet.label || opts.fleet.node)) document.fleet = opts.fleet;
   return { document, failedRuns: runs.filter((r) => r.status === "failed").length, llama, diagnostics };
