@@ -7,7 +7,6 @@
 import { Hono, type Context } from "hono";
 import { createDb, type Db } from "../workers/db.js";
 import type { AppEnv } from "../workers/env.js";
-import { listRankedConfigurations } from "../workers/queries/site-leaderboard.js";
 import { getBoard, getConfigurations, getModel, getSubmission } from "../workers/queries/index.js";
 import { ASSETS } from "./assets/index.js";
 import { EmptyState } from "./components/empty.js";
@@ -18,7 +17,7 @@ import { COMPARE_MAX, ComparePage, parseCompareIds } from "./pages/compare.js";
 import { ModelPage } from "./pages/model.js";
 import { ResultPage } from "./pages/result.js";
 import { LeaderboardPage } from "./pages/leaderboard.js";
-import { filterOptions, rankView } from "./ranking.js";
+import { rankView } from "./ranking.js";
 import { parseState } from "./state.js";
 
 const site = new Hono<AppEnv>();
@@ -40,11 +39,9 @@ for (const asset of ASSETS) {
 
 site.get("/", async (c) => {
   const state = parseState(new URL(c.req.url).searchParams);
-  const all = await listRankedConfigurations(db(c));
-  const options = filterOptions(all);
-  const ranked = rankView(all, state, options);
+  const ranked = await rankView(db(c), state);
   c.header("cache-control", "public, max-age=60");
-  return c.html(<LeaderboardPage state={state} options={options} ranked={ranked} total={all.length} />);
+  return c.html(<LeaderboardPage state={state} ranked={ranked} />);
 });
 
 site.get("/api", (c) => c.html(<ApiPage origin={new URL(c.req.url).origin} />));

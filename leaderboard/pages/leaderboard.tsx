@@ -23,8 +23,6 @@ import {
 } from "../state.js";
 import type { ConfigRow } from "../types.js";
 
-/** Most points the chart draws; the rest stay in the table (keeps the page small). */
-export const CHART_MAX_POINTS = 300;
 
 const VIEW_LEDE: Record<View, string> = {
   throughput: `Ranked by ${METRIC_BY_ID.tg_tps.label.toLowerCase()}; prompt processing and time to first token alongside.`,
@@ -33,8 +31,9 @@ const VIEW_LEDE: Record<View, string> = {
   pareto: "Configurations that no other configuration beats on throughput, energy and size at once (within one meter scope).",
 };
 
-export function LeaderboardPage(props: { state: BoardState; options: FilterOptions; ranked: RankedView; total: number }) {
-  const { state, options, ranked } = props;
+export function LeaderboardPage(props: { state: BoardState; ranked: RankedView }) {
+  const { state, ranked } = props;
+  const options = ranked.options;
   const scoped = SCOPED_VIEWS.has(state.view);
   return (
     <Layout title="Leaderboard" section="leaderboard" script description="Small LLMs on edge boards ranked by throughput, energy and size.">
@@ -43,7 +42,7 @@ export function LeaderboardPage(props: { state: BoardState; options: FilterOptio
         One row per configuration (board, accelerator and backend, runtime, model variant, threads and GPU layers), aggregated over every signed
         submission behind it.
       </p>
-      {props.total === 0 ? (
+      {ranked.empty ? (
         <EmptyState title="No results yet">
           <p>Nobody has submitted a result to this registry yet. Be the first.</p>
         </EmptyState>
@@ -97,9 +96,9 @@ function Filters(props: { state: BoardState; options: FilterOptions; energyScope
       {state.sort ? <input type="hidden" name="sort" value={state.sort} /> : null}
       {state.dir ? <input type="hidden" name="dir" value={state.dir} /> : null}
       {sel("model", "Model", state.model, options.models, "All models")}
-      {sel("quant", "Quantisation", state.quant, plain(options.quants), "All")}
+      {sel("quant", "Quantisation", state.quant, plain(options.quantisations), "All")}
       {sel("board", "Board", state.board, options.boards, "All boards")}
-      {sel("accel", "Accelerator", state.accel, options.accels.map((a) => ({ id: a, label: a.toUpperCase() })), "All")}
+      {sel("accel", "Accelerator", state.accel, options.accelerators.map((a) => ({ id: a, label: a.toUpperCase() })), "All")}
       {sel("backend", "Backend", state.backend, plain(options.backends), "All")}
       {sel(
         "scope",
@@ -134,20 +133,14 @@ function ScopeNote(props: { ranked: RankedView; options: FilterOptions }) {
 
 function ChartSection(props: { ranked: RankedView; state: BoardState }) {
   const { ranked } = props;
-  const candidates = ranked.energyScope
-    ? (props.state.view === "pareto" || SCOPED_VIEWS.has(props.state.view) ? ranked.rows : ranked.rows.filter((r) => r.meterScope === ranked.energyScope)).filter(
-        (r) => r.metrics[CHART_X] !== undefined && r.metrics[CHART_Y] !== undefined,
-      )
-    : [];
-  // Keep every front member, then the fastest, up to the cap.
-  const chosen = [...candidates].sort((a, b) => Number(ranked.pareto.has(b)) - Number(ranked.pareto.has(a)) || b.metrics[CHART_Y]! - a.metrics[CHART_Y]!).slice(0, CHART_MAX_POINTS);
-  const points: ChartPoint[] = chosen.map((r) => ({
+  // The query keeps every front member, then the fastest, up to the cap.
+  const points: ChartPoint[] = ranked.chart.map((r) => ({
     id: r.id,
     lines: pointLines(`${r.boardName} · ${r.modelName} ${r.quantisation}`, configSubline(r), r.metrics),
     x: r.metrics[CHART_X]!,
     y: r.metrics[CHART_Y]!,
     size: r.metrics[CHART_SIZE] ?? null,
-    onFront: ranked.pareto.has(r),
+    onFront: ranked.pareto.has(r.id),
     href: configHref(r),
   }));
   return (
@@ -155,7 +148,7 @@ function ChartSection(props: { ranked: RankedView; state: BoardState }) {
       <h2 id="chart-title">Throughput against energy{ranked.energyScope ? ` (meter scope: ${ranked.energyScope})` : ""}</h2>
       <Chart
         points={points}
-        omitted={candidates.length - chosen.length}
+        omitted={ranked.chartCandidates - points.length}
         caption={`${plural(points.length, "configuration")} with measured energy in scope ${ranked.energyScope ?? "none"}.`}
       />
     </section>
@@ -181,7 +174,7 @@ function SortHeader(props: { state: BoardState; ranked: RankedView; sortKey: Sor
 function RankTable(props: { state: BoardState; ranked: RankedView }) {
   const { state, ranked } = props;
   const cols: readonly MetricId[] = VIEW_COLUMNS[state.view];
-  if (ranked.rows.length === 0) {
+  if (ranked.total === 0) {
     return (
       <EmptyState title="No configuration matches">
         <p>
@@ -196,7 +189,7 @@ function RankTable(props: { state: BoardState; ranked: RankedView }) {
   return (
     <section aria-labelledby="table-title">
       <h2 id="table-title">
-        {VIEW_LABELS[state.view]} ranking <span class="muted">({plural(ranked.rows.length, "configuration")})</span>
+        {VIEW_LABELS[state.view]} ranking <span class="muted">({plural(ranked.total, "configuration")})</span>
       </h2>
       <form method="get" action="/compare">
         <div class="tablewrap">
@@ -234,7 +227,7 @@ function RankTable(props: { state: BoardState; ranked: RankedView }) {
             </thead>
             <tbody>
               {ranked.page.map(({ row, rank }) => (
-                <Row row={row} rank={rank} cols={cols} onFront={ranked.pareto.has(row)} />
+                <Row row={row} rank={rank} cols={cols} onFront={ranked.pareto.has(row.id)} />
               ))}
             </tbody>
           </table>

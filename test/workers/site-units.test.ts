@@ -1,9 +1,7 @@
-/** The site's pure parts: Pareto membership, URL state round trip, sorting with unmeasured figures. */
+/** The site's pure parts: Pareto membership and the URL state round trip. */
 import { describe, expect, it } from "vitest";
 import { paretoFront } from "../../leaderboard/pareto.js";
-import { sortRows } from "../../leaderboard/ranking.js";
 import { DEFAULT_STATE, effectiveSort, parseState, toQuery } from "../../leaderboard/state.js";
-import type { ConfigRow } from "../../leaderboard/types.js";
 import type { MetricId } from "../../uploader/src/contract/index.js";
 
 type P = { name: string; m: Partial<Record<MetricId, number>> };
@@ -44,14 +42,5 @@ describe("URL state", () => {
   it("never ranks a view by a column it does not show", () => {
     expect(effectiveSort(parseState(new URLSearchParams("sort=tokens_per_j")))).toEqual({ key: "tg_tps", dir: "desc" });
     expect(effectiveSort(parseState(new URLSearchParams("view=energy&sort=avg_w")))).toEqual({ key: "avg_w", dir: "asc" });
-  });
-});
-
-describe("sortRows", () => {
-  const row = (id: string, tg?: number): ConfigRow => ({ id, metrics: tg === undefined ? {} : { tg_tps: tg } }) as ConfigRow;
-  it("puts unmeasured figures last in both directions", () => {
-    const rows = [row("a", 5), row("b"), row("c", 9)];
-    expect(sortRows(rows, "tg_tps", "desc").map((r) => r.id)).toEqual(["c", "a", "b"]);
-    expect(sortRows(rows, "tg_tps", "asc").map((r) => r.id)).toEqual(["a", "c", "b"]);
   });
 });
