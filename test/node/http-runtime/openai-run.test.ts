@@ -68,8 +68,10 @@ describe("a llama-server-like server (usage + timings + /props), full standard s
     expect(t.get("ttft")).toMatchObject({ nGen: 1 });
     expect(t.get("ttft")!.nPrompt).toBeGreaterThan(20);
     for (const name of ["tg128", "pp512+tg128", "tg128@d2048"]) {
+      // Client-observed: chunks that arrive in one network read share a time, so
+      // at the tiny model's ~2000 tokens/s the median gap may be 0.
       const itl = t.get(name)!.interTokenNs!;
-      expect(itl.p50).toBeGreaterThan(0);
+      expect(itl.p90).toBeGreaterThan(0);
       expect(itl.p90).toBeGreaterThanOrEqual(itl.p50);
     }
     expect(t.get("pp512")!.interTokenNs).toBeUndefined();

@@ -82,6 +82,23 @@ describe("SSE (OpenAI-compatible)", () => {
     expect(r.usage).toBeUndefined();
   });
 
+  it("counts a chunk whose token has no text (half a UTF-8 character) as a token, but not the closing chunk", async () => {
+    script = { parts: [tok("a"), tok(""), tok("b"), tok("", "length"), "data: [DONE]\n\n"] };
+    const r = await client().generate(text);
+    expect(r.text).toBe("ab");
+    expect(r.tokenTimesNs).toHaveLength(3);
+    script = {
+      parts: [
+        'data: {"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n',
+        'data: {"choices":[{"index":0,"delta":{"content":""},"finish_reason":null}]}\n\n',
+        'data: {"choices":[{"index":0,"delta":{},"finish_reason":"length"}]}\n\ndata: [DONE]\n\n',
+      ],
+    };
+    const c = await client().generate(chat);
+    expect(c.tokenTimesNs).toHaveLength(1);
+    expect(c.firstTokenNs).toBe(c.tokenTimesNs[0]);
+  });
+
   it("refuses what is not a well-formed stream, with the reason", async () => {
     script = { parts: [tok("a"), "data: [DONE]\n\n", tok("b")] };
     await expect(client().generate(text)).rejects.toThrow(/an event came after "data: \[DONE\]"/);

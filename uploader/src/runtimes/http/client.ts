@@ -36,7 +36,7 @@ export interface GenResult {
    * only token's text is empty (a special token), the chunk that finished it.
    */
   firstTokenNs?: bigint;
-  /** Arrival time of each chunk with non-empty content. */
+  /** Arrival time of each chunk standing for a generated token. */
   tokenTimesNs: bigint[];
   text: string;
   usage?: { promptTokens: number; completionTokens: number };
@@ -84,9 +84,15 @@ class Collector {
   server?: ServerTimings;
   finishReason?: string;
 
-  content(piece: unknown, atNs: bigint) {
-    if (typeof piece !== "string" || piece.length === 0) return;
-    this.text += piece;
+  /**
+   * A streamed piece of the answer. Servers send one chunk per generated token,
+   * and a token's text may be empty (a byte of an unfinished UTF-8 character,
+   * an unused vocabulary entry), so `isToken` says whether the chunk stands for
+   * a token even when its text is empty.
+   */
+  content(piece: unknown, atNs: bigint, isToken = typeof piece === "string" && piece.length > 0) {
+    if (typeof piece === "string") this.text += piece;
+    if (!isToken) return;
     this.tokenTimesNs.push(atNs);
     this.firstTokenNs ??= atNs;
   }
@@ -131,7 +137,12 @@ async function openAiGenerate(opts: ClientOptions, req: GenRequest): Promise<Gen
       for (const choice of (choices as Array<Record<string, unknown>> | undefined) ?? []) {
         sawChoices = true;
         const delta = choice.delta as Record<string, unknown> | undefined;
-        c.content(req.kind === "text" ? choice.text : delta?.content, atNs);
+        const piece = req.kind === "text" ? choice.text : delta?.content;
+        const finished = typeof choice.finish_reason === "string" && choice.finish_reason !== "";
+        // A token chunk: any text, or an empty text that is neither the closing
+        // chunk nor chat's opening {role: "assistant", content: ""}.
+        const isToken = typeof piece === "string" && (piece.length > 0 || (!finished && !(delta && "role" in delta)));
+        c.content(piece, atNs, isToken);
         c.finish(choice.finish_reason, atNs);
       }
       const usage = ev.usage as Record<string, unknown> | null | undefined;
@@ -164,7 +175,9 @@ async function ollamaGenerate(opts: ClientOptions, req: GenRequest): Promise<Gen
     onEvent(data, atNs) {
       const ev = parseEvent(data);
       const message = ev.message as Record<string, unknown> | undefined;
-      c.content(req.kind === "text" ? ev.response : message?.content, atNs);
+      const piece = req.kind === "text" ? ev.response : message?.content;
+      // Every line before the last carries one token, its text possibly empty.
+      c.content(piece, atNs, typeof piece === "string" && (piece.length > 0 || ev.done !== true));
       if (ev.done === true) {
         done = true;
         c.finish(typeof ev.done_reason === "string" ? ev.done_reason : "stop", atNs);
