@@ -47,8 +47,9 @@ describe("cmd: meter", () => {
       ]);
       await sleep(300);
       const ok = { startNs: now(), endNs: 0n };
-      await sleep(1000);
+      await sleep(1200);
       ok.endNs = now();
+      await power.settle(ok.endNs);
       const [c1, h1] = power.testEnergy([ok]);
       TestEnergy.parse(c1);
       expect(c1!.status).toBe("measured");
@@ -70,8 +71,9 @@ describe("cmd: meter", () => {
       fs.rmSync(flag);
       await sleep(400);
       const back = { startNs: now(), endNs: 0n };
-      await sleep(600);
+      await sleep(1200);
       back.endNs = now();
+      await power.settle(back.endNs);
       expect(power.testEnergy([back])[0]!.status).toBe("measured");
     } finally {
       await power.close();
@@ -103,14 +105,14 @@ describe("csv: meter", () => {
       fs.appendFileSync(file, ["garbage line", ...[5, 6, 7, 8].map((k) => row(k, false))].join("\n") + "\n");
       const at = (s: number) => hr0 + BigInt(Math.round(s * 1e9));
       // Window [1 s, 3.25 s]: integral of 2 + 2t = [2t + t^2] = (6.5 + 10.5625) - (2 + 1) = 14.0625 J
-      // Window [0.5 s, 3.5 s], 7 rows inside: (7 + 12.25) - (1 + 0.25) = 18 J
+      // Window [0.55 s, 3.6 s], rows 2..7 inside: (7.2 + 12.96) - (1.1 + 0.3025) = 18.7575 J
       const [e] = power.testEnergy([
         { startNs: at(1), endNs: at(3.25) },
-        { startNs: at(0.5), endNs: at(3.5) },
+        { startNs: at(0.55), endNs: at(3.6) },
       ]);
       expect(e!.status).toBe("measured");
       expect(e!.joulesPerRep![0]).toBeCloseTo(14.0625, 1);
-      expect(e!.joulesPerRep![1]).toBeCloseTo(18, 1);
+      expect(e!.joulesPerRep![1]).toBeCloseTo(18.7575, 1);
       expect(e!.peakW).toBe(9);
       expect(e!.achievedRateHz).toBeCloseTo(2, 1);
     } finally {

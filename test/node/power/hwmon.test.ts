@@ -75,7 +75,7 @@ describe("hwmon", () => {
       expect(power.meters).toEqual([expect.objectContaining({ kind: "hwmon", scope: "soc-rails", method: "sampled" })]);
       await sleep(150);
       const startNs = now();
-      await sleep(600);
+      await sleep(1000);
       const endNs = now();
       const [e] = power.testEnergy([{ startNs, endNs }]);
       // A constant 1.5 W: the trapezoid rule is exact.

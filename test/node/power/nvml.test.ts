@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { TestEnergy } from "../../../uploader/src/contract/schema.js";
 import { detectMeters, openPowerSession } from "../../../uploader/src/power/index.js";
-import { parseSmiList, parseSmiTimestamp, smiNumber } from "../../../uploader/src/power/meters/nvml.js";
+import { parseSmiList, parseSmiTimestamp, smiNumber, TickClock } from "../../../uploader/src/power/meters/nvml.js";
 import { FIXTURE_BIN, makeTree, now, rmTree, sleep, testConfig } from "./helpers.js";
 
 let roots: string[] = [];
@@ -44,6 +44,24 @@ describe("nvidia-smi fields", () => {
   });
 });
 
+describe("dating nvidia-smi ticks", () => {
+  it("uses the line timestamps with the smallest observed delay, not the jittery arrival times", () => {
+    const clock = new TickClock();
+    const wall0 = Date.now() + 1000;
+    const hr0 = now() + 1_000_000_000n;
+    // Ticks every 100 ms; the pipe/event loop delays them by 40, 5, 60, 2, 30 ms.
+    const delays = [40, 5, 60, 2, 30];
+    const placed = delays.map((d, k) => clock.place(wall0 + 100 * k, hr0 + BigInt((100 * k + d) * 1e6)));
+    // From the 4th tick on the offset is known to within the 2 ms minimum delay.
+    const rel = placed.map((t) => Number(t - hr0) / 1e6);
+    expect(rel[3]).toBeCloseTo(302, 0);
+    expect(rel[4]).toBeCloseTo(402, 0);
+    // Never dated after it arrived; no timestamp: its arrival.
+    rel.forEach((r, k) => expect(r).toBeLessThanOrEqual(100 * k + delays[k]! + 1e-6));
+    expect(clock.place(null, hr0)).toBe(hr0);
+  });
+});
+
 describe("NVML through nvidia-smi", () => {
   it("uses the total energy counter, summed over GPUs", async () => {
     const cfg = config();
@@ -79,7 +97,7 @@ describe("NVML through nvidia-smi", () => {
     try {
       expect(power.meters[0]).toMatchObject({ kind: "nvml", method: "sampled" });
       await sleep(300);
-      const rep = await window(1);
+      const rep = await window(1.5);
       await power.settle();
       const [e] = power.testEnergy([rep]);
       expect(e!.status).toBe("measured");
@@ -98,11 +116,11 @@ describe("NVML through nvidia-smi", () => {
   });
 
   it("nvidia-smi dying mid-run makes later tests unavailable with the reason; the session goes on", async () => {
-    process.env.FAKE_NVSMI_DIE_AFTER = "8";
+    process.env.FAKE_NVSMI_DIE_AFTER = "12";
     const power = await openPowerSession({ meterSpecs: ["nvml"], config: config() });
     try {
-      await sleep(150);
-      const before = await window(0.4);
+      await sleep(250);
+      const before = await window(0.5);
       await sleep(1000);
       const after = await window(0.4);
       const [a] = power.testEnergy([before]);

@@ -55,7 +55,7 @@ describe("Raspberry Pi 5 PMIC", () => {
     try {
       await sleep(150);
       const startNs = now();
-      await sleep(1000);
+      await sleep(1500);
       const endNs = now();
       await power.settle();
       const [e] = power.testEnergy([{ startNs, endNs }]);

@@ -64,6 +64,7 @@ describe("power session", () => {
         await sleep(1600);
         reps.push({ startNs, endNs: now() });
       }
+      await power.settle(reps.at(-1)!.endNs);
       const [e] = power.testEnergy(reps);
       TestEnergy.parse(e);
       expect(e!.status).toBe("measured");

@@ -24,8 +24,17 @@ import type { MeterInfo } from "./types.js";
  */
 export const MIN_SAMPLES_PER_REP = { counter: 2, sampled: 4 } as const;
 
-/** A window edge may be this many expected intervals past the last reading (see energy.ts). */
+/**
+ * A window edge may be this many expected intervals past the last reading
+ * (see energy.ts), and at least HOLD_MIN_NS: fast meters on a loaded machine
+ * see timer delays of tens of ms, which is no reason to drop a window.
+ */
 const HOLD_INTERVALS = 1.5;
+const HOLD_MIN_NS = 50e6;
+
+function holdFor(ch: MeterChannel): number {
+  return Math.max(HOLD_INTERVALS * ch.expectedIntervalNs(), HOLD_MIN_NS);
+}
 
 export interface RepWindow {
   startNs: bigint;
@@ -56,8 +65,7 @@ export function channelTestEnergy(ch: MeterChannel, meterIndex: number, reps: Re
   const series: Series = ch.buffer;
   if (reps.length === 0) return { meter: meterIndex, status: "unavailable", reason: "the test has no timed repetitions" };
   const windows = reps.map((r) => ({ a: Number(r.startNs - ch.origin), b: Number(r.endNs - ch.origin) }));
-  const interval = ch.expectedIntervalNs();
-  const holdNs = HOLD_INTERVALS * interval;
+  const holdNs = holdFor(ch);
   const spanA = Math.min(...windows.map((w) => w.a));
   const spanB = Math.max(...windows.map((w) => w.b));
 
@@ -124,7 +132,7 @@ function rateBetween(s: Series, a: number, b: number): number | undefined {
 /** Mean power over [a, b] for the idle baseline, or why not. */
 export function channelIdle(ch: MeterChannel, a: number, b: number): { watts: number; seconds: number; samples: number } | string {
   const method = ch.source.method;
-  const holdNs = HOLD_INTERVALS * ch.expectedIntervalNs();
+  const holdNs = holdFor(ch);
   const down = ch.downs.find((d) => d.fromNs <= b && (d.toNs ?? Infinity) >= a);
   if (down) return `the meter failed during the idle baseline: ${down.reason}`;
   const r = windowEnergy(ch.buffer, method, a, b, holdNs);

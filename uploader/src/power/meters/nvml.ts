@@ -54,6 +54,33 @@ export function parseSmiTimestamp(s: string): number | null {
   return new Date(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms).getTime();
 }
 
+/**
+ * Dates nvidia-smi ticks on the monotonic clock. The arrival time of a line
+ * carries the delay of the pipe and of this event loop, which on a loaded
+ * machine is tens of ms and varies; the line's own timestamp (wall clock, ms)
+ * says when the query ran. As NTP does, the offset between the two is taken
+ * as the smallest (arrival - timestamp) seen over recent ticks: the tick with
+ * the least delay. A wall-clock step only moves that minimum once the window
+ * has passed over it. Ticks without a timestamp are dated on arrival.
+ */
+export class TickClock {
+  private readonly baseHr = process.hrtime.bigint();
+  private readonly baseWall = Date.now();
+  private readonly offsets: number[] = [];
+
+  constructor(private readonly window = 50) {}
+
+  place(wallMs: number | null, arrival: bigint): bigint {
+    if (wallMs === null) return arrival;
+    const rel = wallMs - this.baseWall;
+    const arrivalRel = Number(arrival - this.baseHr) / 1e6;
+    this.offsets.push(arrivalRel - rel);
+    if (this.offsets.length > this.window) this.offsets.shift();
+    const t = rel + Math.min(...this.offsets);
+    return this.baseHr + BigInt(Math.round(Math.min(t, arrivalRel) * 1e6));
+  }
+}
+
 export async function detectNvml(ctx: MeterContext): Promise<MeterCandidate[]> {
   const tool = resolveTool(ctx.config, "nvidia-smi");
   let gpus: SmiGpu[];
@@ -92,6 +119,7 @@ function openNvml(ctx: MeterContext, tool: string, indices: number[], info: Omit
     start(sink: ReadingSink) {
       const proc = spawn(tool, [`--query-gpu=${QUERY}`, "--format=csv,noheader,nounits", `-lms`, String(periodMs)], { stdio: ["ignore", "pipe", "pipe"] });
       child = proc;
+      const clock = new TickClock();
       const unwrap = indices.map((i) => new Unwrapper(undefined, `GPU ${i} total_energy_consumption`));
       const latest = new Map<number, { wallMs: number | null; value: number }>();
       let partial = "";
@@ -103,9 +131,7 @@ function openNvml(ctx: MeterContext, tool: string, indices: number[], info: Omit
         const arrival = process.hrtime.bigint();
         const lines = (partial + chunk).split("\n");
         partial = lines.pop() ?? "";
-        // Complete ticks (one line per GPU) in this chunk; normally one. If the
-        // pipe delivered several at once, earlier ticks are placed back in time
-        // by their nvidia-smi timestamps relative to the last one.
+        // Complete ticks (one line per GPU) in this chunk, dated by TickClock.
         const ticks: Array<{ wallMs: number | null; value: number }> = [];
         for (const line of lines) {
           const [ts, idx, energy, power] = line.split(",");
@@ -135,11 +161,7 @@ function openNvml(ctx: MeterContext, tool: string, indices: number[], info: Omit
             ticks.push({ wallMs: wall, value: sum });
           }
         }
-        const lastWall = ticks.at(-1)?.wallMs;
-        for (const tick of ticks) {
-          const backMs = lastWall != null && tick.wallMs != null ? Math.max(0, lastWall - tick.wallMs) : 0;
-          sink.reading(arrival - BigInt(Math.round(backMs * 1e6)), tick.value);
-        }
+        for (const tick of ticks) sink.reading(clock.place(tick.wallMs, arrival), tick.value);
       });
       proc.on("error", (err) => sink.error(err, process.hrtime.bigint(), true));
       proc.on("exit", (code, signal) => {
