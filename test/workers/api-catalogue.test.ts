@@ -106,6 +106,14 @@ describe("boards, models and metrics endpoints", () => {
     expect((await call("/api/v1/models/nothing")).status).toBe(404);
   });
 
+  it("ranks energy in the first preferred scope that has results when none is asked", async () => {
+    // This database has soc-rails (Pi 5 PMIC) and module-input (Jetson INA3221) results, no wall or board-input.
+    const page = (await (await call("/api/v1/leaderboard?sort=tokens_per_j")).json()) as { scope: string; rows: { meterScope: string }[] };
+    expect(page.scope).toBe("module-input");
+    expect(page.rows.length).toBeGreaterThan(0);
+    expect(page.rows.every((r) => r.meterScope === "module-input")).toBe(true);
+  });
+
   it("publishes the METRICS definitions", async () => {
     const { metrics } = (await (await call("/api/v1/metrics")).json()) as { metrics: { id: string; better: string; unit: string }[] };
     expect(metrics.map((m) => m.id)).toEqual(METRICS.map((m) => m.id));

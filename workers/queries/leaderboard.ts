@@ -4,7 +4,7 @@
  * per-metric index (configurations_rank_<metric>), so a page costs the same
  * with 100 or 100,000 results.
  */
-import { and, asc, count, desc, eq, gt, isNotNull, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNotNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { decodeBase64Url, encodeBase64Url } from "../../uploader/src/contract/base64url.js";
 import { METRIC_BY_ID, METRIC_IDS, type MetricId } from "../../uploader/src/contract/metrics.js";
@@ -46,14 +46,16 @@ export type LeaderboardParams = z.input<typeof LeaderboardQuery>;
 
 export interface LeaderboardPage {
   rows: LeaderboardRow[];
-  /** Rows matching the filters that have the sort metric. */
+  /** Rows matching the filters that have the sort metric, counted up to TOTAL_CAP. */
   total: number;
+  /** True when there are more than TOTAL_CAP matches (then `total` is TOTAL_CAP, a lower bound). */
+  totalCapped: boolean;
   sort: MetricId;
   order: "asc" | "desc";
   /**
    * The meter scope the rows were restricted to. Sorting by an energy metric
-   * always ranks within one scope: the requested one, else the scope with the
-   * most ranked configurations.
+   * always ranks within one scope: the requested one, else the first of
+   * DEFAULT_ENERGY_SCOPES that has ranked results.
    */
   scope: MeterScope | null;
   limit: number;
@@ -101,78 +103,129 @@ export function parseLeaderboardQuery(search: URLSearchParams | Record<string, s
   return parsed.data;
 }
 
-function filterConditions(q: z.output<typeof LeaderboardQuery>): SQL[] {
+/**
+ * Energy rankings without a requested scope use the first scope in this order
+ * that has any ranked configuration: whole-system scopes first (MLPerf Power
+ * measures at the wall), then narrower ones. Fixed, so a URL keeps its meaning.
+ */
+export const DEFAULT_ENERGY_SCOPES: readonly Exclude<MeterScope, "none">[] = [
+  "wall",
+  "board-input",
+  "module-input",
+  "soc-rails",
+  "accelerator",
+  "cpu-package",
+];
+
+/** Counting stops here: past it `total` is a lower bound (an exact count would read every match). */
+export const TOTAL_CAP = 1000;
+
+type Column = (typeof configurations)[keyof typeof configurations.$inferSelect];
+
+/** A model filter is a variant id (sha256, or "name~quant") or else a family slug. */
+function modelColumn(model: string) {
+  return /^[0-9a-f]{64}$/.test(model) || model.includes("~") ? configurations.modelId : configurations.modelSlug;
+}
+
+/**
+ * Equality filters. `indexable: false` writes `+col = value`, which keeps
+ * SQLite from choosing that column's index, so it walks the sort metric's
+ * index instead (see queryLeaderboard for when each is the better plan).
+ */
+function filterConditions(q: z.output<typeof LeaderboardQuery>, indexable: boolean, scopeIndexable: boolean): SQL[] {
   const c = configurations;
+  const eqf = (col: Column, value: string, canIndex = indexable) => (canIndex ? eq(col, value) : sql`+${col} = ${value}`);
   const where: SQL[] = [];
-  if (q.model) where.push(or(eq(c.modelSlug, q.model), eq(c.modelId, q.model))!);
-  if (q.quantisation) where.push(eq(c.quantisation, q.quantisation));
-  if (q.board) where.push(eq(c.boardId, q.board));
-  if (q.accelerator) where.push(eq(c.acceleratorKind, q.accelerator));
-  if (q.backend) where.push(eq(c.backend, q.backend));
-  if (q.suite) where.push(eq(c.suiteId, q.suite));
-  where.push(gt(c.submissionCount, 0));
+  if (q.model) where.push(eqf(modelColumn(q.model), q.model));
+  if (q.quantisation) where.push(eqf(c.quantisation, q.quantisation));
+  if (q.board) where.push(eqf(c.boardId, q.board));
+  if (q.accelerator) where.push(eqf(c.acceleratorKind, q.accelerator));
+  if (q.backend) where.push(eqf(c.backend, q.backend));
+  if (q.suite) where.push(eqf(c.suiteId, q.suite));
+  if (q.scope) where.push(eqf(c.meterScope, q.scope, scopeIndexable));
   return where;
 }
 
-/** The scope with the most configurations having this (energy) metric under the filters. */
-async function busiestScope(db: Db, metric: MetricId, where: SQL[]): Promise<MeterScope | null> {
+/** The first scope of DEFAULT_ENERGY_SCOPES with a ranked configuration: one query, index probes in order. */
+async function defaultEnergyScope(db: Db, metric: MetricId): Promise<MeterScope | null> {
   const col = configurations[metric];
-  const [top] = await db
-    .select({ scope: configurations.meterScope, n: count() })
-    .from(configurations)
-    .where(and(...where, isNotNull(col)))
-    .groupBy(configurations.meterScope)
-    .orderBy(desc(count()), asc(configurations.meterScope))
-    .limit(1);
-  return top?.scope ?? null;
+  // CASE stops at the first scope that exists (D1 also caps compound SELECTs, so no UNION).
+  const probes = DEFAULT_ENERGY_SCOPES.map(
+    (scope) =>
+      sql`WHEN EXISTS (SELECT 1 FROM ${configurations} WHERE ${configurations.meterScope} = ${scope} AND ${col} IS NOT NULL) THEN ${scope}`,
+  );
+  const rows = await db.all<{ scope: MeterScope | null }>(sql`SELECT CASE ${sql.join(probes, sql` `)} END AS scope`);
+  return rows[0]?.scope ?? null;
 }
 
 /**
  * One page of the leaderboard. Only configurations that have the sort metric
  * are ranked (a board without a meter is absent from an energy ranking, not
  * ranked as zero). Ties break on configuration id so pages never overlap.
+ *
+ * Plan (so a page stays cheap at 100,000 configurations): first count the
+ * matches, stopping at TOTAL_CAP + 1. Few matches: let SQLite use the filter
+ * columns' indexes and sort them. Many: walk the sort metric's index
+ * (configurations_rank_<metric>) and test the filters row by row; with at
+ * least TOTAL_CAP matches among N rows a page reads about limit * N / TOTAL_CAP
+ * rows. Energy metrics' indexes lead with the meter scope, so the scope stays
+ * an index constraint there.
  */
 export async function queryLeaderboard(db: Db, params: LeaderboardParams = {}): Promise<LeaderboardPage> {
   const parsed = LeaderboardQuery.safeParse(params);
   if (!parsed.success) throw new LeaderboardQueryError("invalid leaderboard query", parsed.error.issues);
-  const q = parsed.data;
+  const q = { ...parsed.data };
   const metric = METRIC_BY_ID[q.sort];
+  const energy = metric.axis === "energy";
   const order = q.order ?? (metric.better === "higher" ? "desc" : "asc");
   const col = configurations[q.sort];
+  const id = configurations.id;
 
-  const where = filterConditions(q);
-  let scope: MeterScope | null = q.scope ?? null;
-  if (!scope && metric.axis === "energy") scope = await busiestScope(db, q.sort, where);
-  if (scope) where.push(eq(configurations.meterScope, scope));
-  where.push(isNotNull(col));
+  if (!q.scope && energy) q.scope = (await defaultEnergyScope(db, q.sort)) ?? undefined;
+  const ranked = isNotNull(col);
 
-  const pageWhere = [...where];
+  const [counted] = await db
+    .select({ n: count() })
+    .from(
+      db
+        .select({ one: sql`1` })
+        .from(configurations)
+        .where(and(...filterConditions(q, true, true), ranked))
+        .limit(TOTAL_CAP + 1)
+        .as("matches"),
+    );
+  const matches = counted?.n ?? 0;
+  const many = matches > TOTAL_CAP;
+
+  const where = [...filterConditions(q, !many, !many || energy), ranked];
   if (q.cursor) {
     const cur = decodeCursor(q.cursor);
-    const beyond = order === "desc" ? lt(col, cur.value) : gt(col, cur.value);
-    pageWhere.push(or(beyond, and(eq(col, cur.value), gt(configurations.id, cur.id)))!);
+    // Row values follow the index (metric, id) in either direction.
+    where.push(order === "desc" ? sql`(${col}, ${id}) < (${cur.value}, ${cur.id})` : sql`(${col}, ${id}) > (${cur.value}, ${cur.id})`);
   }
   const offset = q.cursor ? 0 : q.offset;
-
-  const [rows, totals] = await Promise.all([
-    db
-      .select()
-      .from(configurations)
-      .where(and(...pageWhere))
-      .orderBy(order === "desc" ? desc(col) : asc(col), asc(configurations.id))
-      .limit(q.limit)
-      .offset(offset),
-    db.select({ n: count() }).from(configurations).where(and(...where)),
-  ]);
+  // With few matches, `+col` keeps SQLite from walking the metric index for the ORDER BY.
+  const sortKey = many ? col : sql`+${col}`;
+  const rows =
+    matches === 0
+      ? []
+      : await db
+          .select()
+          .from(configurations)
+          .where(and(...where))
+          .orderBy(order === "desc" ? desc(sortKey) : asc(sortKey), order === "desc" ? desc(id) : asc(id))
+          .limit(q.limit)
+          .offset(offset);
 
   const last = rows.at(-1);
   const lastValue = last?.[q.sort];
   return {
     rows: rows.map(toLeaderboardRow),
-    total: totals[0]?.n ?? 0,
+    total: Math.min(matches, TOTAL_CAP),
+    totalCapped: many,
     sort: q.sort,
     order,
-    scope,
+    scope: q.scope ?? null,
     limit: q.limit,
     offset,
     nextCursor: rows.length === q.limit && last && lastValue != null ? encodeCursor(lastValue, last.id) : null,
