@@ -146,7 +146,7 @@ export async function measureHttpTest(test: SuiteTest, inp: HttpTestInputs): Pro
     if (need > inp.contextSize) return fail(`skipped: needs ${need} tokens of context, the server's context holds ${inp.contextSize}`);
   }
 
-  const reps: RepFigures[] = [];
+  const answers: Array<{ r: GenResult; req: GenRequest }> = [];
   const total = inp.warmup + inp.reps;
   for (let i = 0; i < total; i++) {
     const timed = i >= inp.warmup;
@@ -158,18 +158,27 @@ export async function measureHttpTest(test: SuiteTest, inp: HttpTestInputs): Pro
     } catch (err) {
       return fail(`${label}: ${(err as Error).message}`);
     }
-    if (!timed) continue;
-    const f = figures(test, r, req, inp.tokenizer);
-    if (typeof f === "string") return fail(`${label}: ${f}`);
-    reps.push(f);
+    if (timed) answers.push({ r, req });
   }
 
   const notes: string[] = [];
-  const timing = reps.every((r) => r.timing === "server") ? "server" : "client";
-  if (timing === "client" && reps.some((r) => r.timing === "server")) {
-    // Mixed sources would mix definitions: fall back to the client clock for all.
-    return fail("the server sent its own timings for some repetitions and not others; refusing to mix server and client timings");
+  const compute = (serverTimings: boolean): RepFigures[] | string => {
+    const out: RepFigures[] = [];
+    for (const [i, a] of answers.entries()) {
+      const f = figures(test, serverTimings ? a.r : { ...a.r, server: undefined }, a.req, inp.tokenizer);
+      if (typeof f === "string") return `repetition ${i + 1} of ${inp.reps}: ${f}`;
+      out.push(f);
+    }
+    return out;
+  };
+  let reps = compute(true);
+  if (typeof reps !== "string" && reps.some((r) => r.timing === "server") && reps.some((r) => r.timing === "client")) {
+    // One definition per test: when the server timed only some repetitions, all go by the client clock.
+    notes.push("the server sent its own timings for some repetitions only; all are timed on the client clock");
+    reps = compute(false);
   }
+  if (typeof reps === "string") return fail(reps);
+  const timing = reps[0]!.timing;
   const tokenCounts = reps.map((r) => r.counts).reduce((a, b) => (WORST.indexOf(a) <= WORST.indexOf(b) ? a : b));
   // One count per test (rates are (nPrompt + nGen) / t): the smallest over the
   // repetitions, so a repetition with a token more is never credited with it.
@@ -181,7 +190,9 @@ export async function measureHttpTest(test: SuiteTest, inp: HttpTestInputs): Pro
   }
   const generated = Math.min(...reps.map((r) => r.generated));
   if ((test.kind === "tg" || test.kind === "pg") && generated < test.nGen) notes.push(`the server returned ${generated} of ${test.nGen} tokens (it stopped early: no ignore_eos?)`);
-  if (test.kind === "pp" && nPrompt === 0) return fail("the server reported 0 prompt tokens");
+  // The contract wants prompt tokens for pp/pg/ttft and generated tokens for tg/pg.
+  if ((test.kind === "pp" || test.kind === "pg" || test.kind === "ttft") && nPrompt === 0) return fail("the server reported 0 prompt tokens");
+  if ((test.kind === "tg" || test.kind === "pg") && nGen === 0) return fail("the server generated no tokens");
 
   const result: TestResult = {
     name: test.name,
@@ -197,6 +208,5 @@ export async function measureHttpTest(test: SuiteTest, inp: HttpTestInputs): Pro
   };
   const gaps = reps.flatMap((r) => r.gapsNs);
   if ((test.kind === "tg" || test.kind === "pg") && gaps.length) result.interTokenNs = { p50: percentile(gaps, 50), p90: percentile(gaps, 90) };
-  if (test.kind === "tg" && nGen === 0) return fail("the server generated no tokens");
   return { test: result, windows: reps.map((r) => r.window), notes };
 }
