@@ -4,14 +4,14 @@
  * in SQL in workers/queries/site-leaderboard.ts; this file only maps.
  */
 import type { MeterScope } from "../uploader/src/contract/index.js";
-import { siteRanking, type SiteFilterOptions, type SiteRankingQuery } from "../workers/queries/site-leaderboard.js";
+import { siteRanking, type SiteChartRow, type SiteFilterOptions, type SiteRankingQuery } from "../workers/queries/site-leaderboard.js";
 import type { Db } from "../workers/db.js";
 import { CHART_X, CHART_Y } from "./components/chart.js";
 import { effectiveSort, PAGE_SIZE, PARETO_AXES, SCOPED_VIEWS, VIEW_COLUMNS, type BoardState, type SortKey } from "./state.js";
 import type { ConfigRow } from "./types.js";
 
 /** Most points the chart draws; the rest stay in the table (keeps the page small and quick). */
-export const CHART_MAX_POINTS = 250;
+export const CHART_MAX_POINTS = 200;
 
 export type FilterOptions = SiteFilterOptions;
 
@@ -30,7 +30,7 @@ export interface RankedView {
   /** Configurations in energyScope with all three axes measured (the Pareto candidates). */
   paretoCandidates: number;
   /** The chart's points (front members always included) and how many could be plotted. */
-  chart: ConfigRow[];
+  chart: SiteChartRow[];
   chartCandidates: number;
   sort: { key: SortKey; dir: "asc" | "desc" };
   /** Configurations the view leaves out because its figure was not measured for them. */

@@ -9,15 +9,11 @@ export function acceleratorText(r: Pick<ConfigRow, "acceleratorKind" | "accelera
 }
 
 /** "GPU (Orin) · cuda · llama.cpp 3.2 · 6 threads, 99 GPU layers" */
-export function configSubline(r: ConfigRow): string {
+export function configSubline(r: Pick<ConfigRow, "acceleratorKind" | "acceleratorName" | "backend" | "runtime" | "threads" | "gpuLayers">): string {
   return `${acceleratorText(r)} · ${r.backend} · ${r.runtime} · ${r.threads} threads, ${r.gpuLayers} GPU layers`;
 }
 
-export function configName(r: ConfigRow): string {
-  return `${r.boardName} · ${r.modelName} ${r.quantisation}`;
-}
-
-export function configHref(r: ConfigRow): string {
+export function configHref(r: Pick<ConfigRow, "latestSubmissionId" | "boardId">): string {
   return r.latestSubmissionId ? `/results/${encodeURIComponent(r.latestSubmissionId)}` : `/boards/${encodeURIComponent(r.boardId)}`;
 }
 

@@ -57,6 +57,12 @@ export interface SiteRankingQuery {
   chartLimit: number;
 }
 
+/** What a chart point needs: the configuration's name and the axes' figures, nothing more. */
+export type SiteChartRow = Pick<
+  LeaderboardRow,
+  "id" | "boardId" | "boardName" | "modelName" | "quantisation" | "acceleratorKind" | "acceleratorName" | "backend" | "runtime" | "threads" | "gpuLayers" | "latestSubmissionId"
+> & { metrics: Partial<Record<MetricId, number>> };
+
 export interface SiteFilterOptions {
   models: { id: string; label: string }[];
   quantisations: string[];
@@ -82,8 +88,8 @@ export interface SiteRanking {
   pareto: Set<string>;
   /** Configurations of energyScope with all Pareto axes measured. */
   paretoCandidates: number;
-  /** The chart's points: front members first, then the best on the first chart axis. */
-  chart: LeaderboardRow[];
+  /** The chart's points: front members first, then the best on the chart's y axis. */
+  chart: SiteChartRow[];
   /** Configurations that could be plotted (the chart shows at most chartLimit). */
   chartCandidates: number;
 }
@@ -149,17 +155,48 @@ export async function siteRanking(db: Db, q: SiteRankingQuery): Promise<SiteRank
   const filters = filterWhere(c, q.filters);
 
   // Which rows the view covers, before the "has its figure" rule.
-  const view: SQL[] = [...filters];
-  if (q.paretoOnly) view.push(inArray(c.id, db.select({ id: c.id }).from(c).where(paretoWhere(c, q, scope))));
-  else if (q.restrictToScope) view.push(sql`${c.meterScope} = ${scope}`);
+  const viewExtra: SQL[] = [];
+  if (q.paretoOnly) viewExtra.push(inArray(c.id, db.select({ id: c.id }).from(c).where(paretoWhere(c, q, scope))));
+  else if (q.restrictToScope) viewExtra.push(sql`${c.meterScope} = ${scope}`);
+  const view = [...filters, ...viewExtra];
 
   const col = sortColumn(c, q.sort);
   // Unmeasured last in either direction; ties: faster generation, then id (stable pages).
   const order = [sql`(${col}) IS NULL`, q.dir === "asc" ? asc(col) : desc(col), desc(c.tg_tps), asc(c.id)];
   const [chartX, chartY] = q.chartAxes;
-  const plottable = and(...filters, sql`${c.meterScope} = ${scope}`, isNotNull(c[chartX]), isNotNull(c[chartY]));
+  // Narrow rows for the front and the chart: only what a point shows.
+  const axes = [...new Set([...q.paretoAxes, ...q.chartAxes])];
+  const pointColumns = {
+    id: c.id,
+    boardId: c.boardId,
+    boardName: c.boardName,
+    modelName: c.modelName,
+    quantisation: c.quantisation,
+    acceleratorKind: c.acceleratorKind,
+    acceleratorName: c.acceleratorName,
+    backend: c.backend,
+    runtime: c.runtimeName,
+    threads: c.threads,
+    gpuLayers: c.gpuLayers,
+    latestSubmissionId: c.latestSubmissionId,
+    ...Object.fromEntries(axes.map((id) => [`m_${id}`, c[id]])),
+  };
+  const inScope = sql`${c.meterScope} = ${scope}`;
+  const plottable = and(...filters, inScope, isNotNull(c[chartX]), isNotNull(c[chartY]));
+  /** Counts in one pass over the filtered rows: SUM of a condition. */
+  const countIf = (cond: SQL | undefined) => sql<number>`COALESCE(SUM(CASE WHEN ${cond ?? sql`1`} THEN 1 ELSE 0 END), 0)`;
 
-  const [combos, page, counts, front, chart, chartCount, scopeRow, candidates] = await db.batch([
+  const [stats, combos, page, front, chart] = await db.batch([
+    db
+      .select({
+        viewed: countIf(viewExtra.length ? and(...viewExtra) : undefined),
+        unranked: countIf(and(...(viewExtra.length ? viewExtra : [sql`1`]), sql`${c[q.primary]} IS NULL`)),
+        plottable: countIf(and(inScope, isNotNull(c[chartX]), isNotNull(c[chartY]))),
+        candidates: countIf(and(inScope, ...q.paretoAxes.map((id) => isNotNull(c[id])))),
+        scope: sql<MeterScope | null>`${scope}`,
+      })
+      .from(c)
+      .where(and(...filters)),
     // Filter lists: distinct combinations, folded in JS (small: boards x models x backends).
     db
       .select({
@@ -183,35 +220,34 @@ export async function siteRanking(db: Db, q: SiteRankingQuery): Promise<SiteRank
       .orderBy(...order)
       .limit(q.limit)
       .offset(q.offset),
-    db
-      .select({ total: count(), unranked: sql<number>`COALESCE(SUM(${c[q.primary]} IS NULL), 0)` })
-      .from(c)
-      .where(and(...view)),
-    db.select().from(c).where(paretoWhere(c, q, scope)).orderBy(desc(c[chartY]), asc(c.id)),
-    db.select().from(c).where(plottable).orderBy(desc(c[chartY]), asc(c.id)).limit(q.chartLimit),
-    db.select({ n: count() }).from(c).where(plottable),
-    db.select({ scope: sql<MeterScope | null>`${scope}` }).from(c).limit(1),
-    db
-      .select({ n: count() })
-      .from(c)
-      .where(and(...filters, sql`${c.meterScope} = ${scope}`, ...q.paretoAxes.map((id) => isNotNull(c[id])))),
+    db.select(pointColumns).from(c).where(paretoWhere(c, q, scope)).orderBy(desc(c[chartY]), asc(c.id)),
+    db.select(pointColumns).from(c).where(plottable).orderBy(desc(c[chartY]), asc(c.id)).limit(q.chartLimit),
   ]);
 
   const options = foldOptions(combos);
-  const frontRows = front.map(toLeaderboardRow);
+  const st = stats[0];
+  const toPoint = (r: Record<string, unknown>): SiteChartRow => {
+    const metrics: Partial<Record<MetricId, number>> = {};
+    for (const id of axes) {
+      const v = r[`m_${id}`];
+      if (typeof v === "number") metrics[id] = v;
+    }
+    return { ...(r as Omit<SiteChartRow, "metrics">), metrics };
+  };
+  const frontRows = front.map(toPoint);
   const chartRows = new Map(frontRows.map((r) => [r.id, r]));
-  for (const r of chart) if (chartRows.size < q.chartLimit && !chartRows.has(r.id)) chartRows.set(r.id, toLeaderboardRow(r));
+  for (const r of chart) if (chartRows.size < q.chartLimit && !chartRows.has(r.id)) chartRows.set(r.id, toPoint(r));
   return {
     empty: combos.length === 0,
     options,
-    energyScope: scopeRow[0]?.scope ?? null,
+    energyScope: st?.scope ?? null,
     rows: page.map(toLeaderboardRow),
-    total: (counts[0]?.total ?? 0) - (counts[0]?.unranked ?? 0),
-    unranked: counts[0]?.unranked ?? 0,
+    total: (st?.viewed ?? 0) - (st?.unranked ?? 0),
+    unranked: st?.unranked ?? 0,
     pareto: new Set(frontRows.map((r) => r.id)),
-    paretoCandidates: candidates[0]?.n ?? 0,
+    paretoCandidates: st?.candidates ?? 0,
     chart: [...chartRows.values()],
-    chartCandidates: chartCount[0]?.n ?? 0,
+    chartCandidates: st?.plottable ?? 0,
   };
 }
 
