@@ -120,6 +120,37 @@ describe("SSE (OpenAI-compatible)", () => {
   });
 });
 
+describe("a strict OpenAI server", () => {
+  it("gets plain requests once it refuses ignore_eos/cache_prompt/seed", async () => {
+    const bodies: Array<Record<string, unknown>> = [];
+    const strict = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>;
+      bodies.push(body);
+      const extra = ["ignore_eos", "cache_prompt", "seed"].filter((k) => k in body);
+      if (extra.length) {
+        res.writeHead(422, { "content-type": "application/json" });
+        return res.end(JSON.stringify({ detail: [{ msg: "Extra inputs are not permitted", loc: ["body", extra[0]] }] }));
+      }
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.end(tok("a") + tok("", "length") + "data: [DONE]\n\n");
+    });
+    await new Promise<void>((r) => strict.listen(0, "127.0.0.1", r));
+    try {
+      const c = createClient({ api: "openai", baseUrl: `http://127.0.0.1:${(strict.address() as AddressInfo).port}`, model: "m", requestTimeoutMs: 5000, stallTimeoutMs: 5000 });
+      expect((await c.generate(text)).text).toBe("a");
+      expect((await c.generate(text)).text).toBe("a");
+      // Refused once, then plain: 3 requests for 2 answers.
+      expect(bodies.map((b) => "ignore_eos" in b)).toEqual([true, false, false]);
+      expect(bodies[2]).toMatchObject({ stream: true, stream_options: { include_usage: true }, max_tokens: 3, temperature: 0 });
+    } finally {
+      strict.closeAllConnections();
+      await new Promise((r) => strict.close(r));
+    }
+  });
+});
+
 describe("NDJSON (Ollama)", () => {
   it("reads response pieces and the final counts and durations", async () => {
     script = {

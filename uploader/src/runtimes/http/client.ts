@@ -104,7 +104,16 @@ class Collector {
   }
 }
 
-function openAiBody(opts: ClientOptions, req: GenRequest) {
+/** Fields beyond the OpenAI API that some strict servers refuse (HTTP 400/422 naming them). */
+const EXTENSIONS = ["ignore_eos", "cache_prompt", "seed"] as const;
+
+function openAiBody(opts: ClientOptions, req: GenRequest, plain: boolean) {
+  const body = openAiFullBody(opts, req);
+  if (plain) for (const k of EXTENSIONS) delete (body as Record<string, unknown>)[k];
+  return body;
+}
+
+function openAiFullBody(opts: ClientOptions, req: GenRequest) {
   return {
     model: opts.model,
     ...(req.kind === "text" ? { prompt: req.prompt } : { messages: req.messages }),
@@ -120,13 +129,13 @@ function openAiBody(opts: ClientOptions, req: GenRequest) {
   };
 }
 
-async function openAiGenerate(opts: ClientOptions, req: GenRequest): Promise<GenResult> {
+async function openAiGenerate(opts: ClientOptions, req: GenRequest, plain: boolean): Promise<GenResult> {
   const c = new Collector();
   const path = req.kind === "text" ? "/v1/completions" : "/v1/chat/completions";
   let sawChoices = false;
   const end = await streamRequest({
     url: `${opts.baseUrl}${path}`,
-    body: openAiBody(opts, req),
+    body: openAiBody(opts, req, plain),
     framing: "sse",
     requestTimeoutMs: opts.requestTimeoutMs,
     stallTimeoutMs: opts.stallTimeoutMs,
@@ -193,5 +202,19 @@ async function ollamaGenerate(opts: ClientOptions, req: GenRequest): Promise<Gen
 }
 
 export function createClient(opts: ClientOptions): GenClient {
-  return { generate: (req) => (opts.api === "openai" ? openAiGenerate(opts, req) : ollamaGenerate(opts, req)) };
+  // Once a server has refused the extensions, it gets plain OpenAI requests from then on.
+  let plain = false;
+  return {
+    async generate(req) {
+      if (opts.api === "ollama") return ollamaGenerate(opts, req);
+      try {
+        return await openAiGenerate(opts, req, plain);
+      } catch (err) {
+        const refused = err instanceof HttpRuntimeError && /^HTTP 4(00|22) /.test(err.message) && EXTENSIONS.some((k) => err.message.includes(k));
+        if (plain || !refused) throw err;
+        plain = true;
+        return openAiGenerate(opts, req, plain);
+      }
+    },
+  };
 }
