@@ -18,3 +18,4 @@ export { getSubmission, listRecentSubmissions, type SubmissionView, type Submiss
 export { listBoards, getBoard, type BoardSummary, type BoardDetail } from "./boards.js";
 export { listModels, getModel, modelFilterOptions, type ModelFamily, type ModelVariant, type ModelDetail } from "./models.js";
 export { getConfigurations, MAX_COMPARE } from "./configurations.js";
+export { setSubmissionStatus, type SubmissionStatus } from "./moderation.js";

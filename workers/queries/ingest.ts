@@ -82,7 +82,7 @@ export async function submissionExists(db: Db, id: string): Promise<boolean> {
 const dialect = new SQLiteAsyncDialect();
 
 /** A drizzle query builder or raw SQL as a D1 statement (drizzle's own batch cannot carry raw SQL). */
-function statement(d1: D1Database, q: { toSQL(): { sql: string; params: unknown[] } } | SQL): D1PreparedStatement {
+export function statement(d1: D1Database, q: { toSQL(): { sql: string; params: unknown[] } } | SQL): D1PreparedStatement {
   const { sql: text, params } = "toSQL" in q ? q.toSQL() : dialect.sqlToQuery(q);
   return d1.prepare(text).bind(...params);
 }
