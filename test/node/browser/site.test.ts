@@ -38,7 +38,8 @@ async function open(path: string, options: { width?: number; height?: number; da
     javaScriptEnabled: options.js ?? true,
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  // Two shared cores under load: generous, still bounded.
+  page.setDefaultTimeout(30_000);
   await page.goto(registry.url + path);
   return page;
 }
