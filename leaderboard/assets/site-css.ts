@@ -92,5 +92,5 @@ pre{background:var(--card);border:1px solid var(--line);border-radius:8px;paddin
 .trace text{fill:var(--muted);font-size:10px}
 .trace line{stroke:var(--line)}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;padding:1rem 0}
-@media (max-width:640px){body{font-size:14px}.chart .axis text,.chart text{font-size:22px}h1{font-size:1.25rem}th,td{padding:.35rem .4rem}form.filters label{flex:1 1 45%}form.filters select{width:100%}.hide-sm{display:none}}
+@media (max-width:640px){body{font-size:14px}.chart .axis text,.chart text{font-size:22px}.chart text.atitle{font-size:17px}h1{font-size:1.25rem}th,td{padding:.35rem .4rem}form.filters label{flex:1 1 45%}form.filters select{width:100%}.hide-sm{display:none}}
 `;

@@ -133,10 +133,10 @@ export function Chart(props: { points: ChartPoint[]; caption: string; omitted: n
               </text>
             </g>
           ))}
-          <text x={(M.l + W - M.r) / 2} y={H - 8} text-anchor="middle">
+          <text class="atitle" x={(M.l + W - M.r) / 2} y={H - 8} text-anchor="middle">
             {`${xm.label} (${xm.unit}, log scale) →`}
           </text>
-          <text transform={`translate(16 ${(M.t + H - M.b) / 2}) rotate(-90)`} text-anchor="middle">
+          <text class="atitle" transform={`translate(16 ${(M.t + H - M.b) / 2}) rotate(-90)`} text-anchor="middle">
             {`${ym.label} (${ym.unit}, log scale) →`}
           </text>
         </g>
