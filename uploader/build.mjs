@@ -12,6 +12,12 @@ const common = {
   target: "node20",
   format: "esm",
   external: ["node-llama-cpp"],
+  // Minified for a small, fast-starting install on boards (keepNames: error
+  // classes and stack frames keep their names). The linked maps stay in dist/
+  // for `node --enable-source-maps` in the repository; package.json "files"
+  // keeps them out of the published package.
+  minify: true,
+  keepNames: true,
   sourcemap: "linked",
   logLevel: "warning",
   // Bundled CommonJS dependencies may call require(); give ESM output one.
