@@ -224,9 +224,22 @@ export const models = sqliteTable(
   (t) => [index("models_slug").on(t.slug)],
 );
 
+/**
+ * Model families (one per model name slug) with counts over all their
+ * variants, kept so /models never groups every run per request.
+ */
+export const modelFamilies = sqliteTable("model_families", {
+  slug: text("slug").primaryKey(),
+  name: text("name").notNull(),
+  submissionCount: integer("submission_count").notNull().default(0),
+  keyCount: integer("key_count").notNull().default(0),
+  boardCount: integer("board_count").notNull().default(0),
+});
+
 export type ContributorRow = typeof contributors.$inferSelect;
 export type SubmissionRow = typeof submissions.$inferSelect;
 export type RunRow = typeof runs.$inferSelect;
 export type ConfigurationRow = typeof configurations.$inferSelect;
 export type BoardRow = typeof boards.$inferSelect;
 export type ModelRow = typeof models.$inferSelect;
+export type ModelFamilyRow = typeof modelFamilies.$inferSelect;

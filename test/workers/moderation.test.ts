@@ -29,6 +29,8 @@ describe("moderation's data side", () => {
     expect((await call(`/api/v1/submissions/${ids[2]}`)).status).toBe(404);
     const boards = (await (await call("/api/v1/boards")).json()) as { boards: { id: string; submissions: number }[] };
     expect(boards.boards.find((x) => x.id === "intel-nuc-4x4")!.submissions).toBe(2);
+    const models = (await (await call("/api/v1/models")).json()) as { models: { slug: string; submissions: number; contributors: number }[] };
+    expect(models.models.find((m) => m.slug === "qwen2-5-0-5b-instruct")).toMatchObject({ submissions: 2, contributors: 1 });
 
     // Hiding every submission of a configuration takes it off the leaderboard.
     for (const id of ids.slice(0, 2)) await setSubmissionStatus(db, id, "hidden", "test");

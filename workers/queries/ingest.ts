@@ -11,7 +11,7 @@
 import { eq, sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { METRIC_IDS } from "../../uploader/src/contract/metrics.js";
-import { boards, configurations, contributors, models, runs, submissions } from "../../db/schema.js";
+import { boards, configurations, contributors, modelFamilies, models, runs, submissions } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import type { IngestPlan } from "../ingest.js";
 
@@ -73,6 +73,15 @@ export function recomputeModel(modelId: string): SQL {
     WHERE id = ${modelId}`;
 }
 
+export function recomputeModelFamily(slug: string): SQL {
+  const from = visibleRuns(sql`r.model_slug = ${slug}`);
+  return sql`UPDATE model_families SET
+    submission_count = (SELECT COUNT(DISTINCT r.submission_id) ${from}),
+    key_count = (SELECT COUNT(DISTINCT r.public_key) ${from}),
+    board_count = (SELECT COUNT(DISTINCT s.board_id) ${from})
+    WHERE slug = ${slug}`;
+}
+
 /** True when a submission with this id is already stored. */
 export async function submissionExists(db: Db, id: string): Promise<boolean> {
   const row = await db.select({ id: submissions.id }).from(submissions).where(eq(submissions.id, id)).get();
@@ -90,6 +99,7 @@ export function statement(d1: D1Database, q: { toSQL(): { sql: string; params: u
 /** Stores a planned submission in one D1 batch (one round trip, one transaction). Safe to repeat. */
 export async function storeSubmission(db: Db, plan: IngestPlan): Promise<void> {
   const at = plan.receivedAt;
+  const families = new Map([...plan.models.values()].map((m) => [m.slug, m.name]));
   const writes = [
     db
       .insert(contributors)
@@ -106,6 +116,7 @@ export async function storeSubmission(db: Db, plan: IngestPlan): Promise<void> {
     ...[...plan.models.values()].map((m) =>
       db.insert(models).values(m).onConflictDoUpdate({ target: models.id, set: { lastSeenAt: at } }),
     ),
+    ...[...families.entries()].map(([slug, name]) => db.insert(modelFamilies).values({ slug, name }).onConflictDoNothing()),
     ...[...plan.configurations.values()].map((c) => db.insert(configurations).values(c).onConflictDoNothing()),
     db.insert(submissions).values(plan.submission).onConflictDoNothing(),
     // One statement per run: a run row has ~40 columns and D1 binds at most 100 parameters per statement.
@@ -113,6 +124,7 @@ export async function storeSubmission(db: Db, plan: IngestPlan): Promise<void> {
     recomputeContributor(plan.publicKey),
     recomputeBoard(plan.board.id),
     ...[...plan.models.keys()].map(recomputeModel),
+    ...[...families.keys()].map(recomputeModelFamily),
     ...[...plan.configurations.keys()].map(recomputeConfiguration),
   ];
   await db.$client.batch(writes.map((w) => statement(db.$client, w)));

@@ -3,8 +3,8 @@
  * measured (one per sha256, or per quantisation when no hash was given), so a
  * model page can put quantisations side by side.
  */
-import { and, asc, count, countDistinct, desc, eq, gt, or, sql } from "drizzle-orm";
-import { configurations, models, runs, submissions, type ModelRow } from "../../db/schema.js";
+import { and, asc, count, desc, eq, gt, or, sql } from "drizzle-orm";
+import { configurations, modelFamilies, models, type ModelRow } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import { toLeaderboardRow, type LeaderboardRow } from "./rows.js";
 
@@ -60,17 +60,10 @@ function families(rows: ModelRow[], totals: Map<string, { submissions: number; c
 
 async function familyTotals(db: Db, slug?: string) {
   const rows = await db
-    .select({
-      slug: runs.modelSlug,
-      submissions: countDistinct(runs.submissionId),
-      contributors: countDistinct(runs.publicKey),
-      boards: countDistinct(submissions.boardId),
-    })
-    .from(runs)
-    .innerJoin(submissions, eq(submissions.id, runs.submissionId))
-    .where(slug ? and(eq(submissions.status, "visible"), eq(runs.modelSlug, slug)) : eq(submissions.status, "visible"))
-    .groupBy(runs.modelSlug);
-  return new Map(rows.map((r) => [r.slug, r]));
+    .select()
+    .from(modelFamilies)
+    .where(slug ? eq(modelFamilies.slug, slug) : undefined);
+  return new Map(rows.map((r) => [r.slug, { submissions: r.submissionCount, contributors: r.keyCount, boards: r.boardCount }]));
 }
 
 /** Every model family with its variants and counts, most submitted first. */

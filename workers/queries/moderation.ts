@@ -7,7 +7,7 @@
 import { eq } from "drizzle-orm";
 import { runs, submissions, SUBMISSION_STATUSES } from "../../db/schema.js";
 import type { Db } from "../db.js";
-import { recomputeBoard, recomputeConfiguration, recomputeContributor, recomputeModel, statement } from "./ingest.js";
+import { recomputeBoard, recomputeConfiguration, recomputeContributor, recomputeModel, recomputeModelFamily, statement } from "./ingest.js";
 
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 
@@ -19,15 +19,20 @@ export async function setSubmissionStatus(db: Db, id: string, status: Submission
     .where(eq(submissions.id, id))
     .get();
   if (!sub) return false;
-  const runRows = await db.select({ configurationId: runs.configurationId, modelId: runs.modelId }).from(runs).where(eq(runs.submissionId, id));
+  const runRows = await db
+    .select({ configurationId: runs.configurationId, modelId: runs.modelId, modelSlug: runs.modelSlug })
+    .from(runs)
+    .where(eq(runs.submissionId, id));
   const configIds = new Set(runRows.flatMap((r) => (r.configurationId ? [r.configurationId] : [])));
   const modelIds = new Set(runRows.map((r) => r.modelId));
+  const familySlugs = new Set(runRows.map((r) => r.modelSlug));
   const d1 = db.$client;
   await d1.batch([
     statement(d1, db.update(submissions).set({ status, statusReason: reason }).where(eq(submissions.id, id))),
     statement(d1, recomputeContributor(sub.publicKey)),
     statement(d1, recomputeBoard(sub.boardId)),
     ...[...modelIds].map((m) => statement(d1, recomputeModel(m))),
+    ...[...familySlugs].map((f) => statement(d1, recomputeModelFamily(f))),
     ...[...configIds].map((c) => statement(d1, recomputeConfiguration(c))),
   ]);
   return true;
