@@ -1,8 +1,10 @@
 /**
  * Ranking configurations: filters, sort by any metric, pagination by offset or
- * by cursor. Reads only the precomputed `configurations` table, walking the
- * per-metric index (configurations_rank_<metric>), so a page costs the same
- * with 100 or 100,000 results.
+ * by cursor. Reads only the precomputed `configurations` table (never the
+ * runs), through the per-metric indexes (configurations_rank_<metric>) or the
+ * filter columns' indexes, whichever reads fewer rows (see queryLeaderboard),
+ * so a page stays cheap at 100,000 configurations. bench/api-leaderboard.ts
+ * measures it.
  */
 import { and, asc, count, desc, eq, isNotNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
