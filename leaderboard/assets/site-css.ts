@@ -72,6 +72,7 @@ tbody tr:hover{background:color-mix(in srgb,var(--accent) 6%,transparent)}
 .chart .front{fill:none;stroke:var(--pt2);stroke-width:1.5;stroke-dasharray:6 4}
 .tip{position:absolute;pointer-events:none;background:var(--fg);color:var(--bg);padding:.4rem .6rem;border-radius:6px;font-size:.8rem;max-width:20rem;z-index:5;box-shadow:0 2px 8px #0004}
 .tip[hidden]{display:none}
+.axes-note{display:none}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;font-size:.82rem;color:var(--muted);margin:.25rem .25rem 0}
 .key{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;border:2px solid var(--pt);vertical-align:-1px;margin-right:.3rem}
 .key.on{border-color:var(--pt2);background:var(--pt2)}
@@ -92,5 +93,5 @@ pre{background:var(--card);border:1px solid var(--line);border-radius:8px;paddin
 .trace text{fill:var(--muted);font-size:10px}
 .trace line{stroke:var(--line)}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;padding:1rem 0}
-@media (max-width:640px){body{font-size:14px}.chart .axis text,.chart text{font-size:22px}.chart text.atitle{font-size:17px}h1{font-size:1.25rem}th,td{padding:.35rem .4rem}form.filters label{flex:1 1 45%}form.filters select{width:100%}.hide-sm{display:none}}
+@media (max-width:640px){body{font-size:14px}.chart .axis text,.chart text{font-size:22px}.chart text.atitle{display:none}.axes-note{display:inline}h1{font-size:1.25rem}th,td{padding:.35rem .4rem}form.filters label{flex:1 1 45%}form.filters select{width:100%}.hide-sm{display:none}}
 `;

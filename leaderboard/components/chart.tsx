@@ -154,6 +154,8 @@ export function Chart(props: { points: ChartPoint[]; caption: string; omitted: n
         })}
       </svg>
       <figcaption class="legend">
+        {/* On a phone the in-chart axis titles are hidden (too small to read); this says them instead. */}
+        <span class="axes-note">{`Up: ${ym.label.toLowerCase()}; right: ${xm.label.toLowerCase()} (both log scale).`}</span>
         <span>{props.caption}</span>
         <span>
           <span class="key on"></span>Pareto front (throughput, energy and size)
