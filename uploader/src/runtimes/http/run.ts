@@ -140,7 +140,9 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
         runs.push({ model: identity, settings, status: "failed", error: `cannot reach the ${spec.api} server at ${spec.baseUrl}: ${server.error}`.slice(0, 1024), tests: [] });
         continue;
       }
-      if (server.models?.length && !server.models.includes(model.name)) {
+      // Ollama names "qwen2.5" what it lists as "qwen2.5:latest".
+      const listed = (n: string) => server.models!.includes(n) || (spec.api === "ollama" && !n.includes(":") && server.models!.includes(`${n}:latest`));
+      if (server.models?.length && !listed(model.name)) {
         const error = `the server does not serve a model named "${model.name}"; it lists: ${server.models.slice(0, 10).join(", ")}`;
         runs.push({ model: identity, settings, status: "failed", error: error.slice(0, 1024), tests: [] });
         progress.line(`✗ ${error}`);
