@@ -39,10 +39,6 @@ export function bytes(n: number | null | undefined): string {
   return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
 }
 
-export function ms(ns: number): string {
-  return `${num(ns / 1e6)} ms`;
-}
-
 /** ISO date-time shortened to minutes in UTC, e.g. "2026-11-21 10:04 UTC". */
 export function when(iso: string | null | undefined): string {
   if (!iso) return "unknown";

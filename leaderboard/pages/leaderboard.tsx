@@ -23,7 +23,6 @@ import {
 } from "../state.js";
 import type { ConfigRow } from "../types.js";
 
-
 const VIEW_LEDE: Record<View, string> = {
   throughput: `Ranked by ${METRIC_BY_ID.tg_tps.label.toLowerCase()}; prompt processing and time to first token alongside.`,
   energy: `Ranked by ${METRIC_BY_ID.tokens_per_j.label.toLowerCase()}, only among results measured with the same meter scope.`,
@@ -64,8 +63,8 @@ export function LeaderboardPage(props: { state: BoardState; ranked: RankedView }
           </nav>
           <p class="lede">{VIEW_LEDE[state.view]}</p>
           <Filters state={state} options={options} energyScope={ranked.energyScope} />
-          {scoped || state.scope ? <ScopeNote ranked={ranked} options={options} /> : null}
-          <ChartSection ranked={ranked} state={state} />
+          {scoped || state.scope ? <ScopeNote ranked={ranked} /> : null}
+          <ChartSection ranked={ranked} />
           <RankTable state={state} ranked={ranked} />
         </>
       )}
@@ -113,7 +112,7 @@ function Filters(props: { state: BoardState; options: FilterOptions; energyScope
   );
 }
 
-function ScopeNote(props: { ranked: RankedView; options: FilterOptions }) {
+function ScopeNote(props: { ranked: RankedView }) {
   const { ranked } = props;
   if (!ranked.energyScope) {
     return (
@@ -131,7 +130,7 @@ function ScopeNote(props: { ranked: RankedView; options: FilterOptions }) {
   );
 }
 
-function ChartSection(props: { ranked: RankedView; state: BoardState }) {
+function ChartSection(props: { ranked: RankedView }) {
   const { ranked } = props;
   // The query keeps every front member, then the fastest, up to the cap.
   const points: ChartPoint[] = ranked.chart.map((r) => ({

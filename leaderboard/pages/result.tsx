@@ -50,6 +50,13 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
                 ? `${env.widthMm} x ${env.depthMm} x ${env.heightMm} mm (${num(envelopeLitres(env)!)} L), ${env.source === "declared" ? "declared by submitter" : "from the catalogue"}`
                 : "unknown (size not measured)"}
             </dd>
+            {doc.fleet ? (
+              <>
+                {/* Cluster runs: which node of which fleet produced this result (rows aggregate nodes of one configuration). */}
+                <dt>Fleet / node</dt>
+                <dd data-field="fleet">{`${doc.fleet.label ?? "no fleet label"} / ${doc.fleet.node ?? "no node name"}`}</dd>
+              </>
+            ) : null}
           </dl>
         </div>
         <div class="card">

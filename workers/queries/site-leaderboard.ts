@@ -14,7 +14,7 @@
  *   same filters (ties: by name), as queryLeaderboard picks it;
  * - "better" for every metric comes from METRICS.
  */
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { METRIC_BY_ID, type MetricId } from "../../uploader/src/contract/metrics.js";
 import type { MeterScope } from "../../uploader/src/contract/schema.js";
