@@ -5,6 +5,7 @@
  * deliver() (sign, outbox, send) from the submit module.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig, type Config } from "../../config.js";
@@ -94,7 +95,8 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
     scope: opts.scope ? parseScope(opts.scope) : undefined,
     boardName: opts.boardName,
     envelope: opts.envelope,
-    fleet: opts.fleet || opts.node ? { label: opts.fleet, node: opts.node } : undefined,
+    // A cluster run names its node; with --fleet and no --node that is this machine's hostname.
+    fleet: opts.fleet || opts.node ? { label: opts.fleet, node: opts.node ?? (opts.fleet ? os.hostname() : undefined) } : undefined,
     download: opts.download,
     progress,
     verbose: opts.verbose,
@@ -157,7 +159,7 @@ export function runCommand(): Command {
     .option("--board-name <name>", "declare the board's name (recorded as declared)")
     .option("--envelope <WxDxH>", "declare the board's envelope in mm, e.g. 85x56x20", parseEnvelope)
     .option("--fleet <label>", "fleet or site label for cluster runs")
-    .option("--node <name>", "node name within the fleet")
+    .option("--node <name>", "node name within the fleet (default with --fleet: this machine's hostname)")
     .option("--no-download", "never download models; use only files already in the models directory")
     .option("--verbose", "show llama.cpp's own messages")
     .action(async (opts: RunCommandOptions) => {
