@@ -36,12 +36,13 @@ button,.btn{background:var(--accent);color:var(--accent-fg);border-color:var(--a
 .scope-note{padding:.5rem .75rem;border-left:4px solid var(--accent);background:var(--card);margin:.5rem 0}
 .tablewrap{overflow-x:auto;border:1px solid var(--line);border-radius:8px;background:var(--card)}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-th,td{padding:.4rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+th,td{padding:.4rem .45rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 thead th{font-size:.8rem;color:var(--muted);font-weight:600;background:var(--card);line-height:1.25}
 thead th.n{min-width:5.5rem;max-width:9rem}
 tbody th{font-weight:600;text-align:left}
 .unit{display:block;font-weight:400;font-size:.75rem}
-td.cfg,th.cfg{min-width:13rem}
+td.cfg,th.cfg{min-width:12rem;overflow-wrap:anywhere}
+thead th.rank{min-width:0}
 td.model{min-width:9rem}
 td.setup{min-width:14rem}
 th a{color:inherit}

@@ -201,7 +201,7 @@ function RankTable(props: { state: BoardState; ranked: RankedView }) {
             </caption>
             <thead>
               <tr>
-                <th scope="col" class="n">
+                <th scope="col" class="n rank">
                   #
                 </th>
                 <th scope="col">
