@@ -151,6 +151,24 @@ describe("edgebench run: failures are recorded, the other models still run", () 
     expect(r.stderr.match(/loaded in/g)).toHaveLength(1);
   }, SLOW);
 
+  it("power: the parent's meter session gets every repetition's window from the child", async () => {
+    // A command meter reading a constant 4.5 W stands in for a board meter (power-meters.md section 7).
+    const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--meter", "cmd:echo 4.5", "--scope", "board-input", "--idle-seconds", "1", "--backend", "cpu", "--reps", "2", "--threads", "1", "--no-perplexity", "--no-submit", "--json"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = parseDoc(r.stdout);
+    expect(doc.power.meters[0]).toMatchObject({ kind: "cmd", scope: "board-input", method: "sampled" });
+    expect(doc.power.meters[0]!.idle?.watts).toBeCloseTo(4.5, 5);
+    for (const t of doc.runs[0]!.tests.filter((x) => x.status === "ok")) {
+      expect(t.energy).toHaveLength(1);
+      const e = t.energy![0]!;
+      expect(e.meter).toBe(0);
+      if (e.status === "measured") {
+        // Constant 4.5 W: each repetition's energy is 4.5 W times its own duration.
+        e.joulesPerRep!.forEach((j, i) => expect(j).toBeCloseTo(4.5 * (t.samplesNs[i]! / 1e9), 3));
+      } else expect(e.reason).toBeTruthy(); // too short for the sampling rate: said so, not zero
+    }
+  }, SLOW);
+
   it("bad flags: one clear line, exit code 2", async () => {
     const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--batch", "512", "--ubatch", "256", "--no-submit"], env);
     expect(r.code).toBe(2);

@@ -99,6 +99,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
 
   // plan
   const onGpu = llama.backend !== "cpu";
+  if (!onGpu && opts.sweep.gpuLayers?.some((g) => g !== 0)) progress.line("note: --gpu-layers is ignored on the CPU backend (nothing is offloaded; recorded as 0)");
   const loads: PlannedLoad[] = planSweep({
     threads: opts.sweep.threads?.length ? opts.sweep.threads : [system.cpu.cores],
     gpuLayers: onGpu ? (opts.sweep.gpuLayers?.length ? opts.sweep.gpuLayers : ["max"]) : [0],
