@@ -310,6 +310,27 @@ export const Submission = z.strictObject({
   publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "32 bytes in base64url without padding"),
 });
 
+/**
+ * A contributor withdrawing one of their own results: POST
+ * /api/v1/submissions/:id/withdraw with this body. `signature` is Ed25519 over
+ * the RFC 8785 bytes of `withdraw` (signing.ts signRequest) by the key that
+ * signed the submission. The registry refuses `at` more than 10 minutes from
+ * its clock and a nonce the key already used.
+ */
+export const WithdrawRequest = z.strictObject({
+  withdraw: z.strictObject({
+    action: z.literal("withdraw"),
+    id: sha256Hex,
+    /** RFC 3339 time of signing. */
+    at: z.iso.datetime({ offset: true }),
+    /** 16-64 random base64url characters, never reused by the key. */
+    nonce: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "16-64 base64url characters"),
+    reason: text(LIMITS.longText).optional(),
+  }),
+  signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, "64 bytes in base64url without padding"),
+  publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "32 bytes in base64url without padding"),
+});
+
 export type MeterScope = z.infer<typeof MeterScope>;
 export type Backend = z.infer<typeof Backend>;
 export type TestKind = z.infer<typeof TestKind>;
@@ -328,3 +349,4 @@ export type Quality = z.infer<typeof Quality>;
 export type ModelRun = z.infer<typeof ModelRun>;
 export type ResultDocument = z.infer<typeof ResultDocument>;
 export type Submission = z.infer<typeof Submission>;
+export type WithdrawRequest = z.infer<typeof WithdrawRequest>;

@@ -72,3 +72,19 @@ export async function keyFingerprint(publicKey: string): Promise<string> {
   const hex = await sha256Hex(decodeBase64Url(publicKey));
   return hex.slice(0, 16).match(/.{4}/g)!.join(":");
 }
+
+/**
+ * Signed contributor requests (e.g. withdrawing a result), same rule as
+ * documents: signature = Ed25519 over the RFC 8785 bytes of the request
+ * object. Each request object carries its own `action`, so a request signature
+ * can never be mistaken for a document signature or another action's.
+ */
+export async function signRequest(request: unknown, privateKey: CryptoKey): Promise<string> {
+  const signature = await crypto.subtle.sign(ED25519, privateKey, canonicalBytes(request) as Uint8Array<ArrayBuffer>);
+  return encodeBase64Url(new Uint8Array(signature));
+}
+
+/** Verifies a signed request; a malformed key or signature is false, never a throw. */
+export async function verifyRequest(request: unknown, signature: string, publicKey: string): Promise<boolean> {
+  return verifySubmission({ document: request, signature, publicKey });
+}
