@@ -236,6 +236,9 @@ export const modelFamilies = sqliteTable("model_families", {
   boardCount: integer("board_count").notNull().default(0),
 });
 
+// Abuse resistance and moderation tables (rate limits, log, revoked keys, nonces).
+export * from "./security-schema.js";
+
 export type ContributorRow = typeof contributors.$inferSelect;
 export type SubmissionRow = typeof submissions.$inferSelect;
 export type RunRow = typeof runs.$inferSelect;

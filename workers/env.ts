@@ -3,6 +3,14 @@ import type { Db } from "./db.js";
 
 export interface Env {
   DB: D1Database;
+  /** Submissions per key per window (wrangler var; default in workers/security/rate-limit.ts). */
+  RATE_LIMIT_PER_KEY?: string;
+  /** Submissions per client address per window (wrangler var). */
+  RATE_LIMIT_PER_ADDRESS?: string;
+  /** Window length in seconds (wrangler var). */
+  RATE_LIMIT_WINDOW_SECONDS?: string;
+  /** Moderation bearer token: a Worker secret (`wrangler secret put ADMIN_TOKEN`, `.dev.vars` locally). */
+  ADMIN_TOKEN?: string;
 }
 
 export interface AppEnv {

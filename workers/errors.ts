@@ -17,6 +17,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Extra response headers (e.g. Retry-After on a 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "ApiError";
@@ -30,6 +32,7 @@ const CODE_BY_STATUS: Partial<Record<number, string>> = {
   405: "method_not_allowed",
   413: "payload_too_large",
   415: "unsupported_media_type",
+  429: "rate_limited",
 };
 
 function errorResponse(c: Context, status: ContentfulStatusCode, body: ErrorBody["error"]): Response {
@@ -38,6 +41,7 @@ function errorResponse(c: Context, status: ContentfulStatusCode, body: ErrorBody
 
 export const onError: ErrorHandler = (err, c) => {
   if (err instanceof ApiError) {
+    for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
     return errorResponse(c, err.status, {
       code: err.code,
       message: err.message,

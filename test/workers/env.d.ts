@@ -5,6 +5,10 @@ declare global {
     interface Env {
       DB: D1Database;
       TEST_MIGRATIONS: D1Migration[];
+      RATE_LIMIT_PER_KEY?: string;
+      RATE_LIMIT_PER_ADDRESS?: string;
+      RATE_LIMIT_WINDOW_SECONDS?: string;
+      ADMIN_TOKEN?: string;
     }
   }
 }

@@ -10,7 +10,16 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: path.join(root, "wrangler.toml") },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+        // Rate limits far above any test's upload count (test/workers/hardening-rate-limit.test.ts
+        // passes its own low limits); a test-only admin token, never a real one.
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            RATE_LIMIT_PER_KEY: "1000000",
+            RATE_LIMIT_PER_ADDRESS: "1000000",
+            ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123456789",
+          },
+        },
       }),
     ],
     test: {

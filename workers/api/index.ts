@@ -5,6 +5,7 @@ import { dbMiddleware } from "../db.js";
 import type { AppEnv } from "../env.js";
 import { catalogueApi } from "./catalogue.js";
 import { leaderboardApi } from "./leaderboard.js";
+import { moderationApi } from "./moderation.js";
 import { submissionsApi } from "./submissions.js";
 
 export const api = new Hono<AppEnv>();
@@ -15,5 +16,6 @@ api.use("*", dbMiddleware);
 
 api.get("/health", (c) => c.json({ ok: true }));
 api.route("/submissions", submissionsApi);
+api.route("/", moderationApi);
 api.route("/leaderboard", leaderboardApi);
 api.route("/", catalogueApi);

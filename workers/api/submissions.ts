@@ -4,7 +4,8 @@
  * The order of checks is part of the API: size (413), JSON (400), the
  * submission envelope and the document schema (400, zod issues in details),
  * creation time (400), then the signature (401). A schema-valid document with
- * a wrong signature is therefore always a 401.
+ * a wrong signature is therefore always a 401. After it: physically impossible
+ * figures (400), rate limits (429), a revoked key (403), duplicate (200).
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -19,7 +20,10 @@ import {
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { planIngest } from "../ingest.js";
-import { storeSubmission, submissionExists } from "../queries/ingest.js";
+import { boardIdFor } from "../../db/catalogue.js";
+import { storeSubmission } from "../queries/ingest.js";
+import { admitSubmission } from "../security/admission.js";
+import { assessPlausibility, flagReason } from "../security/plausibility.js";
 import { getSubmission } from "../queries/submissions.js";
 
 /**
@@ -78,7 +82,16 @@ submissionsApi.post(
     const id = await submissionId(submission.document);
     const url = new URL(`/api/v1/submissions/${id}`, c.req.url).toString();
     const db = c.var.db;
-    if (await submissionExists(db, id)) return c.json({ id, url, duplicate: true }, 200);
+    // Impossible figures are refused (400); implausible ones are stored flagged (workers/security/plausibility.ts).
+    const nowMs = Date.now();
+    const verdict = assessPlausibility(doc, boardIdFor(doc.system.board.name).id, nowMs);
+    if (verdict.refuse.length > 0) {
+      throw new ApiError(400, "implausible_document", "the document contains figures that cannot be physically true", verdict.refuse);
+    }
+    // Rate limits (429), revoked key (403) and the duplicate check: one D1 round trip.
+    if ((await admitSubmission(c.env, c.req.raw.headers, submission.publicKey, id, nowMs)).duplicate) {
+      return c.json({ id, url, duplicate: true }, 200);
+    }
 
     const plan = await planIngest(
       {
@@ -91,8 +104,13 @@ submissionsApi.post(
       },
       new Date().toISOString(),
     );
+    if (verdict.flag.length > 0) {
+      plan.submission.status = "flagged";
+      plan.submission.statusReason = flagReason(verdict.flag);
+    }
     await storeSubmission(db, plan);
     c.header("Location", url);
+    if (verdict.flag.length > 0) return c.json({ id, url, status: "flagged", reasons: verdict.flag }, 201);
     return c.json({ id, url }, 201);
   },
 );
