@@ -28,7 +28,14 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const SEED_BUDGET_MS = Number(process.env.BENCH_SEED_BUDGET_MS ?? 15 * 60_000);
 const CONCURRENCY = 4;
 const KEYS = 60;
-const PERSIST = path.join(REPO_ROOT, ".tmp", "bench-leaderboard");
+const PERSIST = process.env.BENCH_DIR ? path.resolve(process.env.BENCH_DIR) : path.join(REPO_ROOT, ".tmp", "bench-leaderboard");
+/**
+ * The registry's upload rate limits (wrangler.toml: per key and per address a
+ * minute) would stretch seeding 10,000 results from one address over hours.
+ * wrangler dev takes overrides from the environment when
+ * CLOUDFLARE_INCLUDE_PROCESS_ENV is set; they apply to this local instance only.
+ */
+const SEED_LIMITS = { RATE_LIMIT_PER_KEY: "1000000", RATE_LIMIT_PER_ADDRESS: "1000000" };
 
 const BOARDS: FixtureBoardId[] = ["rpi5", "rpi5-hailo", "orin-nano", "rock5b", "mac-mini-m4", "nuc", "custom"];
 const MODELS: FixtureModelId[] = ["qwen2.5-0.5b-q4_k_m", "qwen2.5-0.5b-q8_0", "llama-3.2-1b-q4_k_m", "tiny-local-q8_0"];
@@ -118,6 +125,7 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 async function main(): Promise<void> {
   await mkdir(PERSIST, { recursive: true });
+  Object.assign(process.env, SEED_LIMITS, { CLOUDFLARE_INCLUDE_PROCESS_ENV: "true" });
   const registry = await startLocalRegistry({ persistDir: PERSIST });
   try {
     let have = await storedResults(registry.url);
