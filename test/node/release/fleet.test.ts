@@ -2,7 +2,7 @@
  * Cluster runs: `edgebench run --fleet LABEL [--node NAME]` records the fleet
  * and node in the signed document (node defaults to the hostname with --fleet),
  * two nodes' results of one configuration land in one leaderboard row (repeat
- * measurements of one setup; see docs/fleets.md for why the node is not part of
+ * measurements of one setup; uploader/deploy/README.md says why the node is not part of
  * the configuration key), and each result page names its node. Real wrangler
  * dev with local D1 on 127.0.0.1; real inference on the tiny model.
  */
