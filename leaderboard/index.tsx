@@ -73,6 +73,13 @@ site.get("/compare", async (c) => {
   return c.html(<ComparePage rows={rows} asked={ids.length} missing={Math.min(ids.length, COMPARE_MAX) - rows.length} />);
 });
 
+// Any other page path gets an HTML page that points somewhere useful; API paths
+// keep the API's JSON error (the Worker's notFound handler).
+site.get("*", async (c, next) => {
+  if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return next();
+  return notFoundPage(c, "Page not found", `There is no page at ${c.req.path}.`);
+});
+
 function notFoundPage(c: Context<AppEnv>, title: string, text: string) {
   return c.html(
     <Layout title={title} section="other">

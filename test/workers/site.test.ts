@@ -170,6 +170,13 @@ describe("site with signed submissions", () => {
     expect(api.html).toContain("format=csv");
     expect(api.html).toContain("curl");
     expect((await page("/results/" + "0".repeat(64))).status).toBe(404);
+    const missing = await page("/no/such/page");
+    expect(missing.status).toBe(404);
+    expect(missing.type).toContain("text/html");
+    expect(missing.html).toContain("npx edgebench run");
+    const apiMissing = await call("/api/v1/no-such-endpoint");
+    expect(apiMissing.status).toBe(404);
+    expect(((await apiMissing.json()) as { error: { code: string } }).error.code).toBeTruthy();
   });
 
   it("serves its CSS and JS from the Worker with long caching", async () => {
