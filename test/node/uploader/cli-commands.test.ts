@@ -82,3 +82,30 @@ describe("edgebench import", () => {
     expect(bad.stderr).toMatch(/cannot read/);
   });
 });
+
+describe("start-up: commands that never run llama.cpp never load node-llama-cpp", () => {
+  // A module-resolution hook (loaded through NODE_OPTIONS=--import) that makes
+  // node-llama-cpp unresolvable: a command that imports it, statically or not,
+  // fails; one that loads it lazily and does not need it runs as usual.
+  const hookEnv = () => {
+    const hook = path.join(work, "no-llama-hook.mjs");
+    const resolver = `export async function resolve(s, c, next) { if (s === "node-llama-cpp" || s.startsWith("node-llama-cpp/")) throw new Error("node-llama-cpp loaded at start-up"); return next(s, c); }`;
+    fs.writeFileSync(hook, `import { register } from "node:module";\nregister(${JSON.stringify(`data:text/javascript,${encodeURIComponent(resolver)}`)});\n`);
+    return { NODE_OPTIONS: `--import=${hook}`, EDGEBENCH_HOME: path.join(work, "startup-home"), EDGEBENCH_SYSROOT: path.join(work, "empty-sysroot") };
+  };
+
+  it("--version, keygen, whoami, outbox, submit, meters and detect --no-llama run without it", async () => {
+    const env = hookEnv();
+    for (const args of [["--version"], ["keygen"], ["whoami"], ["outbox"], ["submit", "--server", "http://127.0.0.1:9"], ["meters"], ["detect", "--no-llama", "--json"]]) {
+      const r = await runCli(args, env);
+      expect(r.stderr, args.join(" ")).not.toMatch(/node-llama-cpp loaded at start-up/);
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+    }
+  });
+
+  it("the hook does catch a command that needs it (models reads GGUF headers with it)", async () => {
+    const r = await runCli(["models"], hookEnv());
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/node-llama-cpp loaded at start-up/);
+  });
+});

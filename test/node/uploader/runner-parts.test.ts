@@ -67,9 +67,9 @@ describe("model files", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
-  it("quantisation names as llama.cpp writes them", () => {
-    expect([0, 1, 7, 15, 18, 30].map(quantisationName)).toEqual(["F32", "F16", "Q8_0", "Q4_K_M", "Q6_K", "IQ4_XS"]);
-    expect(quantisationName(undefined)).toBe("unknown");
+  it("quantisation names as llama.cpp writes them", async () => {
+    expect(await Promise.all([0, 1, 7, 15, 18, 30].map((t) => quantisationName(t)))).toEqual(["F32", "F16", "Q8_0", "Q4_K_M", "Q6_K", "IQ4_XS"]);
+    expect(await quantisationName(undefined)).toBe("unknown");
   });
   it("a local path resolves to itself (never copied); a missing one is a clear error", async () => {
     const file = inject("tinyModels").q8_0;

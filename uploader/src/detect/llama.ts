@@ -2,8 +2,11 @@
  * What node-llama-cpp offers on this machine: the llama.cpp build, the backend
  * it loaded (a GPU build or CPU), GPU names and VRAM. Loading a GPU build only
  * to look costs about 3 s, so `detect` does it once and the runner reuses it.
+ * node-llama-cpp itself is imported only inside these functions: loading the
+ * module costs about 0.7 s, which commands that never touch llama.cpp
+ * (--version, keygen, submit, outbox, detect --no-llama) must not pay.
  */
-import { getLlama, getLlamaGpuTypes, getModuleVersion, LlamaLogLevel, type Llama } from "node-llama-cpp";
+import type { Llama, LlamaLogLevel } from "node-llama-cpp";
 import type { Accelerator, Backend } from "../contract/index.js";
 
 export const BACKEND_CHOICES = ["cpu", "cuda", "vulkan", "metal", "auto"] as const;
@@ -27,16 +30,22 @@ export function gpuOption(choice: BackendChoice): "auto" | false | "cuda" | "vul
   return choice === "cpu" ? false : choice;
 }
 
-export async function loadLlama(choice: BackendChoice, logLevel = LlamaLogLevel.warn): Promise<Llama> {
+/** Loaded on first use (see the file comment); later calls reuse Node's module cache. */
+export const nodeLlamaCpp = () => import("node-llama-cpp");
+
+/** logLevel: default warn. */
+export async function loadLlama(choice: BackendChoice, logLevel?: LlamaLogLevel): Promise<Llama> {
+  const { getLlama, LlamaLogLevel } = await nodeLlamaCpp();
   try {
     // build: "never": on a board without a matching prebuilt binary, say so rather than compile for minutes.
-    return await getLlama({ gpu: gpuOption(choice), build: "never", logLevel });
+    return await getLlama({ gpu: gpuOption(choice), build: "never", logLevel: logLevel ?? LlamaLogLevel.warn });
   } catch (err) {
     throw new Error(`cannot load the ${choice} backend of node-llama-cpp: ${(err as Error).message}`);
   }
 }
 
 export async function describeLlama(llama: Llama): Promise<LlamaInfo> {
+  const { getLlamaGpuTypes, getModuleVersion } = await nodeLlamaCpp();
   const gpu = llama.gpu;
   const gpuNames = gpu ? await llama.getGpuDeviceNames().catch(() => []) : [];
   const vram = gpu ? await llama.getVramState().catch(() => undefined) : undefined;

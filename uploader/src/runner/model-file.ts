@@ -7,8 +7,8 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { GgufFileType, GgufInsights, readGgufFileInfo } from "node-llama-cpp";
 import type { ModelIdentity } from "../contract/index.js";
+import { nodeLlamaCpp } from "../detect/llama.js";
 
 /** An expected problem with a model file: reported as a failed run without a stack trace. */
 export class ModelFileError extends Error {
@@ -16,8 +16,9 @@ export class ModelFileError extends Error {
 }
 
 /** "MOSTLY_Q4_K_M" -> "Q4_K_M", "ALL_F32" -> "F32", as llama.cpp names quantisations. */
-export function quantisationName(fileType: number | undefined): string {
+export async function quantisationName(fileType: number | undefined): Promise<string> {
   if (fileType === undefined) return "unknown";
+  const { GgufFileType } = await nodeLlamaCpp();
   const name = GgufFileType[fileType];
   return name ? name.replace(/^(MOSTLY|ALL)_/, "") : `file type ${fileType}`;
 }
@@ -46,6 +47,7 @@ export async function inspectModel(file: string, source: string): Promise<ModelI
   if (head.toString("latin1") !== "GGUF") {
     throw new ModelFileError(`not a GGUF file: ${file} (starts with ${JSON.stringify(head.toString("latin1").replace(/[^\x20-\x7e]/g, "."))}, a GGUF starts with "GGUF")`);
   }
+  const { GgufInsights, readGgufFileInfo } = await nodeLlamaCpp();
   let info;
   try {
     info = await readGgufFileInfo(file, { logWarnings: false, ignoreKeys: ["tokenizer.ggml.merges"] });
@@ -69,7 +71,7 @@ export async function inspectModel(file: string, source: string): Promise<ModelI
     sha256: await sha256File(file),
     sizeBytes: stat.size,
     parameters: insights.totalParameters || undefined,
-    quantisation: quantisationName(general?.file_type as number | undefined),
+    quantisation: await quantisationName(general?.file_type as number | undefined),
     arch: general?.architecture ? String(general.architecture).slice(0, 128) : undefined,
     source: source.slice(0, 1024),
   };

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { resolveModelFile } from "node-llama-cpp";
+import { nodeLlamaCpp } from "../detect/llama.js";
 import { ModelFileError } from "./model-file.js";
 
 export interface ResolvedModel {
@@ -34,6 +34,7 @@ export async function resolveModel(spec: string, opts: ResolveOptions): Promise<
     return { spec, file, source: "local" };
   }
   fs.mkdirSync(opts.modelsDir, { recursive: true });
+  const { resolveModelFile } = await nodeLlamaCpp();
   try {
     const file = await resolveModelFile(spec, {
       directory: opts.modelsDir,

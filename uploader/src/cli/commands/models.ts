@@ -2,8 +2,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
-import { readGgufFileInfo } from "node-llama-cpp";
 import { loadConfig, type Config } from "../../config.js";
+import { nodeLlamaCpp } from "../../detect/llama.js";
 import { quantisationName } from "../../runner/model-file.js";
 import { resolveModel } from "../../runner/resolve.js";
 import { DEFAULT_SUITE, loadSuite } from "../../suite/index.js";
@@ -37,6 +37,7 @@ export async function listModels(opts: ModelsOptions, config: Config): Promise<M
     if (file) known.add(path.resolve(file));
     out.push({ id: m.id, name: m.name, quantisation: m.quantisation, uri: m.uri, file, standard: true });
   }
+  const { readGgufFileInfo } = await nodeLlamaCpp();
   const files = fs.existsSync(config.modelsDir) ? fs.readdirSync(config.modelsDir).filter((f) => f.endsWith(".gguf")) : [];
   for (const f of files.sort()) {
     const file = path.join(config.modelsDir, f);
@@ -45,7 +46,7 @@ export async function listModels(opts: ModelsOptions, config: Config): Promise<M
     let name = f;
     try {
       const info = await readGgufFileInfo(file, { readTensorInfo: false, logWarnings: false, ignoreKeys: ["tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggml.scores", "tokenizer.ggml.token_type"] });
-      quantisation = quantisationName(info.metadata.general?.file_type as number | undefined);
+      quantisation = await quantisationName(info.metadata.general?.file_type as number | undefined);
       if (typeof info.metadata.general?.name === "string") name = info.metadata.general.name;
     } catch {
       quantisation = "not a readable GGUF";

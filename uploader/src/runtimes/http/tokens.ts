@@ -4,8 +4,8 @@
  * the prompt as the server would see it and the text that came back; without
  * it, counts are estimated and marked so in the document.
  */
-import { resolveChatWrapper, type ChatHistoryItem, type LlamaModel, type Token } from "node-llama-cpp";
-import { loadLlama } from "../../detect/llama.js";
+import type { ChatHistoryItem, LlamaModel, Token } from "node-llama-cpp";
+import { loadLlama, nodeLlamaCpp } from "../../detect/llama.js";
 import type { ChatMessage } from "./client.js";
 
 export interface LocalTokenizer {
@@ -21,6 +21,7 @@ export interface LocalTokenizer {
 }
 
 export async function loadTokenizer(file: string): Promise<LocalTokenizer> {
+  const { resolveChatWrapper } = await nodeLlamaCpp();
   const llama = await loadLlama("cpu");
   const model: LlamaModel = await llama.loadModel({ modelPath: file, vocabOnly: true });
   const bos = model.tokens.shouldPrependBosToken && model.tokens.bos !== null ? 1 : 0;
