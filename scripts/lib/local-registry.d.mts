@@ -17,6 +17,8 @@ export interface LocalRegistryOptions {
   readyTimeoutMs?: number;
   /** SIGKILL the process group when SIGINT has not ended it in this long (default 10 000 ms). */
   stopTimeoutMs?: number;
+  /** Wrangler vars for this instance only (`--var K:V`), e.g. raised rate limits for a benchmark. */
+  vars?: Record<string, string>;
 }
 
 export interface LocalRegistry {

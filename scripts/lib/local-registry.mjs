@@ -104,6 +104,7 @@ export async function applyLocalMigrations(persistDir, options = {}) {
  * @param {boolean} [options.migrate] apply migrations first (default true).
  * @param {number} [options.readyTimeoutMs] default 90 s (two shared cores).
  * @param {number} [options.stopTimeoutMs] SIGKILL after this long (default 10 s).
+ * @param {Record<string, string>} [options.vars] wrangler vars for this instance (`--var K:V`).
  */
 export async function startLocalRegistry(options = {}) {
   const {
@@ -134,6 +135,8 @@ export async function startLocalRegistry(options = {}) {
     "--persist-to",
     persistDir,
     "--show-interactive-dev-session=false",
+    // Wrangler vars for this instance only (e.g. raised rate limits for a load benchmark).
+    ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
   const out = [];
   // Own process group: if wrangler ignores SIGINT we can SIGKILL it together

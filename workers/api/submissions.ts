@@ -23,7 +23,8 @@ import { planIngest } from "../ingest.js";
 import { boardIdFor } from "../../db/catalogue.js";
 import { storeSubmission } from "../queries/ingest.js";
 import { admitSubmission } from "../security/admission.js";
-import { assessPlausibility, flagReason } from "../security/plausibility.js";
+import { assessPlausibility, flagReason, nonFiniteFigures } from "../security/plausibility.js";
+import { unsafeText } from "../security/text-safety.js";
 import { getSubmission } from "../queries/submissions.js";
 
 /**
@@ -85,6 +86,7 @@ submissionsApi.post(
     // Impossible figures are refused (400); implausible ones are stored flagged (workers/security/plausibility.ts).
     const nowMs = Date.now();
     const verdict = assessPlausibility(doc, boardIdFor(doc.system.board.name).id, nowMs);
+    verdict.refuse.push(...unsafeText(submission.document));
     if (verdict.refuse.length > 0) {
       throw new ApiError(400, "implausible_document", "the document contains figures that cannot be physically true", verdict.refuse);
     }
@@ -104,6 +106,8 @@ submissionsApi.post(
       },
       new Date().toISOString(),
     );
+    const nonFinite = nonFiniteFigures(plan.metrics);
+    if (nonFinite.length > 0) throw new ApiError(400, "implausible_document", "figures computed from the document are not finite", nonFinite);
     if (verdict.flag.length > 0) {
       plan.submission.status = "flagged";
       plan.submission.statusReason = flagReason(verdict.flag);

@@ -16,7 +16,7 @@
  * fields); createdAt more than 10 minutes in the future is refused by the
  * submissions route.
  */
-import { avgWattsFigure, findTest, rateFigure, repRates } from "../../uploader/src/contract/metrics.js";
+import { avgWattsFigure, findTest, rateFigure, repRates, type ComputedMetrics } from "../../uploader/src/contract/metrics.js";
 import type { MeterScope, ModelIdentity, ResultDocument } from "../../uploader/src/contract/schema.js";
 import { bandwidthCeiling } from "./bandwidth.js";
 
@@ -45,6 +45,21 @@ export const SUITE_EPOCH = "2026-01-01T00:00:00.000Z";
  * short (e.g. 512 tokens in 1 ns) is a fabricated or broken timer.
  */
 export const MAX_TOKENS_PER_SECOND = 1e7;
+
+/**
+ * No edge device (nor the largest workstation a contributor could plug in)
+ * draws 100 kW: average power over a repetition or a peak above that is a
+ * fabricated or corrupted energy figure. (It also keeps every derived figure
+ * finite: 1e308 J per repetition would make sums overflow to Infinity.)
+ */
+export const MAX_WATTS = 100_000;
+
+/**
+ * Every number in a document is a count, a size, a time or a physical
+ * quantity that fits a double exactly below 2^53; larger ones (1e308) only
+ * appear in hostile input and would overflow sums and medians.
+ */
+export const MAX_NUMBER = Number.MAX_SAFE_INTEGER;
 
 /**
  * Generation reads (about) every weight once per token, so
@@ -104,6 +119,38 @@ export function bytesPerToken(model: ModelIdentity): number | null {
   return perWeight === undefined ? null : model.parameters * perWeight;
 }
 
+function firstNumberAbove(v: unknown, max: number, path: (string | number)[]): { value: number; path: (string | number)[] } | null {
+  if (typeof v === "number") return Math.abs(v) > max ? { value: v, path } : null;
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) {
+      const hit = firstNumberAbove(x, max, [...path, i]);
+      if (hit) return hit;
+    }
+  } else if (v !== null && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) {
+      const hit = firstNumberAbove(x, max, [...path, k]);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
+
+/**
+ * Figures the server computed that are not finite (e.g. tokens per joule
+ * from an energy of 5e-324 J): refused, since they cannot be ranked or stored.
+ */
+export function nonFiniteFigures(metrics: ComputedMetrics[]): PlausibilityReason[] {
+  const out: PlausibilityReason[] = [];
+  metrics.forEach((m, r) => {
+    for (const [id, f] of Object.entries(m)) {
+      if (f && (!Number.isFinite(f.value) || (f.stddev !== undefined && !Number.isFinite(f.stddev)))) {
+        out.push({ rule: "non_finite_figure", message: `${id} of run ${r} computes to ${f.value}: the raw figures are out of range`, path: ["runs", r] });
+      }
+    }
+  });
+  return out;
+}
+
 /** Refusals: what cannot happen. */
 export function impossibilities(doc: ResultDocument, nowMs: number): PlausibilityReason[] {
   const out: PlausibilityReason[] = [];
@@ -112,6 +159,8 @@ export function impossibilities(doc: ResultDocument, nowMs: number): Plausibilit
     out.push({ rule: "created_before_suite", message: `createdAt ${doc.createdAt} is before the edgebench suite existed (${SUITE_EPOCH})`, path: ["createdAt"] });
   }
   void nowMs; // the future bound lives in the route (MAX_CLOCK_SKEW_MS)
+  const big = firstNumberAbove(doc, MAX_NUMBER, []);
+  if (big) out.push({ rule: "number_out_of_range", message: `${big.value} is larger than any figure a result can hold (${MAX_NUMBER})`, path: big.path });
   doc.runs.forEach((run, r) => {
     run.tests.forEach((test, t) => {
       const path = ["runs", r, "tests", t];
@@ -124,6 +173,11 @@ export function impossibilities(doc: ResultDocument, nowMs: number): Plausibilit
         });
       }
       test.energy?.forEach((e, k) => {
+        const ePath = [...path, "energy", k];
+        const worst = Math.max(e.peakW ?? 0, ...(e.joulesPerRep ?? []).map((j, i) => j / ((test.samplesNs[i] ?? Infinity) / 1e9)));
+        if (worst > MAX_WATTS) {
+          out.push({ rule: "power_beyond_physical", message: `${test.name}: ${worst.toExponential(2)} W is beyond any device (limit ${MAX_WATTS} W)`, path: ePath });
+        }
         const tMs = e.trace?.tMs;
         if (tMs && tMs.some((x, i) => i > 0 && x < tMs[i - 1]!)) {
           out.push({ rule: "trace_out_of_order", message: `${test.name}: power trace timestamps go backwards`, path: [...path, "energy", k, "trace", "tMs"] });

@@ -1,0 +1,130 @@
+/**
+ * The exact SQL the Worker's ingest would write for a signed submission, as
+ * text a SQL file can carry: the route's own steps (contract verification,
+ * planIngest, plausibility, storeSubmission's statements) run here against a
+ * capturing stand-in for the D1 binding, and the captured statements are
+ * rendered with their parameters inlined.
+ *
+ * One difference, on purpose: ingest recomputes the aggregates a submission
+ * touches after every upload; a bulk load recomputes each touched aggregate
+ * once at the end (recomputeStatements). The aggregates are recomputed from
+ * the stored rows, not incremented, so the end state is the same.
+ */
+import { drizzle } from "drizzle-orm/d1";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import type { SQL } from "drizzle-orm";
+import * as schema from "../../db/schema.js";
+import { boardIdFor } from "../../db/catalogue.js";
+import { canonicalJson, keyFingerprint, ResultDocument, submissionId, verifySubmission, type SignedSubmission } from "../../uploader/src/contract/index.js";
+import type { Db } from "../../workers/db.js";
+import { planIngest } from "../../workers/ingest.js";
+import { recomputeBoard, recomputeConfiguration, recomputeContributor, recomputeModel, recomputeModelFamily, storeSubmission } from "../../workers/queries/ingest.js";
+import { assessPlausibility, flagReason, nonFiniteFigures } from "../../workers/security/plausibility.js";
+import { unsafeText } from "../../workers/security/text-safety.js";
+
+function literal(v: unknown): string {
+  if (v === null || v === undefined) return "NULL";
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new Error(`non-finite parameter ${v}`);
+    return String(v);
+  }
+  if (typeof v === "boolean") return v ? "1" : "0";
+  if (typeof v === "bigint") return v.toString();
+  return `'${String(v).replaceAll("'", "''")}'`;
+}
+
+/** Inlines positional `?` parameters (outside quoted strings) as SQL literals. */
+export function inline(sql: string, params: unknown[]): string {
+  let out = "";
+  let quote: string | null = null;
+  let next = 0;
+  for (const ch of sql) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"' || ch === "`") {
+      quote = ch;
+      out += ch;
+    } else if (ch === "?") {
+      out += literal(params[next++]);
+    } else out += ch;
+  }
+  if (next !== params.length) throw new Error(`bound ${params.length} parameters, used ${next}`);
+  return out;
+}
+
+/** A D1 stand-in that records prepared statements instead of running them. */
+class CapturingD1 {
+  captured: string[] = [];
+  prepare(sql: string) {
+    return {
+      bind: (...params: unknown[]) => ({ sql: inline(sql, params) }),
+    };
+  }
+  async batch(stmts: { sql: string }[]) {
+    for (const s of stmts) this.captured.push(s.sql);
+    return [];
+  }
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+export interface Touched {
+  keys: Set<string>;
+  boards: Set<string>;
+  models: Set<string>;
+  families: Set<string>;
+  configurations: Set<string>;
+}
+
+export const emptyTouched = (): Touched => ({ keys: new Set(), boards: new Set(), models: new Set(), families: new Set(), configurations: new Set() });
+
+/**
+ * Verifies a submission exactly as POST /api/v1/submissions does and returns
+ * the INSERT statements ingest would run (without the per-upload recomputes),
+ * recording what they touch.
+ */
+export async function ingestSql(body: SignedSubmission, receivedAt: string, touched: Touched): Promise<{ id: string; sql: string[]; flagged: boolean }> {
+  const parsed = ResultDocument.safeParse(body.document);
+  if (!parsed.success) throw new Error(`fixture is not schema-valid: ${parsed.error.message}`);
+  if (!(await verifySubmission(body))) throw new Error("fixture signature does not verify");
+  const doc = parsed.data;
+  const verdict = assessPlausibility(doc, boardIdFor(doc.system.board.name).id, Date.parse(receivedAt));
+  verdict.refuse.push(...unsafeText(body.document));
+  if (verdict.refuse.length) throw new Error(`ingest would refuse: ${verdict.refuse.map((r) => r.message).join("; ")}`);
+  const id = await submissionId(body.document);
+  const plan = await planIngest(
+    { id, canonical: canonicalJson(body.document), document: doc, signature: body.signature, publicKey: body.publicKey, fingerprint: await keyFingerprint(body.publicKey) },
+    receivedAt,
+  );
+  if (nonFiniteFigures(plan.metrics).length) throw new Error("ingest would refuse non-finite figures");
+  if (verdict.flag.length) {
+    plan.submission.status = "flagged";
+    plan.submission.statusReason = flagReason(verdict.flag);
+  }
+  const d1 = new CapturingD1();
+  await storeSubmission(drizzle(d1 as unknown as D1Database, { schema }) as unknown as Db, plan);
+  touched.keys.add(plan.publicKey);
+  touched.boards.add(plan.board.id);
+  for (const m of plan.models.values()) {
+    touched.models.add(m.id);
+    touched.families.add(m.slug);
+  }
+  for (const c of plan.configurations.keys()) touched.configurations.add(c);
+  return { id, sql: d1.captured.filter((s) => /^\s*INSERT/i.test(s)), flagged: verdict.flag.length > 0 };
+}
+
+/** The recompute statements ingest runs, once per touched aggregate. */
+export function recomputeStatements(t: Touched): string[] {
+  const render = (q: SQL) => {
+    const { sql, params } = dialect.sqlToQuery(q);
+    return inline(sql, params);
+  };
+  return [
+    ...[...t.keys].map((k) => render(recomputeContributor(k))),
+    ...[...t.boards].map((b) => render(recomputeBoard(b))),
+    ...[...t.models].map((m) => render(recomputeModel(m))),
+    ...[...t.families].map((f) => render(recomputeModelFamily(f))),
+    ...[...t.configurations].map((c) => render(recomputeConfiguration(c))),
+  ];
+}
