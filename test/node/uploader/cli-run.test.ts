@@ -19,7 +19,8 @@ import { runCli } from "./cli-helpers.js";
 let work: string;
 let env: NodeJS.ProcessEnv;
 const suite = loadSuite();
-const QUICK = ["--backend", "cpu", "--reps", "2", "--threads", "1", "--no-submit", "--json"];
+// --idle-seconds 0: the default 30 s idle baseline would only slow these runs down.
+const QUICK = ["--backend", "cpu", "--reps", "2", "--threads", "1", "--idle-seconds", "0", "--no-submit", "--json"];
 /** Real inference on two shared cores: generous, bounded. */
 const SLOW = 300_000;
 
@@ -116,7 +117,7 @@ describe("edgebench run: failures are recorded, the other models still run", () 
     const missing = path.join(dir, "missing.gguf");
 
     const good = inject("tinyModels").f32;
-    const r = await runCli(["run", "--model", aborts, "--model", good, "--model", notGguf, "--model", truncated, "--model", missing, "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--no-submit", "--json"], env);
+    const r = await runCli(["run", "--model", aborts, "--model", good, "--model", notGguf, "--model", truncated, "--model", missing, "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"], env);
     expect(r.code, r.stderr).toBe(4);
     const doc = parseDoc(r.stdout);
     const byFile = new Map(doc.runs.map((run) => [run.model.source === "local" ? run.model.fileName : run.model.source, run]));
@@ -132,7 +133,7 @@ describe("edgebench run: failures are recorded, the other models still run", () 
   }, SLOW);
 
   it("a depth test that does not fit the context is skipped with its reason; the run stays ok", async () => {
-    const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--ctx", "1024", "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--no-submit", "--json"], env);
+    const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--ctx", "1024", "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"], env);
     expect(r.code, r.stderr).toBe(0);
     const run = parseDoc(r.stdout).runs[0]!;
     expect(run.status).toBe("ok");
@@ -144,7 +145,7 @@ describe("edgebench run: failures are recorded, the other models still run", () 
 
   it("a settings sweep runs every point on one model load, in order", async () => {
     // A context-size sweep (a thread sweep would put a second spinning thread on two shared cores).
-    const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--ctx", "1024,2048", "--flash-attn", "off,on", "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--no-submit", "--json"], env);
+    const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--ctx", "1024,2048", "--flash-attn", "off,on", "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"], env);
     expect(r.code, r.stderr).toBe(0);
     const doc = parseDoc(r.stdout);
     expect(doc.runs.map((x) => [x.settings.contextSize, x.settings.flashAttention])).toEqual([[1024, false], [1024, true], [2048, false], [2048, true]]);
@@ -176,5 +177,21 @@ describe("edgebench run: failures are recorded, the other models still run", () 
     const bad = await runCli(["run", "--threads", "two"], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--threads takes a positive integer/);
+  }, SLOW);
+});
+
+describe("edgebench run --idle-seconds", () => {
+  it("defaults to a 30 s idle baseline; an explicit 0 skips it", async () => {
+    const { runCommand } = await import("../../../uploader/src/cli/commands/run.js");
+    const option = runCommand().options.find((o) => o.long === "--idle-seconds");
+    expect(option?.defaultValue).toBe(30);
+    expect(option?.parseArg?.("0", undefined)).toBe(0);
+    const help = await runCli(["run", "--help"]);
+    expect(help.stdout.replace(/\s+/g, " ")).toMatch(/--idle-seconds <s> .*\(0: skip\) \(default: 30\)/);
+    // With a meter in use, an explicit 0 still skips the baseline: no idle figure, no 30 s wait.
+    const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--meter", "cmd:echo 4.5", "--scope", "board-input", "--idle-seconds", "0", "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--no-submit", "--json"], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/measuring idle power/);
+    expect(parseDoc(r.stdout).power.meters[0]!.idle).toBeUndefined();
   }, SLOW);
 });

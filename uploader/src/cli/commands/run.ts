@@ -22,6 +22,9 @@ import { collect, gpuLayersList, intList, nonNegative, onOffList, parseEnvelope,
 import { stderrProgress } from "../progress.js";
 import { resultTable } from "../table.js";
 
+/** Idle power baseline before the first test (issue 4: "default 30; 0 to skip"); only taken when a meter is in use. */
+export const DEFAULT_IDLE_SECONDS = 30;
+
 export interface RunCommandOptions extends HttpCliOptions {
   suite: string;
   model?: string[];
@@ -153,7 +156,7 @@ export function runCommand(): Command {
     .option("--no-submit", "do not sign or submit; just produce the document")
     .option("--offline", "sign and queue in the outbox without sending (send later with `edgebench submit`)")
     .option("--server <url>", "registry base URL")
-    .option("--idle-seconds <s>", "idle power baseline measured after the first model loads (0: skip)", nonNegative("--idle-seconds"), 0)
+    .option("--idle-seconds <s>", "idle power baseline measured after the first model loads, when a meter is in use (0: skip)", nonNegative("--idle-seconds"), DEFAULT_IDLE_SECONDS)
     .option("--meter <spec>", `power meter (repeatable): ${METER_SPEC_HELP}`, collect)
     .option("--scope <scope>", "meter scope: wall, board-input, module-input, soc-rails, accelerator, cpu-package")
     .option("--board-name <name>", "declare the board's name (recorded as declared)")
