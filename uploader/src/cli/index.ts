@@ -17,6 +17,7 @@ import { runCommand } from "./commands/run.js";
 import { submitCommand } from "./commands/submit.js";
 import { synthModelCommand } from "./commands/synth-model.js";
 import { whoamiCommand } from "./commands/whoami.js";
+import { withdrawCommand } from "./commands/withdraw.js";
 
 export function buildProgram(): Command {
   const program = new Command("edgebench")
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
     .version(UPLOADER_VERSION)
     .showHelpAfterError(false)
     .exitOverride();
-  for (const cmd of [runCommand(), detectCommand(), modelsCommand(), synthModelCommand(), importCommand(), metersCommand(), keygenCommand(), whoamiCommand(), keyCommand(), submitCommand(), outboxCommand()]) {
+  for (const cmd of [runCommand(), detectCommand(), modelsCommand(), synthModelCommand(), importCommand(), metersCommand(), keygenCommand(), whoamiCommand(), keyCommand(), submitCommand(), outboxCommand(), withdrawCommand()]) {
     program.addCommand(cmd.exitOverride());
   }
   return program;
