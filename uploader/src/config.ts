@@ -34,6 +34,11 @@ export interface Config {
    * SIGKILL the uploader at exactly that stage. Unset in normal use.
    */
   testPauseAfterQueueMs?: number;
+  /**
+   * Smart plug password from EDGEBENCH_METER_PASSWORD, used when no
+   * --meter-password is given: a flag's value is visible to every user in ps.
+   */
+  meterPasswordFromEnv?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stderr.isTTY)): Config {
@@ -47,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTty = Boolean
     modelsDir: path.resolve(env.EDGEBENCH_MODELS || path.join(home, "models")),
     toolPath: env.PATH || undefined,
     testPauseAfterQueueMs: Number(env.EDGEBENCH_TEST_PAUSE_AFTER_QUEUE_MS) || undefined,
+    meterPasswordFromEnv: env.EDGEBENCH_METER_PASSWORD || undefined,
   };
 }
 

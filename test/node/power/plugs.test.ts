@@ -3,9 +3,11 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { TestEnergy } from "../../../uploader/src/contract/schema.js";
+import { ResultDocument, TestEnergy } from "../../../uploader/src/contract/schema.js";
 import { openPowerSession, MIN_SAMPLES_PER_REP } from "../../../uploader/src/power/index.js";
 import { listMeters } from "../../../uploader/src/power/live.js";
+import { tinyModel } from "../helpers/models.js";
+import { runCli } from "../uploader/cli-helpers.js";
 import { makeTree, now, rmTree, sleep, testConfig } from "./helpers.js";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -155,4 +157,44 @@ describe("smart plugs", () => {
       await power.close();
     }
   }, 30_000);
+});
+
+describe("edgebench run with a plug behind credentials", () => {
+  // A Tasmota plug that answers only with user=admin&password=tas (its real query-string auth).
+  const tasmotaWithPassword = () =>
+    serve((req, res) => {
+      const u = new URL(req.url!, "http://x");
+      if (u.pathname !== "/cm" || u.searchParams.get("cmnd") !== "Status 8") return json(res, {}, 404);
+      if (u.searchParams.get("user") !== "admin" || u.searchParams.get("password") !== "tas") return json(res, { WARNING: "Need user=<username>&password=<password>" }, 401);
+      json(res, { StatusSNS: { ENERGY: { Power: 6.5, Voltage: 230, Current: 0.039 } } });
+    });
+  const run = (host: string, extra: string[], env: NodeJS.ProcessEnv = {}) => {
+    const root = makeTree({});
+    roots.push(root);
+    return runCli(["run", "--model", tinyModel("q8_0"), "--meter", `tasmota:${host}`, ...extra, "--idle-seconds", "0", "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--no-submit", "--json"], {
+      EDGEBENCH_HOME: root,
+      EDGEBENCH_SYSROOT: root,
+      EDGEBENCH_METER_PASSWORD: "",
+      ...env,
+    });
+  };
+
+  it("--meter-user/--meter-password, or EDGEBENCH_METER_PASSWORD, reach the plug; without them the run says why", async () => {
+    const host = await tasmotaWithPassword();
+    for (const [extra, env] of [
+      [["--meter-user", "admin", "--meter-password", "tas"], {}],
+      [[], { EDGEBENCH_METER_PASSWORD: "tas" }],
+    ] as const) {
+      const r = await run(host, [...extra], env);
+      expect(r.code, r.stderr).toBe(0);
+      const doc = ResultDocument.parse(JSON.parse(r.stdout));
+      expect(doc.power.meters.map((m) => m.kind)).toEqual(["tasmota"]);
+      expect(r.stdout, "the password never lands in the document").not.toContain("password=");
+    }
+    const none = await run(host, []);
+    expect(none.code, none.stderr).toBe(0);
+    const doc = ResultDocument.parse(JSON.parse(none.stdout));
+    expect(doc.power.meters).toEqual([]);
+    expect(doc.power.note).toMatch(/401/);
+  }, 300_000);
 });

@@ -22,7 +22,7 @@ import type { DetectedMeter, MeterCandidate, MeterSource, PowerScope } from "./t
 
 export { detectMeters } from "./detect.js";
 export { PowerError, PowerUsageError } from "./errors.js";
-export { METER_SPEC_HELP, parseSpec } from "./specs.js";
+export { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, parseSpec } from "./specs.js";
 export { MIN_SAMPLES_PER_REP } from "./session.js";
 export { parseScope } from "./scope.js";
 export type { DetectedMeter, PowerScope } from "./types.js";

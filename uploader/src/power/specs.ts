@@ -17,6 +17,11 @@ import type { MeterCandidate, MeterContext } from "./types.js";
 export const METER_SPEC_HELP =
   'auto | rapl | hwmon:NAME | jetson | rpi5-pmic | battery[:NAME] | nvml | shelly:HOST | tasmota:HOST | um25c:DEVICE (um24c:, um34c:) | cmd:"COMMAND" | csv:FILE';
 
+/** Help for the smart plug credential flags, shared by `run` and `meters`. */
+export const METER_USER_HELP = "smart plug user (Shelly, Tasmota; default admin when a password is given)";
+export const METER_PASSWORD_HELP =
+  "smart plug password; prefer the EDGEBENCH_METER_PASSWORD environment variable, since a flag's value is visible to other users in ps";
+
 export interface ParsedSpec {
   kind: string;
   arg: string;

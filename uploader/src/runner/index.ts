@@ -35,6 +35,9 @@ export interface RunOptions {
   /** Seconds of idle power measured after the first model load (0: skip). */
   idleSeconds?: number;
   meterSpecs?: string[];
+  /** Smart plug credentials (--meter-user, --meter-password or EDGEBENCH_METER_PASSWORD). */
+  meterUser?: string;
+  meterPassword?: string;
   scope?: MeterScope;
   boardName?: string;
   envelope?: Envelope;
@@ -113,7 +116,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
   if (planned > LIMITS.maxRuns) throw new UsageError(`${planned} model runs planned; one result document holds at most ${LIMITS.maxRuns} (fewer models or sweep values)`);
   const kindOf = new Map(suite.tests.map((t) => [t.name, t.kind]));
 
-  const power: PowerSession = await openPowerSession({ config: opts.config, meterSpecs: opts.meterSpecs, scope: opts.scope, gpuOffload: onGpu });
+  const power: PowerSession = await openPowerSession({ config: opts.config, meterSpecs: opts.meterSpecs, scope: opts.scope, meterUser: opts.meterUser, meterPassword: opts.meterPassword, gpuOffload: onGpu });
   const thermal = new ThermalSampler(opts.config);
   const runs: ModelRun[] = [];
   const diagnostics: TestDiagnostics[] = [];

@@ -1,7 +1,7 @@
 /** `edgebench meters`: the power meters found here, each with its scope and a live reading. */
 import { Command, Option } from "commander";
 import { loadConfig, type Config } from "../../config.js";
-import { METER_SPEC_HELP, parseScope, type PowerScope } from "../../power/index.js";
+import { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, parseScope, type PowerScope } from "../../power/index.js";
 import { listMeters, type MeterListing } from "../../power/live.js";
 
 export interface MetersOptions {
@@ -42,7 +42,7 @@ export async function metersCommandAction(
   write: (s: string) => void = (s) => process.stdout.write(s),
 ): Promise<MeterListing[]> {
   const scope: PowerScope | undefined = opts.scope ? parseScope(opts.scope) : undefined;
-  const list = await listMeters(config, { meterSpecs: opts.meter, scope, meterUser: opts.meterUser, meterPassword: opts.meterPassword });
+  const list = await listMeters(config, { meterSpecs: opts.meter, scope, meterUser: opts.meterUser, meterPassword: opts.meterPassword ?? config.meterPasswordFromEnv });
   write(opts.json ? JSON.stringify(list) + "\n" : formatMeters(list));
   return list;
 }
@@ -52,8 +52,8 @@ export function metersCommand(): Command {
     .description("list the power meters found on this machine, with scope and a live reading")
     .addOption(new Option("--meter <spec...>", `also try these meters: ${METER_SPEC_HELP}`))
     .option("--scope <scope>", "what a cmd:/csv: meter measures (wall, board-input, module-input, soc-rails, accelerator, cpu-package)")
-    .option("--meter-user <user>", "smart plug user (Shelly Gen2: admin)")
-    .option("--meter-password <password>", "smart plug password")
+    .option("--meter-user <user>", METER_USER_HELP)
+    .option("--meter-password <password>", METER_PASSWORD_HELP)
     .option("--json", "machine-readable output")
     .action(async (opts: MetersOptions) => {
       await metersCommandAction(opts);

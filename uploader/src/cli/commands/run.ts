@@ -12,7 +12,7 @@ import { loadConfig, type Config } from "../../config.js";
 import type { Envelope, ResultDocument } from "../../contract/index.js";
 import { BACKEND_CHOICES, type BackendChoice } from "../../detect/index.js";
 import { readUserConfig } from "../../identity/index.js";
-import { METER_SPEC_HELP, parseScope } from "../../power/index.js";
+import { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, parseScope } from "../../power/index.js";
 import { runBenchmark, type RunOptions } from "../../runner/index.js";
 import { addHttpRuntimeOptions, httpRunOptions, runHttpBenchmark, type HttpCliOptions } from "../../runtimes/http/index.js";
 import type { GpuLayers } from "../../runner/protocol.js";
@@ -47,6 +47,8 @@ export interface RunCommandOptions extends HttpCliOptions {
   idleSeconds: number;
   meter?: string[];
   scope?: string;
+  meterUser?: string;
+  meterPassword?: string;
   boardName?: string;
   envelope?: Envelope;
   fleet?: string;
@@ -96,6 +98,8 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
     idleSeconds: opts.idleSeconds,
     meterSpecs: opts.meter,
     scope: opts.scope ? parseScope(opts.scope) : undefined,
+    meterUser: opts.meterUser,
+    meterPassword: opts.meterPassword ?? config.meterPasswordFromEnv,
     boardName: opts.boardName,
     envelope: opts.envelope,
     // A cluster run names its node; with --fleet and no --node that is this machine's hostname.
@@ -159,6 +163,8 @@ export function runCommand(): Command {
     .option("--idle-seconds <s>", "idle power baseline measured after the first model loads, when a meter is in use (0: skip)", nonNegative("--idle-seconds"), DEFAULT_IDLE_SECONDS)
     .option("--meter <spec>", `power meter (repeatable): ${METER_SPEC_HELP}`, collect)
     .option("--scope <scope>", "meter scope: wall, board-input, module-input, soc-rails, accelerator, cpu-package")
+    .option("--meter-user <user>", METER_USER_HELP)
+    .option("--meter-password <password>", METER_PASSWORD_HELP)
     .option("--board-name <name>", "declare the board's name (recorded as declared)")
     .option("--envelope <WxDxH>", "declare the board's envelope in mm, e.g. 85x56x20", parseEnvelope)
     .option("--fleet <label>", "fleet or site label for cluster runs")

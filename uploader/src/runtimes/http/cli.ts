@@ -75,6 +75,8 @@ export function httpRunOptions(opts: HttpCliOptions, base: RunOptions): HttpRunO
     contextSize: one(base.sweep.contextSizes, "--ctx"),
     idleSeconds: base.idleSeconds,
     meterSpecs: base.meterSpecs,
+    meterUser: base.meterUser,
+    meterPassword: base.meterPassword,
     scope: base.scope,
     boardName: base.boardName,
     envelope: base.envelope,

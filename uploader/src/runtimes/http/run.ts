@@ -51,6 +51,9 @@ export interface HttpRunOptions {
   contextSize?: number;
   idleSeconds?: number;
   meterSpecs?: string[];
+  /** Smart plug credentials, as for the llama.cpp runner. */
+  meterUser?: string;
+  meterPassword?: string;
   scope?: MeterScope;
   boardName?: string;
   envelope?: Envelope;
@@ -117,7 +120,7 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
     flashAttention: suite.defaults.flashAttention,
   };
 
-  const power = await openPowerSession({ config: opts.config, meterSpecs: opts.meterSpecs, scope: opts.scope });
+  const power = await openPowerSession({ config: opts.config, meterSpecs: opts.meterSpecs, scope: opts.scope, meterUser: opts.meterUser, meterPassword: opts.meterPassword });
   const thermal = new ThermalSampler(opts.config);
   const runs: ModelRun[] = [];
   let idleDone = !(opts.idleSeconds && opts.idleSeconds > 0);
