@@ -70,6 +70,21 @@ edgebench submit        # send queued results; safe to retry (idempotent)
 
 curl -s -X POST '${o}/api/v1/submissions' -H 'content-type: application/json' --data @signed.json`}</code>
       </pre>
+      <h2 id="withdraw">Withdrawing your own result</h2>
+      <p>
+        <code>edgebench withdraw ID</code> sends <code>POST /api/v1/submissions/ID/withdraw</code> with{" "}
+        <code>{`{"withdraw":{"action":"withdraw","id":ID,"at":RFC3339,"nonce":N,"reason"?:text},"signature","publicKey"}`}</code>, where the
+        signature is Ed25519 over the RFC 8785 bytes of the <code>withdraw</code> object. Accepted only from the key that signed the result, with{" "}
+        <code>at</code> within 10 minutes of the registry's clock and a nonce (16-64 base64url characters) the key has not used before. The result is
+        hidden, not deleted.
+      </p>
+      <h2 id="limits">Limits and review</h2>
+      <p>
+        Uploads are limited per key and per client address (default 60 and 120 per minute); over the limit the answer is 429 with{" "}
+        <code>Retry-After</code>. Physically impossible figures are refused (400); implausible ones (above the board's memory-bandwidth roofline,
+        power below what the meter scope can see, idle above load) are stored as <code>flagged</code>, kept out of the rankings until reviewed, with
+        the reason on the result page and in <code>GET /api/v1/submissions/:id</code>.
+      </p>
       <h2>Leaderboard parameters</h2>
       <p>
         <code>model</code>, <code>quantisation</code>, <code>board</code>, <code>accelerator</code> (cpu, gpu, npu, tpu), <code>backend</code>,{" "}
