@@ -100,8 +100,17 @@ describe("an empty sysroot: nothing exposed", () => {
     expect(r.stdout).toMatch(/thermal\s+.*not measured/);
     const j = await cli(empty, ["detect", "--no-llama", "--json"]);
     expect(j.code, j.stderr).toBe(0);
-    const found = JSON.parse(j.stdout) as { system: { board: { identifiedBy: string }; accelerators: unknown[] }; thermalSensors: boolean };
+    const found = JSON.parse(j.stdout) as {
+      system: { board: { identifiedBy: string }; cpu: { cores: number; threads: number }; memory: { totalBytes: number }; accelerators: unknown[] };
+      sources: { memory: string; cpu: { threads: string } };
+      thermalSensors: boolean;
+    };
     expect(found.system.board.identifiedBy).toBe("unknown");
+    // /proc/meminfo and /proc/cpuinfo hidden: the kernel's figures (sysinfo(2), sched_getaffinity(2)), not 1-byte / 1-core placeholders.
+    expect(found.system.memory.totalBytes).toBe(os.totalmem());
+    expect(found.system.cpu.threads).toBe(os.availableParallelism());
+    expect(found.sources).toMatchObject({ memory: "sysinfo(2)", cpu: { threads: "sched_getaffinity(2)" } });
+    expect(r.stdout).toMatch(/memory\s+\d+\.\d GiB\s+\[sysinfo\(2\)\]/);
     expect(found.system.accelerators).toEqual([]);
     expect(found.thermalSensors).toBe(false);
   });

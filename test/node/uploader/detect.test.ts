@@ -71,14 +71,23 @@ describe("board, SoC, CPU, memory, OS and accelerators from fixture trees", () =
   it("an empty root is 'not available' everywhere, never a crash", () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "edgebench-empty-root-"));
     try {
-      const { system } = detectSystem({ sysRoot: empty });
+      const { system, sources } = detectSystem({ sysRoot: empty });
       expect(System.parse(system)).toEqual(system);
       expect(system.board).toEqual({ name: "unknown board", identifiedBy: "unknown" });
-      expect(system.cpu.cores).toBe(1);
       expect(system.accelerators).toEqual([]);
+      // Counts and RAM with /proc and /sys hidden: the kernel's own figures, never 1-core / 1-byte placeholders.
+      expect(system.cpu.threads).toBe(os.availableParallelism());
+      expect(system.cpu.cores).toBe(os.availableParallelism());
+      expect(system.cpu.arch).toBe(os.machine());
+      expect(system.memory.totalBytes).toBe(os.totalmem());
+      expect(sources).toEqual({ memory: "sysinfo(2)", cpu: { threads: "sched_getaffinity(2)", cores: "one per logical CPU" } });
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
+  });
+
+  it("says where memory and CPU counts came from when the files are readable", () => {
+    expect(detectSystem(fixture("pi5")).sources).toEqual({ memory: "/proc/meminfo", cpu: { threads: "sysfs cpu list", cores: "sysfs topology" } });
   });
 
   it("a declared board name wins and is marked declared", () => {

@@ -55,8 +55,9 @@ function archOf(cpuinfo: string, config: SysConfig): string {
   if (/^CPU architecture\s*:\s*7/m.test(cpuinfo)) return "armv7l";
   if (/^flags\s*:.*\blm\b/m.test(cpuinfo)) return "x86_64";
   if (/^isa\s*:\s*rv64/m.test(cpuinfo)) return "riscv64";
-  // Nothing recognisable: the machine we run on (only when not reading a fixture tree).
-  return config.sysRoot ? "unknown" : os.machine();
+  // cpuinfo hidden: the kernel's own uname(2) machine. Readable but not recognised:
+  // the machine we run on, except in a fixture tree (whose board is not this one).
+  return cpuinfo && config.sysRoot ? "unknown" : os.machine();
 }
 
 function modelOf(procs: Processor[], cpuinfo: string): string {
@@ -87,11 +88,31 @@ export function parseCpuList(list: string | undefined): number[] {
   return out;
 }
 
+/** Where the thread and core counts came from (shown by `edgebench detect`; the document has no field for it). */
+export interface CpuCountSources {
+  threads: "sysfs cpu list" | "/proc/cpuinfo" | "sched_getaffinity(2)";
+  cores: "sysfs topology" | "/proc/cpuinfo core ids" | "one per logical CPU";
+}
+
+/**
+ * Logical CPUs from the kernel when sysfs and /proc/cpuinfo are hidden:
+ * availableParallelism() is sched_getaffinity(2), which works where
+ * os.cpus() (it reads /proc/stat) comes back empty, as on Android.
+ */
+function kernelCpuCount(): number {
+  return os.availableParallelism() || os.cpus().length;
+}
+
 export function detectCpu(config: SysConfig, cpuinfo = readText(config, "/proc/cpuinfo") ?? ""): CpuInfo {
+  return detectCpuFacts(config, cpuinfo).cpu;
+}
+
+export function detectCpuFacts(config: SysConfig, cpuinfo = readText(config, "/proc/cpuinfo") ?? ""): { cpu: CpuInfo; sources: CpuCountSources } {
   const procs = processors(cpuinfo);
   const online = parseCpuList(readText(config, "/sys/devices/system/cpu/online"));
   const cpuIds = online.length ? online : listDir(config, "/sys/devices/system/cpu").filter((d) => /^cpu\d+$/.test(d)).map((d) => Number(d.slice(3)));
-  const threads = Math.max(1, cpuIds.length || procs.length || (config.sysRoot ? 1 : os.cpus().length));
+  // Never a placeholder: with neither sysfs nor cpuinfo readable, the kernel's count for this process.
+  const threads = cpuIds.length || procs.length || kernelCpuCount();
 
   // Physical cores: distinct (package, core) pairs from the sysfs topology, else cpuinfo's
   // "physical id"/"core id" (x86), else one core per logical CPU (ARM boards have no SMT).
@@ -102,6 +123,7 @@ export function detectCpu(config: SysConfig, cpuinfo = readText(config, "/proc/c
     const cluster = readInt(config, `/sys/devices/system/cpu/cpu${id}/topology/cluster_id`) ?? 0;
     if (core !== undefined) pairs.add(`${pkg}/${cluster}/${core}`);
   }
+  const fromTopology = pairs.size > 0;
   if (pairs.size === 0) {
     for (const p of procs) {
       const core = p.fields.get("core id");
@@ -109,5 +131,9 @@ export function detectCpu(config: SysConfig, cpuinfo = readText(config, "/proc/c
     }
   }
   const cores = Math.min(threads, pairs.size || threads);
-  return { model: modelOf(procs, cpuinfo).slice(0, 128), arch: archOf(cpuinfo, config), cores, threads };
+  const sources: CpuCountSources = {
+    threads: cpuIds.length ? "sysfs cpu list" : procs.length ? "/proc/cpuinfo" : "sched_getaffinity(2)",
+    cores: fromTopology ? "sysfs topology" : pairs.size ? "/proc/cpuinfo core ids" : "one per logical CPU",
+  };
+  return { cpu: { model: modelOf(procs, cpuinfo).slice(0, 128), arch: archOf(cpuinfo, config), cores, threads }, sources };
 }

@@ -7,9 +7,9 @@
 import type { Envelope, System } from "../contract/index.js";
 import { detectAccelerators } from "./accelerators.js";
 import { detectBoard, detectSoc, piRevisionFromCpuinfo, type PiRevision } from "./board.js";
-import { detectCpu } from "./cpu.js";
+import { detectCpuFacts, type CpuCountSources } from "./cpu.js";
 import { gpuAccelerators, type LlamaInfo } from "./llama.js";
-import { detectMemory, detectOs } from "./os.js";
+import { detectMemoryFacts, detectOs, type MemorySource } from "./os.js";
 import { readText, type SysConfig } from "./read.js";
 
 export interface DetectOptions {
@@ -24,27 +24,31 @@ export interface Detected {
   system: System;
   /** Extra facts shown by `edgebench detect` that have no place in the document. */
   piRevision?: PiRevision;
+  /** How memory and CPU counts were obtained (files, or the kernel through os when they are hidden). */
+  sources: { memory: MemorySource; cpu: CpuCountSources };
 }
 
 export function detectSystem(config: SysConfig, opts: DetectOptions = {}): Detected {
   const cpuinfo = readText(config, "/proc/cpuinfo");
+  const cpu = detectCpuFacts(config, cpuinfo ?? "");
+  const memory = detectMemoryFacts(config);
   const board = opts.boardName ? { name: opts.boardName.slice(0, 128), identifiedBy: "declared" as const } : detectBoard(config, cpuinfo);
   const system: System = {
     board,
     soc: detectSoc(config),
-    cpu: detectCpu(config, cpuinfo ?? ""),
-    memory: detectMemory(config),
+    cpu: cpu.cpu,
+    memory: memory.memory,
     os: detectOs(config),
     accelerators: [...(opts.llama ? gpuAccelerators(opts.llama) : []), ...detectAccelerators(config)].slice(0, 16),
     envelope: opts.envelope,
   };
   if (!system.soc) delete system.soc;
   if (!system.envelope) delete system.envelope;
-  return { system, piRevision: piRevisionFromCpuinfo(cpuinfo) };
+  return { system, piRevision: piRevisionFromCpuinfo(cpuinfo), sources: { memory: memory.source, cpu: cpu.sources } };
 }
 
 export { detectBoard, detectSoc, decodePiRevision } from "./board.js";
-export { detectCpu, parseCpuList } from "./cpu.js";
-export { detectOs, detectMemory, parseL4tRelease } from "./os.js";
+export { detectCpu, detectCpuFacts, parseCpuList, type CpuCountSources } from "./cpu.js";
+export { detectOs, detectMemory, detectMemoryFacts, parseL4tRelease, type MemorySource } from "./os.js";
 export { detectAccelerators } from "./accelerators.js";
 export { BACKEND_CHOICES, describeLlama, loadLlama, type BackendChoice, type LlamaInfo } from "./llama.js";

@@ -17,8 +17,21 @@ export function detectOs(config: SysConfig): System["os"] {
   return { name: name.slice(0, 128), kernel: kernel.slice(0, 128), release };
 }
 
-export function detectMemory(config: SysConfig): System["memory"] {
+/** Where the total RAM figure came from (shown by `edgebench detect`; the document has no field for it). */
+export type MemorySource = "/proc/meminfo" | "sysinfo(2)";
+
+/**
+ * MemTotal from /proc/meminfo; where that is hidden (SELinux on Android, a
+ * locked-down container, a sysroot that lacks it) the kernel's own figure
+ * through sysinfo(2) (os.totalmem()), never a placeholder.
+ */
+export function detectMemoryFacts(config: SysConfig): { memory: System["memory"]; source: MemorySource } {
   const kb = parseColonLines(readText(config, "/proc/meminfo") ?? "").find(([k]) => k === "MemTotal")?.[1];
-  const bytes = kb ? Number.parseInt(kb, 10) * 1024 : config.sysRoot ? 0 : os.totalmem();
-  return { totalBytes: Math.max(1, bytes) };
+  const bytes = kb ? Number.parseInt(kb, 10) * 1024 : NaN;
+  if (bytes > 0) return { memory: { totalBytes: bytes }, source: "/proc/meminfo" };
+  return { memory: { totalBytes: os.totalmem() }, source: "sysinfo(2)" };
+}
+
+export function detectMemory(config: SysConfig): System["memory"] {
+  return detectMemoryFacts(config).memory;
 }

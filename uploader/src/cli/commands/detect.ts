@@ -20,16 +20,16 @@ export async function detectAction(opts: DetectOptions, config: Config = loadCon
       llamaError = (err as Error).message;
     }
   }
-  const { system, piRevision } = detectSystem(config, { llama });
+  const { system, piRevision, sources } = detectSystem(config, { llama });
   const thermal = new ThermalSampler(config);
-  if (opts.json) return JSON.stringify({ system, llama, llamaError, piRevision, thermalSensors: thermal.available }, null, 2) + "\n";
+  if (opts.json) return JSON.stringify({ system, llama, llamaError, piRevision, sources, thermalSensors: thermal.available }, null, 2) + "\n";
   const gb = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
   const lines = [
     `board        ${system.board.name}${system.board.vendor ? ` (${system.board.vendor})` : ""}  [${system.board.identifiedBy}]`,
     system.soc ? `soc          ${system.soc.name ?? "?"}${system.soc.compatible ? `  [${system.soc.compatible.join(", ")}]` : ""}` : "soc          not available",
     piRevision ? `pi revision  ${piRevision.code}: ${piRevision.model ?? `type 0x${piRevision.type.toString(16)}`}${piRevision.memoryMb ? `, ${piRevision.memoryMb} MB` : ""}` : undefined,
-    `cpu          ${system.cpu.model} · ${system.cpu.arch} · ${system.cpu.cores} cores / ${system.cpu.threads} threads`,
-    `memory       ${gb(system.memory.totalBytes)}`,
+    `cpu          ${system.cpu.model} · ${system.cpu.arch} · ${system.cpu.cores} cores / ${system.cpu.threads} threads  [${sources.cpu.cores} / ${sources.cpu.threads}]`,
+    `memory       ${gb(system.memory.totalBytes)}  [${sources.memory}]`,
     `os           ${system.os.name} · kernel ${system.os.kernel}${system.os.release ? ` · ${system.os.release}` : ""}`,
     ...(system.accelerators.length ? system.accelerators.map((a) => `accelerator  ${a.kind} ${a.name}${a.memoryBytes ? ` (${gb(a.memoryBytes)})` : ""}${a.detectedBy ? `  [${a.detectedBy}]` : ""}`) : ["accelerator  none found"]),
     llama ? `llama.cpp    ${llama.llamaCppBuild} via node-llama-cpp ${llama.version} · backend ${llama.backend} (${llama.buildType})` : `llama.cpp    ${llamaError ? `not loaded: ${llamaError}` : "not probed (--no-llama)"}`,
