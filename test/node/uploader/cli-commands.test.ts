@@ -1,10 +1,13 @@
 /** The other commands through the bundled CLI: synth-model, detect, models, import. */
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { readGgufFileInfo } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ResultDocument, System } from "../../../uploader/src/contract/index.js";
+import { ResultDocument, System, verifySubmission } from "../../../uploader/src/contract/index.js";
+import { Outbox } from "../../../uploader/src/outbox/index.js";
 import { REPO_ROOT } from "../helpers/models.js";
 import { runCli } from "./cli-helpers.js";
 
@@ -81,6 +84,59 @@ describe("edgebench import", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/cannot read/);
   });
+
+  it("--offline signs the imported document and queues it in the outbox; without a flag nothing is queued", async () => {
+    const file = path.join(REPO_ROOT, "test/fixtures/llama-bench/pi5-qwen2.5-0.5b-q4_k_m.json");
+    const home = path.join(work, "import-home");
+    const plain = await runCli(["import", file, "--board-name", "Raspberry Pi 5 (8 GB)"], { EDGEBENCH_HOME: home });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect((await new Outbox(home).readPending()).items).toEqual([]);
+
+    const r = await runCli(["import", file, "--board-name", "Raspberry Pi 5 (8 GB)", "--offline"], { EDGEBENCH_HOME: home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/signed and queued [0-9a-f]{64}/);
+    const { items, corrupt } = await new Outbox(home).readPending();
+    expect(corrupt).toEqual([]);
+    expect(items).toHaveLength(1);
+    const [item] = items;
+    expect(r.stderr).toContain(item!.id);
+    expect(await verifySubmission(item!.submission)).toBe(true);
+    const doc = ResultDocument.parse(item!.submission.document);
+    expect(doc.origin).toEqual({ kind: "imported", tool: "llama-bench" });
+    expect(doc.power.meters).toEqual([]);
+    expect(doc.system.board.name).toBe("Raspberry Pi 5 (8 GB)");
+    // Tampering breaks the signature: the check above is not vacuous.
+    expect(await verifySubmission({ ...item!.submission, document: { ...doc, createdAt: "2020-01-01T00:00:00.000Z" } })).toBe(false);
+  });
+
+  it("--submit sends the signed document to the registry (a 127.0.0.1 stand-in that checks the signature)", async () => {
+    const file = path.join(REPO_ROOT, "test/fixtures/llama-bench/pi5-qwen2.5-0.5b-q4_k_m.json");
+    const received: Array<{ url?: string; verified: boolean; origin: unknown }> = [];
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        void (async () => {
+          const submission = JSON.parse(body) as { document: { origin: unknown }; signature: string; publicKey: string };
+          received.push({ url: req.url, verified: await verifySubmission(submission), origin: submission.document.origin });
+          res.writeHead(201, { "content-type": "application/json" });
+          res.end(JSON.stringify({ id: "x", url: "/results/x" }));
+        })();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const home = path.join(work, "import-submit-home");
+      const r = await runCli(["import", file, "--board-name", "Raspberry Pi 5 (8 GB)", "--submit", "--server", url], { EDGEBENCH_HOME: home });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/submitted [0-9a-f]{64}/);
+      expect(received).toEqual([{ url: "/api/v1/submissions", verified: true, origin: { kind: "imported", tool: "llama-bench" } }]);
+      expect((await new Outbox(home).readPending()).items).toEqual([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
 });
 
 describe("start-up: commands that never run llama.cpp never load node-llama-cpp", () => {
@@ -94,9 +150,9 @@ describe("start-up: commands that never run llama.cpp never load node-llama-cpp"
     return { NODE_OPTIONS: `--import=${hook}`, EDGEBENCH_HOME: path.join(work, "startup-home"), EDGEBENCH_SYSROOT: path.join(work, "empty-sysroot") };
   };
 
-  it("--version, keygen, whoami, outbox, submit, meters and detect --no-llama run without it", async () => {
+  it("--version, keygen, whoami, outbox, submit, meters, detect --no-llama and import run without it", async () => {
     const env = hookEnv();
-    for (const args of [["--version"], ["keygen"], ["whoami"], ["outbox"], ["submit", "--server", "http://127.0.0.1:9"], ["meters"], ["detect", "--no-llama", "--json"]]) {
+    for (const args of [["--version"], ["keygen"], ["whoami"], ["outbox"], ["submit", "--server", "http://127.0.0.1:9"], ["meters"], ["detect", "--no-llama", "--json"], ["import", path.join(REPO_ROOT, "test/fixtures/llama-bench/pi5-qwen2.5-0.5b-q4_k_m.json"), "--json"]]) {
       const r = await runCli(args, env);
       expect(r.stderr, args.join(" ")).not.toMatch(/node-llama-cpp loaded at start-up/);
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);

@@ -2,7 +2,8 @@
  * `edgebench import FILE`: llama-bench JSON into a result document (origin
  * "imported", no power). The system is detected on this machine (run it where
  * the file was made) or declared with --board-name; llama-bench's own cpu_info
- * and gpu_info replace the detected CPU/GPU names.
+ * and gpu_info replace the detected CPU/GPU names. With --submit or --offline
+ * the document is signed and queued through the same delivery as `run`.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -12,6 +13,7 @@ import { ResultDocument, type Envelope } from "../../contract/index.js";
 import { detectSystem } from "../../detect/index.js";
 import { llamaBenchToDocument, parseLlamaBench } from "../../import/llama-bench.js";
 import { DEFAULT_SUITE, loadSuite } from "../../suite/index.js";
+import { deliverDocument } from "../delivery.js";
 import { parseEnvelope } from "../options.js";
 import { resultTable } from "../table.js";
 
@@ -22,6 +24,11 @@ export interface ImportCommandOptions {
   envelope?: Envelope;
   fleet?: string;
   node?: string;
+  /** Sign, queue and send to the registry. */
+  submit?: boolean;
+  /** Sign and queue only (send later with `edgebench submit`). */
+  offline?: boolean;
+  server?: string;
 }
 
 export function importAction(file: string, opts: ImportCommandOptions, config: Config = loadConfig()): ResultDocument {
@@ -56,15 +63,25 @@ export function importCommand(): Command {
     .option("--envelope <WxDxH>", "declare the board's envelope in mm", parseEnvelope)
     .option("--fleet <label>", "fleet or site label")
     .option("--node <name>", "node name within the fleet")
-    .action((file: string, opts: ImportCommandOptions) => {
-      const doc = importAction(file, opts);
+    .option("--submit", "sign the document with your key, queue it in the outbox and send it to the registry")
+    .option("--offline", "sign and queue in the outbox without sending (send later with `edgebench submit`)")
+    .option("--server <url>", "registry base URL (with --submit)")
+    .action(async (file: string, opts: ImportCommandOptions) => {
+      const config = loadConfig();
+      const doc = importAction(file, opts, config);
       const json = JSON.stringify(doc, null, 2) + "\n";
       if (opts.out) {
         fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
         fs.writeFileSync(opts.out, json);
-        process.stderr.write(`written to ${path.resolve(opts.out)}; sign and send it with the submit commands\n`);
+        process.stderr.write(`written to ${path.resolve(opts.out)}${opts.submit || opts.offline ? "" : "; sign and send it with `edgebench import --submit`"}\n`);
       }
       if (opts.json) process.stdout.write(json);
       else process.stdout.write(resultTable(doc));
+      if (opts.submit || opts.offline) {
+        const { result, line } = await deliverDocument(doc, { offline: opts.offline, server: opts.server }, config);
+        process.stderr.write(`${line}\n`);
+        // Not delivered (refused, or the registry out of reach): say so in the exit code, as `submit` does.
+        if (result.status === "rejected" || result.status === "pending") process.exitCode = 1;
+      }
     });
 }

@@ -9,15 +9,14 @@ import os from "node:os";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig, type Config } from "../../config.js";
-import type { Envelope, ResultDocument } from "../../contract/index.js";
+import type { Envelope } from "../../contract/index.js";
 import { BACKEND_CHOICES, type BackendChoice } from "../../detect/index.js";
-import { readUserConfig } from "../../identity/index.js";
 import { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, parseScope } from "../../power/index.js";
 import { runBenchmark, type RunOptions } from "../../runner/index.js";
 import { addHttpRuntimeOptions, httpRunOptions, runHttpBenchmark, type HttpCliOptions } from "../../runtimes/http/index.js";
 import type { GpuLayers } from "../../runner/protocol.js";
 import { DEFAULT_SUITE, loadSuite } from "../../suite/index.js";
-import { deliver, resolveServer } from "../../submit/index.js";
+import { deliverDocument } from "../delivery.js";
 import { collect, gpuLayersList, intList, nonNegative, onOffList, parseEnvelope, positiveInt } from "../options.js";
 import { stderrProgress } from "../progress.js";
 import { resultTable } from "../table.js";
@@ -63,23 +62,6 @@ function writeOut(file: string, text: string): void {
   fs.mkdirSync(path.dirname(abs), { recursive: true });
   fs.writeFileSync(`${abs}.tmp`, text);
   fs.renameSync(`${abs}.tmp`, abs);
-}
-
-/** Sends the finished document on (sign, outbox, submit); returns a line for stderr. */
-async function deliverDocument(document: ResultDocument, opts: RunCommandOptions, config: Config): Promise<string> {
-  const { server } = resolveServer(opts.server, await readUserConfig(config.home), config);
-  const result = await deliver(document, {
-    home: config.home,
-    mode: opts.offline ? "queue" : "send",
-    server,
-    userAgent: "edgebench-uploader",
-    pauseAfterQueueMs: config.testPauseAfterQueueMs,
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
-  if (result.status === "sent") return `submitted ${result.id}${result.url ? `: ${result.url}` : ""}`;
-  if (result.status === "queued") return `signed and queued ${result.id}; send it with \`edgebench submit\``;
-  if (result.status === "rejected") return `the registry rejected ${result.id} (see the outbox's rejected/ folder)`;
-  return `could not reach ${server}; ${result.id} stays queued for \`edgebench submit\``;
 }
 
 export async function runCommandAction(opts: RunCommandOptions, config: Config = loadConfig()): Promise<number> {
@@ -129,7 +111,7 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
 
   if (opts.submit) {
     try {
-      process.stderr.write(`${await deliverDocument(document, opts, config)}\n`);
+      process.stderr.write(`${(await deliverDocument(document, opts, config)).line}\n`);
     } catch (err) {
       process.stderr.write(`edgebench: the result was not submitted: ${(err as Error).message}\n`);
       return Math.max(1, failedRuns);
