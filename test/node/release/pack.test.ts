@@ -62,6 +62,19 @@ describe("the published package (npm pack --dry-run)", () => {
     expect(fs.readFileSync(path.join(UPLOADER, bin), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 
+  it("every entry point package.json names (bin, main, exports) is a published file", () => {
+    const raw = JSON.parse(fs.readFileSync(path.join(UPLOADER, "package.json"), "utf8")) as { bin?: Record<string, string>; main?: string; exports?: unknown };
+    const targets: string[] = [...Object.values(raw.bin ?? {}), ...(raw.main ? [raw.main] : [])];
+    const walk = (v: unknown): void => {
+      if (typeof v === "string") targets.push(v);
+      else if (v && typeof v === "object") Object.values(v).forEach(walk);
+    };
+    walk(raw.exports);
+    const published = new Set(files.map((f) => f.path));
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.map((t) => t.replace(/^\.\//, "")).filter((t) => !published.has(t))).toEqual([]);
+  });
+
   it("has one runtime dependency, node-llama-cpp at an exact version; the build tools are dev-only", () => {
     expect(pkg.dependencies).toEqual({ "node-llama-cpp": expect.stringMatching(/^\d+\.\d+\.\d+$/) });
     expect(Object.keys(pkg.devDependencies)).toContain("esbuild");
