@@ -96,6 +96,13 @@ export const submissions = sqliteTable(
     index("submissions_board").on(t.boardId),
     index("submissions_received").on(t.receivedAt),
     index("submissions_status").on(t.status),
+    // Covering indexes for the aggregate recomputes (issue 8): `document` sits
+    // before status/board_id/public_key in the row, so reading those columns
+    // from the table walks the document's overflow pages. With these, the
+    // visible-runs join and the board/contributor counts never touch the row.
+    index("submissions_id_status").on(t.id, t.status, t.boardId),
+    index("submissions_board_status_key").on(t.boardId, t.status, t.publicKey),
+    index("submissions_key_status").on(t.publicKey, t.status),
   ],
 );
 

@@ -65,9 +65,18 @@ describe("plausibility", () => {
   });
 
   it("refuses repetitions faster than physically possible", () => {
-    const v = assess({ mutate: (d) => (d.runs[0]!.tests[0]!.samplesNs = [1, 1, 1, 1, 1]) });
+    // pp512 has no meter energy in this document, so only the timing rule fires.
+    const v = assess({ meter: null, mutate: (d) => (d.runs[0]!.tests[0]!.samplesNs = [1, 1, 1, 1, 1]) });
     expect(rules(v.refuse)).toEqual(["sample_too_short"]);
     expect(v.refuse[0]!.path).toEqual(["runs", 0, "tests", 0, "samplesNs"]);
+    // With energy measured over a 1 ns repetition the power is impossible too.
+    const both = assess({ mutate: (d) => (d.runs[0]!.tests[0]!.samplesNs = [1, 1, 1, 1, 1]) });
+    expect(rules(both.refuse)).toEqual(["sample_too_short", "power_beyond_physical"]);
+  });
+
+  it("refuses power beyond any device and numbers beyond 2^53", () => {
+    expect(rules(assess({ loadW: 200_000 }).refuse)).toContain("power_beyond_physical");
+    expect(rules(assess({ mutate: (d) => (d.system.memory.totalBytes = 2 ** 53 + 2) }).refuse)).toEqual(["number_out_of_range"]);
   });
 
   it("refuses a power trace whose timestamps go backwards", () => {
