@@ -55,10 +55,12 @@ describe("bad-input corpus", () => {
       const after = await countAll();
       if (JSON.stringify(after) !== JSON.stringify(before)) failures.push(`[${c.group}] ${c.name}: stored something ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
       before = after;
-      const bucket = c.group === "sql-meta" ? `sql-meta ${c.path.split("?")[0]!.split("/").slice(0, 4).join("/")}` : c.group;
+      const route = c.path.split("?")[0]!.split("/").slice(0, c.path.startsWith("/api/") ? 4 : 2).join("/");
+      const bucket = c.group === "sql-meta" ? `sql-meta ${route}` : c.group;
       msByGroup.set(bucket, (msByGroup.get(bucket) ?? 0) + performance.now() - t0);
     }
     console.log(`bad-input corpus: ${cases.length} cases tried (${[...byGroup].map(([g, n]) => `${g} ${n}`).join(", ")}); ${failures.length} failures`);
+    for (const f of failures) console.log(`FAILED ${f}`);
     console.log(`time per group (ms): ${[...msByGroup].map(([g, ms]) => `${g} ${Math.round(ms)}`).join(", ")}`);
     expect(failures).toEqual([]);
     expect(cases.length).toBeGreaterThan(500);
