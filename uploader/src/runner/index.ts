@@ -12,7 +12,7 @@ import { LIMITS, RESULT_SCHEMA_ID, msFigure, rateFigure, type Envelope, type Met
 import { describeLlama, detectSystem, loadLlama, type BackendChoice, type LlamaInfo } from "../detect/index.js";
 import { openPowerSession, type PowerSession } from "../power/index.js";
 import type { Suite } from "../suite/index.js";
-import { UPLOADER_NAME, UPLOADER_VERSION } from "../version.js";
+import { assembleDocument, markRunFailures } from "./document.js";
 import { ModelFileError, inspectModel } from "./model-file.js";
 import { UsageError, planSweep, requestedSettings, type PlannedLoad, type SweepOptions } from "./plan.js";
 import { silentProgress, type Progress } from "./progress.js";
@@ -246,9 +246,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
           if (!finished && end.failure) {
             run.status = "failed";
             run.error = end.failure.slice(0, 1024);
-          } else if (run.tests.some((t) => t.status === "failed" && !t.error?.startsWith("skipped:"))) {
-            run.status = "failed";
-            run.error ??= "one or more tests failed";
+          } else {
+            markRunFailures(run);
           }
           runs.push(run);
         }),
@@ -259,18 +258,14 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
     await power.close();
   }
 
-  const document: ResultDocument = {
-    schema: RESULT_SCHEMA_ID,
-    suite: { id: suite.id, version: suite.version },
-    uploader: { name: UPLOADER_NAME, version: UPLOADER_VERSION },
-    createdAt: new Date().toISOString(),
-    origin: { kind: "measured", tool: UPLOADER_NAME },
+  const document = assembleDocument({
+    suite,
     system,
     runtime: { name: "node-llama-cpp", version: llama.version, llamaCppBuild: llama.llamaCppBuild, backend: llama.backend },
-    power: { meters: power.meters, ...(power.note ? { note: power.note } : {}) },
+    power,
     runs,
-  };
-  if (opts.fleet && (opts.fleet.label || opts.fleet.node)) document.fleet = opts.fleet;
+    fleet: opts.fleet,
+  });
   return { document, failedRuns: runs.filter((r) => r.status === "failed").length, llama, diagnostics };
 }
 

@@ -14,10 +14,10 @@ import { RESULT_SCHEMA_ID, msFigure, rateFigure, type Envelope, type MeterScope,
 import { detectSystem } from "../../detect/index.js";
 import { openPowerSession } from "../../power/index.js";
 import { inspectModel } from "../../runner/model-file.js";
+import { assembleDocument, markRunFailures } from "../../runner/document.js";
 import { silentProgress, type Progress } from "../../runner/progress.js";
 import { ThermalSampler } from "../../runner/thermal.js";
 import type { Suite } from "../../suite/index.js";
-import { UPLOADER_NAME, UPLOADER_VERSION } from "../../version.js";
 import { createClient } from "./client.js";
 import { ollamaModelFacts, probeServer, quantisationFromName, type ServedModelFacts } from "./identity.js";
 import { measureHttpTest } from "./measure.js";
@@ -207,10 +207,7 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
         thermal.stop();
         await tokenizer?.dispose();
       }
-      if (run.tests.some((t) => t.status === "failed" && !t.error?.startsWith("skipped:"))) {
-        run.status = "failed";
-        run.error = "one or more tests failed";
-      }
+      markRunFailures(run);
       runs.push(run);
     }
   } finally {
@@ -218,17 +215,6 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
     await power.close();
   }
 
-  const document: ResultDocument = {
-    schema: RESULT_SCHEMA_ID,
-    suite: { id: suite.id, version: suite.version },
-    uploader: { name: UPLOADER_NAME, version: UPLOADER_VERSION },
-    createdAt: new Date().toISOString(),
-    origin: { kind: "measured", tool: UPLOADER_NAME },
-    system,
-    runtime,
-    power: { meters: power.meters, ...(power.note ? { note: power.note } : {}) },
-    runs: runs.slice(0, 64),
-  };
-  if (opts.fleet && (opts.fleet.label || opts.fleet.node)) document.fleet = opts.fleet;
+  const document = assembleDocument({ suite, system, runtime, power, runs, fleet: opts.fleet });
   return { document, failedRuns: runs.filter((r) => r.status === "failed").length };
 }

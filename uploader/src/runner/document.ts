@@ -1,0 +1,46 @@
+/**
+ * The last step of every runtime's pipeline (node-llama-cpp runner and HTTP
+ * runtimes alike): model runs plus what was detected become one result
+ * document. Kept in one place so both runtimes fill the envelope the same way.
+ */
+import { LIMITS, RESULT_SCHEMA_ID, type ModelRun, type ResultDocument, type Runtime, type System } from "../contract/index.js";
+import type { PowerSession } from "../power/index.js";
+import type { Suite } from "../suite/index.js";
+import { UPLOADER_NAME, UPLOADER_VERSION } from "../version.js";
+
+/** A test that did not apply (e.g. a depth the context cannot hold) is recorded with this prefix and is not a failure. */
+export const SKIPPED_PREFIX = "skipped:";
+
+/** Marks a run failed when any of its tests failed for a reason other than being skipped. */
+export function markRunFailures(run: ModelRun): void {
+  if (run.tests.some((t) => t.status === "failed" && !t.error?.startsWith(SKIPPED_PREFIX))) {
+    run.status = "failed";
+    run.error ??= "one or more tests failed";
+  }
+}
+
+export interface DocumentParts {
+  suite: Suite;
+  system: System;
+  runtime: Runtime;
+  power: Pick<PowerSession, "meters" | "note">;
+  runs: ModelRun[];
+  fleet?: { label?: string; node?: string };
+}
+
+export function assembleDocument(parts: DocumentParts): ResultDocument {
+  const { suite, system, runtime, power, runs, fleet } = parts;
+  const document: ResultDocument = {
+    schema: RESULT_SCHEMA_ID,
+    suite: { id: suite.id, version: suite.version },
+    uploader: { name: UPLOADER_NAME, version: UPLOADER_VERSION },
+    createdAt: new Date().toISOString(),
+    origin: { kind: "measured", tool: UPLOADER_NAME },
+    system,
+    runtime,
+    power: { meters: power.meters, ...(power.note ? { note: power.note } : {}) },
+    runs: runs.slice(0, LIMITS.maxRuns),
+  };
+  if (fleet && (fleet.label || fleet.node)) document.fleet = fleet;
+  return document;
+}
