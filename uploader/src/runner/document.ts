@@ -3,10 +3,26 @@
  * runtimes alike): model runs plus what was detected become one result
  * document. Kept in one place so both runtimes fill the envelope the same way.
  */
-import { LIMITS, RESULT_SCHEMA_ID, type ModelRun, type ResultDocument, type Runtime, type System } from "../contract/index.js";
+import { LIMITS, RESULT_SCHEMA_ID, type Envelope, type MeterScope, type ModelRun, type ResultDocument, type Runtime, type System } from "../contract/index.js";
 import type { PowerSession } from "../power/index.js";
 import type { Suite } from "../suite/index.js";
 import { UPLOADER_NAME, UPLOADER_VERSION } from "../version.js";
+import type { Progress } from "./progress.js";
+
+/** What every runtime's run records around the benchmark itself: power, board identity, fleet. */
+export interface CaptureOptions {
+  /** Seconds of idle power measured after the first model load (0: skip). */
+  idleSeconds?: number;
+  meterSpecs?: string[];
+  /** Smart plug credentials (--meter-user, --meter-password or EDGEBENCH_METER_PASSWORD). */
+  meterUser?: string;
+  meterPassword?: string;
+  scope?: MeterScope;
+  boardName?: string;
+  envelope?: Envelope;
+  fleet?: { label?: string; node?: string };
+  progress?: Progress;
+}
 
 /** A test that did not apply (e.g. a depth the context cannot hold) is recorded with this prefix and is not a failure. */
 export const SKIPPED_PREFIX = "skipped:";

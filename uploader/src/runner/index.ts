@@ -8,20 +8,20 @@
  * with its reason and the next model still runs; `failedRuns` is the exit code.
  */
 import type { Config } from "../config.js";
-import { LIMITS, RESULT_SCHEMA_ID, msFigure, rateFigure, type Envelope, type MeterScope, type ModelIdentity, type ModelRun, type ResultDocument, type Settings, type TestResult } from "../contract/index.js";
+import { LIMITS, msFigure, rateFigure, type ModelIdentity, type ModelRun, type ResultDocument, type Settings, type TestResult } from "../contract/index.js";
 import { describeLlama, detectSystem, loadLlama, type BackendChoice, type LlamaInfo } from "../detect/index.js";
 import { openPowerSession, type PowerSession } from "../power/index.js";
 import type { Suite } from "../suite/index.js";
-import { assembleDocument, markRunFailures } from "./document.js";
+import { assembleDocument, markRunFailures, type CaptureOptions } from "./document.js";
 import { ModelFileError, inspectModel } from "./model-file.js";
 import { UsageError, planSweep, requestedSettings, type PlannedLoad, type SweepOptions } from "./plan.js";
-import { silentProgress, type Progress } from "./progress.js";
+import { silentProgress } from "./progress.js";
 import type { ChildJob, ChildMessage, TestOutcome } from "./protocol.js";
 import { resolveModel } from "./resolve.js";
 import { runChild } from "./spawn.js";
 import { ThermalSampler } from "./thermal.js";
 
-export interface RunOptions {
+export interface RunOptions extends CaptureOptions {
   config: Config;
   suite: Suite;
   /** Paths, hf: URIs or URLs; empty: the suite's standard models. */
@@ -32,19 +32,8 @@ export interface RunOptions {
   /** Sweep lists; threads default to physical cores, the rest to the suite's defaults. */
   sweep: Partial<SweepOptions>;
   perplexity?: boolean;
-  /** Seconds of idle power measured after the first model load (0: skip). */
-  idleSeconds?: number;
-  meterSpecs?: string[];
-  /** Smart plug credentials (--meter-user, --meter-password or EDGEBENCH_METER_PASSWORD). */
-  meterUser?: string;
-  meterPassword?: string;
-  scope?: MeterScope;
-  boardName?: string;
-  envelope?: Envelope;
-  fleet?: { label?: string; node?: string };
   /** Allow hf:/URL models to be downloaded into config.modelsDir. */
   download?: boolean;
-  progress?: Progress;
   verbose?: boolean;
   /** Bench diagnostics: llama.cpp's own evaluation time per test (not part of the document). */
   llamaTimings?: boolean;

@@ -10,12 +10,12 @@
  * with its reason and the next test runs; failed runs are the exit code.
  */
 import type { Config } from "../../config.js";
-import { RESULT_SCHEMA_ID, msFigure, rateFigure, type Envelope, type MeterScope, type ModelIdentity, type ModelRun, type ResultDocument, type Runtime, type Settings, type TestResult } from "../../contract/index.js";
+import { msFigure, rateFigure, type ModelIdentity, type ModelRun, type ResultDocument, type Runtime, type Settings, type TestResult } from "../../contract/index.js";
 import { detectSystem } from "../../detect/index.js";
 import { openPowerSession } from "../../power/index.js";
 import { inspectModel } from "../../runner/model-file.js";
-import { assembleDocument, markRunFailures } from "../../runner/document.js";
-import { silentProgress, type Progress } from "../../runner/progress.js";
+import { assembleDocument, markRunFailures, type CaptureOptions } from "../../runner/document.js";
+import { silentProgress } from "../../runner/progress.js";
 import { ThermalSampler } from "../../runner/thermal.js";
 import type { Suite } from "../../suite/index.js";
 import { createClient } from "./client.js";
@@ -32,7 +32,7 @@ export interface HttpModel {
   file?: string;
 }
 
-export interface HttpRunOptions {
+export interface HttpRunOptions extends CaptureOptions {
   config: Config;
   suite: Suite;
   runtime: RuntimeSpec;
@@ -49,16 +49,6 @@ export interface HttpRunOptions {
   threads?: number;
   gpuLayers?: number;
   contextSize?: number;
-  idleSeconds?: number;
-  meterSpecs?: string[];
-  /** Smart plug credentials, as for the llama.cpp runner. */
-  meterUser?: string;
-  meterPassword?: string;
-  scope?: MeterScope;
-  boardName?: string;
-  envelope?: Envelope;
-  fleet?: { label?: string; node?: string };
-  progress?: Progress;
 }
 
 export interface HttpRunResult {
