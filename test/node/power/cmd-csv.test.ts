@@ -1,22 +1,13 @@
 /** --meter cmd:"..." and --meter csv:FILE, and a meter failing mid-run beside one that keeps going. */
 import fs from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TestEnergy } from "../../../uploader/src/contract/schema.js";
 import { openPowerSession } from "../../../uploader/src/power/index.js";
 import { parseTimestamp } from "../../../uploader/src/power/meters/csv.js";
-import { makeTree, now, rmTree, sleep, testConfig } from "./helpers.js";
+import { now, sleep, testConfig, useTrees } from "./helpers.js";
 
-let roots: string[] = [];
-afterEach(() => {
-  roots.forEach(rmTree);
-  roots = [];
-});
-const tree = (files: Record<string, string> = {}) => {
-  const r = makeTree(files);
-  roots.push(r);
-  return r;
-};
+const tree = useTrees();
 const secs = (r: { startNs: bigint; endNs: bigint }) => Number(r.endNs - r.startNs) / 1e9;
 
 describe("cmd: meter", () => {

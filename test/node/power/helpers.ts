@@ -1,3 +1,4 @@
+import { afterEach } from "vitest";
 /** Fixture trees, configs and clocks shared by the power tests. */
 import fs from "node:fs";
 import os from "node:os";
@@ -39,3 +40,20 @@ export function testConfig(sysRoot: string, toolDirs: string[] = [FIXTURE_BIN]):
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const now = () => process.hrtime.bigint();
+
+/**
+ * A fixture-tree maker for one test file: every tree it makes is removed after
+ * each test, so no file repeats the bookkeeping.
+ */
+export function useTrees(): (files?: Record<string, string>) => string {
+  let roots: string[] = [];
+  afterEach(() => {
+    roots.forEach(rmTree);
+    roots = [];
+  });
+  return (files = {}) => {
+    const r = makeTree(files);
+    roots.push(r);
+    return r;
+  };
+}

@@ -1,19 +1,10 @@
 /** Generic hwmon power/energy sensors against fake sysfs trees (kernel hwmon sysfs units). */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { detectMeters, openPowerSession, PowerError } from "../../../uploader/src/power/index.js";
 import { listMeters } from "../../../uploader/src/power/live.js";
-import { makeTree, now, rmTree, sleep, testConfig } from "./helpers.js";
+import { now, sleep, testConfig, useTrees } from "./helpers.js";
 
-let roots: string[] = [];
-afterEach(() => {
-  roots.forEach(rmTree);
-  roots = [];
-});
-const tree = (files: Record<string, string>) => {
-  const r = makeTree(files);
-  roots.push(r);
-  return r;
-};
+const tree = useTrees();
 
 const HW = "sys/class/hwmon";
 const BOARD = {

@@ -1,19 +1,10 @@
 /** Jetson INA3221 in the JetPack 5/6 hwmon layout and the JetPack 4 iio layout. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { detectMeters } from "../../../uploader/src/power/index.js";
 import { listMeters } from "../../../uploader/src/power/live.js";
-import { makeTree, rmTree, testConfig } from "./helpers.js";
+import { testConfig, useTrees } from "./helpers.js";
 
-let roots: string[] = [];
-afterEach(() => {
-  roots.forEach(rmTree);
-  roots = [];
-});
-const tree = (files: Record<string, string>) => {
-  const r = makeTree(files);
-  roots.push(r);
-  return r;
-};
+const tree = useTrees();
 
 const JP6 = "sys/bus/i2c/drivers/ina3221";
 function channel(dev: string, hw: string, k: number, label: string, mv: number, ma: number): Record<string, string> {

@@ -1,19 +1,10 @@
 /** The session as the runner uses it: auto pick order, idle baseline, bounded traces, no meter at all. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LIMITS, Meter, TestEnergy } from "../../../uploader/src/contract/schema.js";
 import { detectMeters, openPowerSession } from "../../../uploader/src/power/index.js";
-import { FIXTURE_BIN, makeTree, now, rmTree, sleep, testConfig } from "./helpers.js";
+import { FIXTURE_BIN, now, sleep, testConfig, useTrees } from "./helpers.js";
 
-let roots: string[] = [];
-afterEach(() => {
-  roots.forEach(rmTree);
-  roots = [];
-});
-const tree = (files: Record<string, string> = {}) => {
-  const r = makeTree(files);
-  roots.push(r);
-  return r;
-};
+const tree = useTrees();
 
 const EVERYTHING = {
   "sys/class/powercap/intel-rapl:0/name": "package-0",
