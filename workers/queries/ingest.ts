@@ -75,22 +75,22 @@ export function recomputeBoard(boardId: string): SQL {
     WHERE id = ${boardId}`;
 }
 
-export function recomputeModel(modelId: string): SQL {
-  const from = visibleRuns(sql`r.model_id = ${modelId}`);
-  return sql`UPDATE models SET
+/** Visible submissions, keys and boards behind the runs matching `runs`, written to one row of `table`. */
+function recomputeRunCounts(table: "models" | "model_families", where: SQL, runs: SQL): SQL {
+  const from = visibleRuns(runs);
+  return sql`UPDATE ${sql.identifier(table)} SET
     submission_count = (SELECT COUNT(DISTINCT r.submission_id) ${from}),
     key_count = (SELECT COUNT(DISTINCT r.public_key) ${from}),
     board_count = (SELECT COUNT(DISTINCT s.board_id) ${from})
-    WHERE id = ${modelId}`;
+    WHERE ${where}`;
+}
+
+export function recomputeModel(modelId: string): SQL {
+  return recomputeRunCounts("models", sql`id = ${modelId}`, sql`r.model_id = ${modelId}`);
 }
 
 export function recomputeModelFamily(slug: string): SQL {
-  const from = visibleRuns(sql`r.model_slug = ${slug}`);
-  return sql`UPDATE model_families SET
-    submission_count = (SELECT COUNT(DISTINCT r.submission_id) ${from}),
-    key_count = (SELECT COUNT(DISTINCT r.public_key) ${from}),
-    board_count = (SELECT COUNT(DISTINCT s.board_id) ${from})
-    WHERE slug = ${slug}`;
+  return recomputeRunCounts("model_families", sql`slug = ${slug}`, sql`r.model_slug = ${slug}`);
 }
 
 /** The upload an ingest batch writes, as the incremental count statements need it. */
