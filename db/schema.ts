@@ -245,6 +245,8 @@ export const modelFamilies = sqliteTable("model_families", {
 
 // Abuse resistance and moderation tables (rate limits, log, revoked keys, nonces).
 export * from "./security-schema.js";
+// The registry version the read cache is keyed by (workers/cache).
+export * from "./cache-schema.js";
 
 export type ContributorRow = typeof contributors.$inferSelect;
 export type SubmissionRow = typeof submissions.$inferSelect;

@@ -11,6 +11,11 @@ export interface Env {
   RATE_LIMIT_WINDOW_SECONDS?: string;
   /** Moderation bearer token: a Worker secret (`wrangler secret put ADMIN_TOKEN`, `.dev.vars` locally). */
   ADMIN_TOKEN?: string;
+  /**
+   * Benchmarks only (bench/load.ts passes it with --var): a request carrying this value in
+   * x-edgebench-cache-bypass skips the read cache, so misses can be measured. Unset in production.
+   */
+  CACHE_BYPASS_TOKEN?: string;
 }
 
 export interface AppEnv {

@@ -12,6 +12,11 @@ function wantsCsv(format: string | undefined, accept: string | undefined): boole
     if (format !== "csv" && format !== "json") throw new ApiError(400, "bad_format", "format is json or csv");
     return format === "csv";
   }
+  return acceptsCsv(accept);
+}
+
+/** Whether an Accept header asks for CSV (the read cache keys on this too: workers/cache/read-cache.ts). */
+export function acceptsCsv(accept: string | undefined): boolean {
   return /\btext\/csv\b/i.test(accept ?? "");
 }
 

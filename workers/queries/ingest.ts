@@ -15,6 +15,7 @@ import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { METRIC_IDS } from "../../uploader/src/contract/metrics.js";
 import { boards, configurations, contributors, modelFamilies, models, runs, submissions } from "../../db/schema.js";
 import type { Db } from "../db.js";
+import { bumpRegistryVersion } from "../cache/version.js";
 import type { IngestPlan } from "../ingest.js";
 
 /** Runs of visible submissions, alias r (with s for the submission). */
@@ -170,6 +171,7 @@ export async function storeSubmission(db: Db, plan: IngestPlan): Promise<void> {
     ...[...plan.models.keys()].map((m) => addUploadTo("models", "id", "model_id", m, upload)),
     ...[...families.keys()].map((f) => addUploadTo("model_families", "slug", "model_slug", f, upload)),
     ...[...plan.configurations.keys()].map(recomputeConfiguration),
+    bumpRegistryVersion(),
   ];
   await db.$client.batch(writes.map((w) => statement(db.$client, w)));
 }

@@ -6,6 +6,7 @@
  */
 import { eq } from "drizzle-orm";
 import { runs, submissions, SUBMISSION_STATUSES } from "../../db/schema.js";
+import { bumpRegistryVersion, forgetVersion } from "../cache/version.js";
 import type { Db } from "../db.js";
 import { recomputeBoard, recomputeConfiguration, recomputeContributor, recomputeModel, recomputeModelFamily, statement } from "./ingest.js";
 
@@ -34,6 +35,9 @@ export async function setSubmissionStatus(db: Db, id: string, status: Submission
     ...[...modelIds].map((m) => statement(d1, recomputeModel(m))),
     ...[...familySlugs].map((f) => statement(d1, recomputeModelFamily(f))),
     ...[...configIds].map((c) => statement(d1, recomputeConfiguration(c))),
+    // Cached reads are keyed by the registry version (workers/cache); this isolate sees the new one at once.
+    statement(d1, bumpRegistryVersion()),
   ]);
+  forgetVersion();
   return true;
 }

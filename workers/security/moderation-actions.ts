@@ -11,6 +11,7 @@
  */
 import { and, eq, inArray, like, type SQL } from "drizzle-orm";
 import { moderationLog, revokedKeys, runs, submissions } from "../../db/schema.js";
+import { bumpRegistryVersion } from "../cache/version.js";
 import type { Db } from "../db.js";
 import { recomputeBoard, recomputeConfiguration, recomputeContributor, recomputeModel, recomputeModelFamily, statement } from "../queries/ingest.js";
 import type { SubmissionStatus } from "../queries/moderation.js";
@@ -66,6 +67,8 @@ async function changeStatus(
     ...[...new Set(runRows.map((r) => r.modelSlug))].map((f) => statement(d1, recomputeModelFamily(f))),
     ...[...new Set(runRows.flatMap((r) => (r.configurationId ? [r.configurationId] : [])))].map((c) => statement(d1, recomputeConfiguration(c))),
     statement(d1, db.insert(moderationLog).values({ ...log, at, affected: ids.length })),
+    // Cached reads are keyed by the registry version: this makes them all unreachable (workers/cache).
+    statement(d1, bumpRegistryVersion()),
   ];
   await d1.batch(writes);
   return ids.length;

@@ -1,0 +1,208 @@
+/**
+ * The versioned read cache (docs/scale.md, "What is cached at the edge").
+ *
+ * Public GET reads derived only from registry data and the URL (the
+ * leaderboard API as JSON and CSV, boards, models, configurations, a
+ * submission; the /, board, model, result and compare pages) are served from
+ * a cache keyed by the full URL, the one request header such a read varies
+ * by (Accept, CSV or not, leaderboard only) and the registry version
+ * (./version.ts). Two layers:
+ *
+ * 1. an isolate-global LRU (READ_CACHE_LIMITS: entries and bytes): a hit is
+ *    no I/O at all while the isolate's copy of the version is fresh;
+ * 2. caches.default (the data centre's cache, shared by its isolates), under
+ *    the URL plus a `__edgebench_v` parameter, kept EDGE_TTL_S at most (so a
+ *    deploy that changes the rendering is visible within that time).
+ *
+ * A write bumps the version in its own D1 batch, so after it every cached
+ * entry is unreachable: no stale rankings, no purge. Never cached: anything
+ * but GET, /api/v1/admin/*, any status but 200, a response that sets a
+ * cookie. Every cached response carries a content-hash ETag and
+ * `Cache-Control: public, max-age=0, must-revalidate`: browsers may keep a
+ * copy but ask each time, and If-None-Match gets a 304 (usually from memory).
+ */
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { acceptsCsv } from "../api/leaderboard.js";
+import type { AppEnv } from "../env.js";
+import { Lru, type LruLimits } from "./lru.js";
+import { forgetVersion, registryVersion } from "./version.js";
+
+/** Isolate memory is 128 MB; the largest page (/ at 3,700 configurations) is ~120 KB. */
+export const READ_CACHE_LIMITS: LruLimits = { maxEntries: 1000, maxBytes: 24 * 1024 * 1024 };
+/** How long caches.default keeps an entry (the version key already makes a stale one unreachable). */
+export const EDGE_TTL_S = 300;
+/** What browsers and shared caches are told. */
+export const CLIENT_CACHE_CONTROL = "public, max-age=0, must-revalidate";
+/** The header that, with the CACHE_BYPASS_TOKEN var set, skips the cache (bench/load.ts measures misses with it). */
+export const BYPASS_HEADER = "x-edgebench-cache-bypass";
+/** The caches.default key parameter carrying the version. */
+const VERSION_PARAM = "__edgebench_v";
+
+/** GET paths whose 200 responses depend only on the URL, the Accept variant and the registry's data. */
+const CACHED_PATHS: readonly RegExp[] = [
+  /^\/api\/v1\/(?:leaderboard|boards|models|configurations)$/,
+  /^\/api\/v1\/(?:boards|models|submissions)\/[^/]+$/,
+  /^\/$/,
+  /^\/(?:boards|models|results)\/[^/]+$/,
+  /^\/compare$/,
+];
+/** Paths that choose CSV or JSON by the Accept header (workers/api/leaderboard.ts). */
+const ACCEPT_VARIANT = /^\/api\/v1\/leaderboard$/;
+/** Headers a stored copy does not keep: per-response or recomputed on the way out. */
+const DROPPED = new Set(["date", "server-timing", "content-length", "cache-control", "etag", "x-cache", "age"]);
+
+interface Entry {
+  body: ArrayBuffer;
+  headers: [string, string][];
+  etag: string;
+}
+
+const memory = new Lru<Entry>(READ_CACHE_LIMITS);
+
+/** For tests and diagnostics: what the isolate's LRU holds now. */
+export function readCacheStats(): { entries: number; bytes: number; limits: LruLimits } {
+  return { entries: memory.size, bytes: memory.bytes, limits: READ_CACHE_LIMITS };
+}
+
+export function isCachedPath(path: string): boolean {
+  return !path.startsWith("/api/v1/admin/") && CACHED_PATHS.some((re) => re.test(path));
+}
+
+async function contentEtag(body: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+  let hex = "";
+  for (const b of digest.subarray(0, 12)) hex += b.toString(16).padStart(2, "0");
+  return `"${hex}"`;
+}
+
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(",").some((t) => {
+    const v = t.trim();
+    return v === "*" || v.replace(/^W\//, "") === etag;
+  });
+}
+
+function respond(entry: Entry, ifNoneMatch: string | undefined, state: "HIT" | "MISS", vary: boolean): Response {
+  const headers = new Headers(entry.headers);
+  headers.set("cache-control", CLIENT_CACHE_CONTROL);
+  headers.set("etag", entry.etag);
+  headers.set("x-cache", state);
+  if (vary) headers.set("vary", "Accept");
+  if (matchesEtag(ifNoneMatch, entry.etag)) {
+    for (const h of ["content-type", "content-disposition", "x-total-count", "x-next-cursor"]) headers.delete(h);
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(entry.body, { status: 200, headers });
+}
+
+function edgeCache(): Cache | null {
+  return (globalThis as { caches?: { default?: Cache } }).caches?.default ?? null;
+}
+
+function edgeKey(url: string, variant: string, version: string): Request {
+  const u = new URL(url);
+  u.searchParams.set(VERSION_PARAM, variant ? `${version}.${variant}` : version);
+  return new Request(u.toString());
+}
+
+async function edgeGet(key: Request): Promise<Entry | null> {
+  const cache = edgeCache();
+  if (!cache) return null;
+  try {
+    const res = await cache.match(key);
+    const etag = res?.headers.get("etag");
+    if (!res || res.status !== 200 || !etag) return null;
+    const headers = [...res.headers].filter(([k]) => !DROPPED.has(k));
+    return { body: await res.arrayBuffer(), headers, etag };
+  } catch {
+    return null; // the edge cache is an optimisation: a failure is a miss
+  }
+}
+
+function edgePut(key: Request, entry: Entry): Promise<void> {
+  const cache = edgeCache();
+  if (!cache) return Promise.resolve();
+  const headers = new Headers(entry.headers);
+  headers.set("etag", entry.etag);
+  headers.set("cache-control", `public, max-age=${EDGE_TTL_S}`);
+  return cache.put(key, new Response(entry.body, { status: 200, headers })).catch(() => undefined);
+}
+
+function entryBytes(key: string, e: Entry): number {
+  let n = key.length + e.etag.length + e.body.byteLength;
+  for (const [k, v] of e.headers) n += k.length + v.length;
+  return n;
+}
+
+export const readCache = createMiddleware<AppEnv>(async (c, next) => {
+  const method = c.req.method;
+  if (method !== "GET" && method !== "HEAD" && method !== "OPTIONS") {
+    // A write (or an attempt): whatever it changed, this isolate's next read asks D1 for the version.
+    try {
+      await next();
+    } finally {
+      forgetVersion();
+    }
+    return;
+  }
+  const path = c.req.path;
+  if (method !== "GET" || !isCachedPath(path)) return next();
+
+  const bypassToken = c.env.CACHE_BYPASS_TOKEN;
+  if (bypassToken && c.req.header(BYPASS_HEADER) === bypassToken) {
+    await next();
+    c.res.headers.set("x-cache", "BYPASS");
+    return;
+  }
+
+  let version: string | null;
+  try {
+    version = await registryVersion(c.env.DB, () => memory.clear());
+  } catch {
+    version = null;
+  }
+  if (version === null) return next();
+
+  const vary = ACCEPT_VARIANT.test(path);
+  const variant = vary && !c.req.query("format") && acceptsCsv(c.req.header("Accept")) ? "csv" : "";
+  const key = `${version} ${variant} ${c.req.url}`;
+  const ifNoneMatch = c.req.header("If-None-Match");
+
+  let entry = memory.get(key);
+  if (!entry) {
+    const edge = await edgeGet(edgeKey(c.req.url, variant, version));
+    if (edge) {
+      memory.set(key, edge, entryBytes(key, edge));
+      entry = edge;
+    }
+  }
+  if (entry) {
+    replaceResponse(c, respond(entry, ifNoneMatch, "HIT", vary));
+    return;
+  }
+
+  await next();
+  const res = c.res;
+  if (res.status !== 200 || res.headers.has("set-cookie")) return;
+  const body = await res.arrayBuffer();
+  const fresh: Entry = { body, headers: [...res.headers].filter(([k]) => !DROPPED.has(k)), etag: await contentEtag(body) };
+  memory.set(key, fresh, entryBytes(key, fresh));
+  const put = edgePut(edgeKey(c.req.url, variant, version), fresh);
+  try {
+    c.executionCtx.waitUntil(put);
+  } catch {
+    await put; // no execution context (direct app.fetch): store before answering
+  }
+  const out = respond(fresh, ifNoneMatch, "MISS", vary);
+  const timing = res.headers.get("server-timing");
+  if (timing) out.headers.set("server-timing", timing);
+  replaceResponse(c, out);
+});
+
+/** Replace, not merge: Hono's res setter would copy the previous response's headers over these. */
+function replaceResponse(c: Context<AppEnv>, res: Response): void {
+  c.res = undefined;
+  c.res = res;
+}
