@@ -8,6 +8,7 @@ import { Hono, type Context } from "hono";
 import { createDb, type Db } from "../workers/db.js";
 import type { AppEnv } from "../workers/env.js";
 import { getBoard, getConfigurations, getModel, getSubmission } from "../workers/queries/index.js";
+import { registryVersion } from "../workers/cache/version.js";
 import { ASSETS } from "./assets/index.js";
 import { EmptyState } from "./components/empty.js";
 import { Layout } from "./components/layout.js";
@@ -39,8 +40,9 @@ for (const asset of ASSETS) {
 
 site.get("/", async (c) => {
   const state = parseState(new URL(c.req.url).searchParams);
-  const ranked = await rankView(db(c), state);
-  c.header("cache-control", "public, max-age=60");
+  // The version the read cache holds (no extra query while it is fresh); null: work everything out.
+  const version = await registryVersion(c.env.DB).catch(() => null);
+  const ranked = await rankView(db(c), state, version);
   return c.html(<LeaderboardPage state={state} ranked={ranked} />);
 });
 

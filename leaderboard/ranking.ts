@@ -37,7 +37,8 @@ export interface RankedView {
   unranked: number;
 }
 
-export async function rankView(db: Db, state: BoardState): Promise<RankedView> {
+/** `version`: the registry version (workers/cache) the page is rendered at, when known. */
+export async function rankView(db: Db, state: BoardState, version: string | null = null): Promise<RankedView> {
   const sort = effectiveSort(state);
   const scoped = SCOPED_VIEWS.has(state.view);
   const query: SiteRankingQuery = {
@@ -54,7 +55,7 @@ export async function rankView(db: Db, state: BoardState): Promise<RankedView> {
     chartAxes: [CHART_X, CHART_Y],
     chartLimit: CHART_MAX_POINTS,
   };
-  const r = await siteRanking(db, query);
+  const r = await siteRanking(db, query, version);
   const pages = Math.max(1, Math.ceil(r.total / PAGE_SIZE));
   return {
     empty: r.empty,
