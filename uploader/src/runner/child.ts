@@ -7,6 +7,7 @@
 import { LlamaLogLevel, resolveChatWrapper, type ChatHistoryItem, type Llama, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
 import type { Resources, Settings } from "../contract/index.js";
 import { loadLlama } from "../detect/llama.js";
+import { directEvaluator, publicEvaluator } from "./evaluator.js";
 import { measureTest } from "./measure.js";
 import { measurePerplexity } from "./perplexity.js";
 import type { ChildJob, ChildMessage, ContextPoint, ParentMessage, TestOutcome } from "./protocol.js";
@@ -89,6 +90,11 @@ async function runPoint(job: ChildJob, llama: Llama, model: LlamaModel, load: nu
     const corpus = model.tokenize(job.corpusText);
     const bos = model.tokens.shouldPrependBosToken ? (model.tokens.bos ?? undefined) : undefined;
     const chatTokens = chatPromptTokens(model, job.chatPrompt);
+    let evaluator = directEvaluator(context, sequence);
+    if (!evaluator) {
+      evaluator = publicEvaluator(sequence);
+      await send({ type: "log", line: "this node-llama-cpp lacks the batch calls edgebench times directly; timing through its public API instead (tg about 5 % slower, see runner/evaluator.ts)" });
+    }
     for (const test of job.tests) {
       await send({ type: "test-start", load, point: pointIndex, name: test.name });
       const cpu0 = process.cpuUsage();
@@ -97,6 +103,7 @@ async function runPoint(job: ChildJob, llama: Llama, model: LlamaModel, load: nu
       try {
         outcome = await measureTest(test, {
           sequence,
+          evaluator,
           corpus,
           bos,
           chatTokens,

@@ -3,24 +3,23 @@
  *  - pp N: N prompt tokens in batches of n_batch, logits for the last token only.
  *  - tg N: N decodes of one token each, logits every time (llama-bench's test_gen),
  *    starting at an empty cache or at a KV depth filled (untimed) beforehand.
- *  - pg: pp then tg inside one timing. ttft: the chat prompt, then the first token.
- * Only evaluation is inside the timed span. Tokens are prepared before it; the
- * next token is fixed text, never sampled, so sampling costs nothing and every
- * model sees the same input. The one exception is inherent to node-llama-cpp:
- * when logits are requested, its native call also picks the greedy token
- * (an O(vocabulary) scan, well under 1 % of a decode), so it is inside the span.
- * The first token of an empty sequence is BOS when the model wants one, as in
- * llama-bench.
+ *  - pg: pp then tg inside one timing.
+ *  - ttft: the chat prompt, then the first token sampled from its logits, as a
+ *    user waits for it (the one test that samples, through the public API).
+ * Only evaluation is inside the timed span (evaluator.ts): tokens and batches are
+ * prepared before it; the next token is fixed text, never sampled, so every
+ * model sees the same input. The first token of an empty sequence is BOS when
+ * the model wants one, as in llama-bench.
  */
-import type { ControlledEvaluateInputItem, LlamaContextSequence, Token } from "node-llama-cpp";
+import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import type { SuiteTest } from "../suite/index.js";
+import { publicEvaluator, type Evaluator, type Span } from "./evaluator.js";
 import type { RepWindow, TestOutcome } from "./protocol.js";
-
-/** Asking for the next token makes llama.cpp compute logits for this position. */
-const WITH_LOGITS = { generateNext: { token: true } } as const;
 
 export interface TestInputs {
   sequence: LlamaContextSequence;
+  /** Runs pp/tg/pg spans; ttft always uses the public API (it samples). */
+  evaluator: Evaluator;
   /** Corpus tokens (no BOS), cycled when a test needs more. */
   corpus: readonly Token[];
   bos?: Token;
@@ -47,12 +46,6 @@ function startTokens(inp: TestInputs, n: number, offset: number): Token[] {
   return toks;
 }
 
-function promptItems(tokens: readonly Token[]): ControlledEvaluateInputItem[] {
-  const items: ControlledEvaluateInputItem[] = tokens.slice();
-  items[items.length - 1] = [tokens[tokens.length - 1]!, WITH_LOGITS];
-  return items;
-}
-
 /** Context tokens a test needs; a test that does not fit is skipped with a reason. */
 export function tokensNeeded(test: SuiteTest, chatTokens: number): number {
   const prompt = test.kind === "ttft" ? chatTokens : test.nPrompt;
@@ -73,34 +66,29 @@ export async function measureTest(test: SuiteTest, inp: TestInputs): Promise<Tes
   const prompt = test.kind === "ttft" ? inp.chatTokens.slice() : nPrompt > 0 ? (test.depth > 0 ? take(inp.corpus, nPrompt, test.depth) : startTokens(inp, nPrompt, 0)) : [];
   const genOffset = test.depth + nPrompt;
   const gen = test.nGen > 0 ? (genOffset === 0 ? startTokens(inp, test.nGen, 0) : take(inp.corpus, test.nGen, genOffset)) : [];
-  const promptInput = prompt.length ? promptItems(prompt) : [];
-  const genInputs: ControlledEvaluateInputItem[][] = gen.map((t) => [[t, WITH_LOGITS]]);
-  const genCount = test.kind === "ttft" ? 0 : gen.length;
+  const spans: Span[] = [];
+  if (prompt.length) spans.push({ tokens: prompt, pos: test.depth, oneByOne: false });
+  if (test.kind !== "ttft" && gen.length) spans.push({ tokens: gen, pos: genOffset, oneByOne: true });
+  const evaluator = test.kind === "ttft" ? publicEvaluator(seq) : inp.evaluator;
+  const prepared = evaluator.prepare(spans);
 
   await seq.clearHistory();
   if (depthTokens.length) await seq.evaluateWithoutGeneratingNewTokens(depthTokens);
-  const reset = async () => {
-    // Back to the depth: erase what the last repetition added (untimed).
-    if (seq.nextTokenIndex > test.depth) await seq.eraseContextTokenRanges([{ start: test.depth, end: seq.nextTokenIndex }]);
-  };
 
   const once = async (): Promise<RepWindow> => {
     const startNs = process.hrtime.bigint();
-    if (promptInput.length) await seq.controlledEvaluate(promptInput);
-    for (let i = 0; i < genCount; i++) await seq.controlledEvaluate(genInputs[i]!);
+    await evaluator.run(prepared);
     const endNs = process.hrtime.bigint();
+    // Back to the depth: erase what this repetition added (untimed).
+    await evaluator.rewind(test.depth);
     return { startNs, endNs };
   };
 
-  for (let i = 0; i < inp.warmup; i++) {
-    await once();
-    await reset();
-  }
+  for (let i = 0; i < inp.warmup; i++) await once();
   await inp.onTimedStart?.();
   const windows: RepWindow[] = [];
   for (let i = 0; i < inp.reps; i++) {
     windows.push(await once());
-    await reset();
   }
   const llamaEvalMs = await inp.onTimedEnd?.();
   return { ...base, status: "ok", windows, llamaEvalMs };
