@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * Builds llama.cpp's own llama-bench from the exact llama.cpp source that the
+ * installed node-llama-cpp was built from (it ships that source as a git
+ * bundle: node_modules/node-llama-cpp/llama/gitRelease.bundle), so that
+ * bench/suite.ts can put edgebench's figures next to llama-bench's on the same
+ * machine, model and settings. Needs git, cmake, a C++ compiler and ninja or
+ * make; no network. Output: .tmp/llama.cpp/build/bin/llama-bench.
+ *
+ *   node scripts/build-llama-bench.mjs        (about 10 minutes on 2 cores)
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const BUNDLE = path.join(ROOT, "node_modules", "node-llama-cpp", "llama", "gitRelease.bundle");
+const SRC = path.join(ROOT, ".tmp", "llama.cpp");
+const BUILD = path.join(SRC, "build");
+export const LLAMA_BENCH = path.join(BUILD, "bin", "llama-bench");
+
+function run(cmd, args, cwd = ROOT) {
+  console.error(`$ ${cmd} ${args.join(" ")}`);
+  const r = spawnSync(cmd, args, { cwd, stdio: "inherit" });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} exited with ${r.status}`);
+}
+
+const have = (cmd) => spawnSync(cmd, ["--version"], { stdio: "ignore" }).status === 0;
+
+if (!existsSync(BUNDLE)) {
+  console.error(`no llama.cpp source bundle at ${BUNDLE}: run npm install first`);
+  process.exit(1);
+}
+for (const tool of ["git", "cmake", "c++"]) {
+  if (!have(tool)) {
+    console.error(`${tool} is needed to build llama-bench (Debian: apt-get install git cmake g++ ninja-build)`);
+    process.exit(1);
+  }
+}
+const info = JSON.parse(readFileSync(path.join(ROOT, "node_modules", "node-llama-cpp", "llama", "llama.cpp.info.json"), "utf8"));
+if (!existsSync(path.join(SRC, "CMakeLists.txt"))) run("git", ["clone", "--quiet", BUNDLE, SRC]);
+const generator = have("ninja") ? ["-G", "Ninja"] : [];
+// GGML_NATIVE: this CPU's instruction set, as node-llama-cpp's prebuilt picks
+// its best CPU variant at run time. Nothing but llama-bench and its libraries.
+run("cmake", ["-S", SRC, "-B", BUILD, ...generator, "-DCMAKE_BUILD_TYPE=Release", "-DGGML_NATIVE=ON", "-DLLAMA_CURL=OFF", "-DLLAMA_OPENSSL=OFF", "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", "-DLLAMA_BUILD_SERVER=OFF"]);
+run("cmake", ["--build", BUILD, "--target", "llama-bench", "-j", String(os.availableParallelism())]);
+console.log(`${LLAMA_BENCH} (llama.cpp ${info.tag} as bundled with node-llama-cpp)`);
