@@ -128,7 +128,7 @@ describe("read cache", () => {
     await ingest(buildDocument({ board: "orin-nano", seed: 3 }), await fixtureKeyPair());
     const csv = await get("/api/v1/leaderboard", { accept: "text/csv" });
     expect(csv.res.headers.get("content-type")).toContain("text/csv");
-    expect(csv.res.headers.get("vary")).toBe("Accept");
+    expect(csv.res.headers.get("vary")).toBe("Accept, Accept-Encoding");
     const json = await get("/api/v1/leaderboard", { accept: "application/json" });
     expect(json.res.headers.get("content-type")).toContain("application/json");
     expect((await get("/api/v1/leaderboard", { accept: "text/csv" })).text).toBe(csv.text);
@@ -140,6 +140,16 @@ describe("read cache", () => {
     expect(await notModified.text()).toBe("");
     expect(notModified.headers.get("etag")).toBe(etag);
     expect((await call("/api/v1/leaderboard", { headers: { "if-none-match": '"other"' } })).status).toBe(200);
+
+    // Stored gzip-compressed: sent as stored to a client that accepts gzip, decompressed for any other.
+    const gz = await call("/api/v1/leaderboard", { headers: { accept: "application/json", "accept-encoding": "br, gzip;q=0.8" } });
+    expect(gz.headers.get("x-cache")).toBe("HIT");
+    expect(gz.headers.get("content-encoding")).toBe("gzip");
+    // The runtime's fetch decodes a gzip body for its caller, as a browser does: valid gzip of the same bytes.
+    expect(await gz.text()).toBe(json.text);
+    const refused = await call("/api/v1/leaderboard", { headers: { accept: "application/json", "accept-encoding": "gzip;q=0" } });
+    expect(refused.headers.get("content-encoding")).toBeNull();
+    expect(await refused.text()).toBe(json.text);
 
     await ingest(buildDocument({ board: "orin-nano", seed: 4, speed: 2 }), await fixtureKeyPair());
     const changed = await call("/api/v1/leaderboard", { headers: { "if-none-match": etag } });

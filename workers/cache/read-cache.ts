@@ -14,6 +14,11 @@
  *    the URL plus a `__edgebench_v` parameter, kept EDGE_TTL_S at most (so a
  *    deploy that changes the rendering is visible within that time).
  *
+ * Entries are kept gzip-compressed (compressed once, on the miss): a hit to a
+ * client that accepts gzip sends the stored bytes as they are (the runtime
+ * would otherwise gzip a 66 KB leaderboard or a 116 KB page on every
+ * request); any other client gets them decompressed on the way out.
+ *
  * A write bumps the version in its own D1 batch, so after it every cached
  * entry is unreachable: no stale rankings, no purge. Never cached: anything
  * but GET, /api/v1/admin/*, any status but 200, a response that sets a
@@ -50,11 +55,13 @@ const CACHED_PATHS: readonly RegExp[] = [
 /** Paths that choose CSV or JSON by the Accept header (workers/api/leaderboard.ts). */
 const ACCEPT_VARIANT = /^\/api\/v1\/leaderboard$/;
 /** Headers a stored copy does not keep: per-response or recomputed on the way out. */
-const DROPPED = new Set(["date", "server-timing", "content-length", "cache-control", "etag", "x-cache", "age"]);
+const DROPPED = new Set(["date", "server-timing", "content-length", "content-encoding", "vary", "cache-control", "etag", "x-cache", "age"]);
 
 interface Entry {
-  body: ArrayBuffer;
+  /** The body, gzip-compressed. */
+  gzip: ArrayBuffer;
   headers: [string, string][];
+  /** Of the uncompressed body. */
   etag: string;
 }
 
@@ -84,17 +91,36 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   });
 }
 
-function respond(entry: Entry, ifNoneMatch: string | undefined, state: "HIT" | "MISS", vary: boolean): Response {
+async function gzip(body: ArrayBuffer): Promise<ArrayBuffer> {
+  return new Response(new Response(body).body!.pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
+}
+
+/** Whether Accept-Encoding allows gzip (listed, or "*", without q=0). */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  return (acceptEncoding ?? "").split(",").some((part) => {
+    const [name, ...params] = part.split(";").map((s) => s.trim().toLowerCase());
+    if (name !== "gzip" && name !== "*") return false;
+    const q = params.find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+function respond(entry: Entry, req: { ifNoneMatch?: string; acceptEncoding?: string }, state: "HIT" | "MISS", vary: boolean): Response {
   const headers = new Headers(entry.headers);
   headers.set("cache-control", CLIENT_CACHE_CONTROL);
   headers.set("etag", entry.etag);
   headers.set("x-cache", state);
-  if (vary) headers.set("vary", "Accept");
-  if (matchesEtag(ifNoneMatch, entry.etag)) {
+  headers.set("vary", vary ? "Accept, Accept-Encoding" : "Accept-Encoding");
+  if (matchesEtag(req.ifNoneMatch, entry.etag)) {
     for (const h of ["content-type", "content-disposition", "x-total-count", "x-next-cursor"]) headers.delete(h);
     return new Response(null, { status: 304, headers });
   }
-  return new Response(entry.body, { status: 200, headers });
+  if (acceptsGzip(req.acceptEncoding)) {
+    headers.set("content-encoding", "gzip");
+    // "manual": these bytes are already encoded; the runtime must not encode them again.
+    return new Response(entry.gzip, { status: 200, headers, encodeBody: "manual" });
+  }
+  return new Response(new Response(entry.gzip).body!.pipeThrough(new DecompressionStream("gzip")), { status: 200, headers });
 }
 
 function edgeCache(): Cache | null {
@@ -115,23 +141,29 @@ async function edgeGet(key: Request): Promise<Entry | null> {
     const etag = res?.headers.get("etag");
     if (!res || res.status !== 200 || !etag) return null;
     const headers = [...res.headers].filter(([k]) => !DROPPED.has(k));
-    return { body: await res.arrayBuffer(), headers, etag };
+    return { gzip: await gzip(await res.arrayBuffer()), headers, etag };
   } catch {
     return null; // the edge cache is an optimisation: a failure is a miss
   }
 }
 
-function edgePut(key: Request, entry: Entry): Promise<void> {
+/** caches.default gets the plain body (it negotiates encodings itself). */
+function edgePut(key: Request, entry: Entry, body: ArrayBuffer): Promise<void> {
   const cache = edgeCache();
   if (!cache) return Promise.resolve();
   const headers = new Headers(entry.headers);
   headers.set("etag", entry.etag);
   headers.set("cache-control", `public, max-age=${EDGE_TTL_S}`);
-  return cache.put(key, new Response(entry.body, { status: 200, headers })).catch(() => undefined);
+  return cache.put(key, new Response(body, { status: 200, headers })).catch(() => undefined);
+}
+
+/** A response may be cached only when it varies by nothing the key does not hold. */
+function keyedVary(vary: string | null): boolean {
+  return (vary ?? "").split(",").every((h) => ["", "accept", "accept-encoding"].includes(h.trim().toLowerCase()));
 }
 
 function entryBytes(key: string, e: Entry): number {
-  let n = key.length + e.etag.length + e.body.byteLength;
+  let n = key.length + e.etag.length + e.gzip.byteLength;
   for (const [k, v] of e.headers) n += k.length + v.length;
   return n;
 }
@@ -168,7 +200,7 @@ export const readCache = createMiddleware<AppEnv>(async (c, next) => {
   const vary = ACCEPT_VARIANT.test(path);
   const variant = vary && !c.req.query("format") && acceptsCsv(c.req.header("Accept")) ? "csv" : "";
   const key = `${version} ${variant} ${c.req.url}`;
-  const ifNoneMatch = c.req.header("If-None-Match");
+  const req = { ifNoneMatch: c.req.header("If-None-Match"), acceptEncoding: c.req.header("Accept-Encoding") };
 
   let entry = memory.get(key);
   if (!entry) {
@@ -179,23 +211,23 @@ export const readCache = createMiddleware<AppEnv>(async (c, next) => {
     }
   }
   if (entry) {
-    replaceResponse(c, respond(entry, ifNoneMatch, "HIT", vary));
+    replaceResponse(c, respond(entry, req, "HIT", vary));
     return;
   }
 
   await next();
   const res = c.res;
-  if (res.status !== 200 || res.headers.has("set-cookie")) return;
+  if (res.status !== 200 || res.headers.has("set-cookie") || !keyedVary(res.headers.get("vary"))) return;
   const body = await res.arrayBuffer();
-  const fresh: Entry = { body, headers: [...res.headers].filter(([k]) => !DROPPED.has(k)), etag: await contentEtag(body) };
+  const fresh: Entry = { gzip: await gzip(body), headers: [...res.headers].filter(([k]) => !DROPPED.has(k)), etag: await contentEtag(body) };
   memory.set(key, fresh, entryBytes(key, fresh));
-  const put = edgePut(edgeKey(c.req.url, variant, version), fresh);
+  const put = edgePut(edgeKey(c.req.url, variant, version), fresh, body);
   try {
     c.executionCtx.waitUntil(put);
   } catch {
     await put; // no execution context (direct app.fetch): store before answering
   }
-  const out = respond(fresh, ifNoneMatch, "MISS", vary);
+  const out = respond(fresh, req, "MISS", vary);
   const timing = res.headers.get("server-timing");
   if (timing) out.headers.set("server-timing", timing);
   replaceResponse(c, out);
