@@ -17,6 +17,7 @@
  * Metric columns are generated from METRIC_IDS so adding a metric to the
  * contract adds its columns here (then `npm run db:generate`).
  */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { METRIC_BY_ID, METRIC_IDS, type MetricId } from "../uploader/src/contract/metrics.js";
 import { ACCELERATOR_KINDS, BACKENDS, METER_SCOPES } from "../uploader/src/contract/schema.js";
@@ -90,6 +91,13 @@ export const submissions = sqliteTable(
     runCount: integer("run_count").notNull(),
     status: text("status", { enum: SUBMISSION_STATUSES }).notNull().default("visible"),
     statusReason: text("status_reason"),
+    /**
+     * Random per ingest request: the ingest batch's incremental count updates
+     * run only where the stored row carries their own request's token, i.e.
+     * where this batch's INSERT stored the submission (a racing identical
+     * upload, even in the same millisecond, inserts nothing and counts nothing).
+     */
+    ingestToken: text("ingest_token"),
   },
   (t) => [
     index("submissions_public_key").on(t.publicKey),
@@ -136,10 +144,23 @@ export const runs = sqliteTable(
     ubatchSize: integer("ubatch_size").notNull(),
     flashAttention: integer("flash_attention", { mode: "boolean" }).notNull(),
     ...metricColumns(),
+    /**
+     * The submission's status is "visible" (copied from submissions.status:
+     * written by ingest, kept in step by the trigger submissions_status_runs
+     * in migration 0005 on every status change). Lets the configuration
+     * aggregates read only the indexes below, never the submissions table.
+     */
+    visible: integer("visible", { mode: "boolean" }).notNull().default(true),
   },
   (t) => [
     primaryKey({ columns: [t.submissionId, t.runIndex] }),
-    index("runs_configuration").on(t.configurationId),
+    // Counts and distinct keys of a configuration's visible runs (covering).
+    index("runs_configuration_visible").on(t.configurationId, t.visible, t.publicKey, t.submissionId),
+    // One sorted index per figure column: a configuration's median is an
+    // OFFSET walk over its visible, non-null entries (no table rows, no sort).
+    ...[...METRIC_IDS, ...METRIC_IDS.map((id) => `${id}_sd` as const)].map((c) =>
+      index(`runs_median_${c}`).on(t.configurationId, t.visible, t[c]).where(sql`${sql.identifier(c)} IS NOT NULL`),
+    ),
     index("runs_model").on(t.modelId, t.submissionId),
     index("runs_model_slug").on(t.modelSlug),
   ],
@@ -179,6 +200,11 @@ export const configurations = sqliteTable(
     firstSubmittedAt: text("first_submitted_at"),
     lastSubmittedAt: text("last_submitted_at"),
     latestSubmissionId: text("latest_submission_id"),
+    /**
+     * Bumped by every full recompute (moderation): configuration_medians rows
+     * of an older epoch are stale, and the next ingest rebuilds them.
+     */
+    medianEpoch: integer("median_epoch").notNull().default(0),
     ...metricColumns(),
   },
   (t) => [
@@ -195,6 +221,29 @@ export const configurations = sqliteTable(
         : index(`configurations_rank_${id}`).on(t[id], t.id),
     ),
   ],
+);
+
+/**
+ * Where each configuration median stands, per figure column, so an ingest
+ * moves it by what the upload added instead of walking half the
+ * configuration (workers/queries/median-state.ts): `n` visible values,
+ * `lo` the value at rank floor((n-1)/2) (0-based, ascending), `below` how
+ * many values are smaller than `lo`, and the resulting `median`. Valid while
+ * `epoch` equals configurations.median_epoch.
+ */
+export const configurationMedians = sqliteTable(
+  "configuration_medians",
+  {
+    configurationId: text("configuration_id").notNull(),
+    /** The runs/configurations column: `<metric>` or `<metric>_sd`. */
+    figure: text("figure").notNull(),
+    epoch: integer("epoch").notNull(),
+    n: integer("n").notNull(),
+    lo: real("lo"),
+    below: integer("below").notNull(),
+    median: real("median"),
+  },
+  (t) => [primaryKey({ columns: [t.configurationId, t.figure] })],
 );
 
 /** Boards seen in submissions (the catalogue itself lives in db/catalogue.ts). */

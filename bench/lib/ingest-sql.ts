@@ -5,10 +5,11 @@
  * capturing stand-in for the D1 binding, and the captured statements are
  * rendered with their parameters inlined.
  *
- * One difference, on purpose: ingest recomputes the aggregates a submission
- * touches after every upload; a bulk load recomputes each touched aggregate
- * once at the end (recomputeStatements). The aggregates are recomputed from
- * the stored rows, not incremented, so the end state is the same.
+ * One difference, on purpose: ingest updates the aggregates a submission
+ * touches in every upload's batch; a bulk load keeps only the INSERTs and
+ * recomputes each touched aggregate once at the end with the full recompute
+ * statements (recomputeStatements), whose results the incremental updates
+ * are tested to equal (test/workers/hardening-counts.test.ts).
  */
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
@@ -19,6 +20,7 @@ import { canonicalJson, keyFingerprint, ResultDocument, submissionId, verifySubm
 import type { Db } from "../../workers/db.js";
 import { planIngest } from "../../workers/ingest.js";
 import { recomputeBoard, recomputeConfiguration, recomputeContributor, recomputeModel, recomputeModelFamily, storeSubmission } from "../../workers/queries/ingest.js";
+import { updateMedianState } from "../../workers/queries/median-state.js";
 import { assessPlausibility, flagReason, nonFiniteFigures } from "../../workers/security/plausibility.js";
 import { unsafeText } from "../../workers/security/text-safety.js";
 
@@ -114,7 +116,11 @@ export async function ingestSql(body: SignedSubmission, receivedAt: string, touc
   return { id, sql: d1.captured.filter((s) => /^\s*INSERT/i.test(s)), flagged: verdict.flag.length > 0 };
 }
 
-/** The recompute statements ingest runs, once per touched aggregate. */
+/**
+ * The full recompute statements (what moderation runs), once per touched
+ * aggregate, then each configuration's median state built from scratch, as
+ * the first upload to a configuration after a recompute would.
+ */
 export function recomputeStatements(t: Touched): string[] {
   const render = (q: SQL) => {
     const { sql, params } = dialect.sqlToQuery(q);
@@ -126,5 +132,6 @@ export function recomputeStatements(t: Touched): string[] {
     ...[...t.models].map((m) => render(recomputeModel(m))),
     ...[...t.families].map((f) => render(recomputeModelFamily(f))),
     ...[...t.configurations].map((c) => render(recomputeConfiguration(c))),
+    ...[...t.configurations].map((c) => render(updateMedianState(c, null))),
   ];
 }
