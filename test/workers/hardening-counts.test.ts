@@ -14,8 +14,10 @@ import { createDb } from "../../workers/db.js";
 import { planIngest } from "../../workers/ingest.js";
 import { recomputeBoard, recomputeConfiguration, recomputeContributor, recomputeModel, recomputeModelFamily, statement, storeSubmission } from "../../workers/queries/ingest.js";
 import { setSubmissionStatus } from "../../workers/queries/moderation.js";
-import { buildDocument, fixtureKeyPair, signed } from "../fixtures/documents.js";
-import { ingest, postJson, submit } from "./helpers.js";
+import { revokeKey } from "../../workers/security/moderation-actions.js";
+import app from "../../workers/index.js";
+import { buildDocument, fixtureKeyPair, signed, type FixtureKeyPair } from "../fixtures/documents.js";
+import { ingest, ORIGIN, postJson, submit } from "./helpers.js";
 
 const rows = async (q: string) => (await env.DB.prepare(q).all()).results;
 const FIGURES = "pp_tps, pp_tps_sd, tg_tps, tg_tps_sd, pg_tps, tg_depth_tps, ttft_ms, ttft_ms_sd, avg_w, j_per_token, tokens_per_j, tokens_per_j_sd, tps_per_litre, perplexity";
@@ -136,5 +138,28 @@ describe("incremental ingest aggregates", () => {
     }
     const state = await rows(`SELECT figure, n FROM configuration_medians WHERE configuration_id = (${config}) AND figure = 'tg_tps'`);
     expect(state).toEqual([{ figure: "tg_tps", n: speeds.length }]);
+  });
+
+  it("writes nothing but the rate-limit count for an upload refused by its rate limit or a revoked key (one batch, guarded writes)", async () => {
+    const tables = ["contributors", "boards", "models", "model_families", "configurations", "configuration_medians", "submissions", "runs"];
+    const counts = async () => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${t}`).first<{ n: number }>())!.n])));
+    const limitedEnv = { ...env, RATE_LIMIT_PER_KEY: "1", RATE_LIMIT_WINDOW_SECONDS: "3600" };
+    const post = async (doc: ReturnType<typeof buildDocument>, keys: FixtureKeyPair, e: typeof env) =>
+      app.fetch(
+        new Request(`${ORIGIN}/api/v1/submissions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify((await signed(doc, keys)).body) }),
+        e,
+      );
+    // A new board, model and configuration each time, so a leaked write would show as a new row.
+    const k = await fixtureKeyPair();
+    expect((await post(buildDocument({ board: "custom", seed: 31 }), k, limitedEnv)).status).toBe(201);
+    const before = await counts();
+    expect((await post(buildDocument({ board: "rpi5-hailo", seed: 32, models: ["llama-3.2-1b-q4_k_m"], threads: 5 }), k, limitedEnv)).status).toBe(429);
+    expect(await counts()).toEqual(before);
+
+    const r = await fixtureKeyPair();
+    await revokeKey(createDb(env.DB), r.publicKeyB64, "test", "test");
+    const revokedRes = await post(buildDocument({ board: "custom", seed: 33, models: ["llama-3.2-1b-q4_k_m"], threads: 6, mutate: (d) => void (d.system.board.name = "Refused board 403") }), r, env);
+    expect(revokedRes.status).toBe(403);
+    expect(await counts()).toEqual(before);
   });
 });

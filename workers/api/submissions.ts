@@ -5,7 +5,9 @@
  * submission envelope and the document schema (400, zod issues in details),
  * creation time (400), then the signature (401). A schema-valid document with
  * a wrong signature is therefore always a 401. After it: physically impossible
- * figures (400), rate limits (429), a revoked key (403), duplicate (200).
+ * figures (400, including figures that compute to non-finite values), rate
+ * limits (429), a revoked key (403), duplicate (200). The last three are
+ * decided in the same D1 batch that writes the upload.
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -22,7 +24,7 @@ import { ApiError } from "../errors.js";
 import { planIngest } from "../ingest.js";
 import { boardIdFor } from "../../db/catalogue.js";
 import { storeSubmission } from "../queries/ingest.js";
-import { admitSubmission } from "../security/admission.js";
+import { admission } from "../security/admission.js";
 import { assessPlausibility, flagReason, nonFiniteFigures } from "../security/plausibility.js";
 import { unsafeText } from "../security/text-safety.js";
 import { getSubmission } from "../queries/submissions.js";
@@ -90,11 +92,6 @@ submissionsApi.post(
     if (verdict.refuse.length > 0) {
       throw new ApiError(400, "implausible_document", "the document contains figures that cannot be physically true", verdict.refuse);
     }
-    // Rate limits (429), revoked key (403) and the duplicate check: one D1 round trip.
-    if ((await admitSubmission(c.env, c.req.raw.headers, submission.publicKey, id, nowMs)).duplicate) {
-      return c.json({ id, url, duplicate: true }, 200);
-    }
-
     const plan = await planIngest(
       {
         id,
@@ -112,7 +109,10 @@ submissionsApi.post(
       plan.submission.status = "flagged";
       plan.submission.statusReason = flagReason(verdict.flag);
     }
-    await storeSubmission(db, plan);
+    // Rate limits (429), revoked key (403), the duplicate check (200) and the writes: one D1 round trip,
+    // the writes guarded by the admission checks (workers/security/admission.ts).
+    const admitted = admission(c.env, c.req.raw.headers, submission.publicKey, id, nowMs);
+    if (admitted.verdict(await storeSubmission(db, plan, admitted)).duplicate) return c.json({ id, url, duplicate: true }, 200);
     c.header("Location", url);
     if (verdict.flag.length > 0) return c.json({ id, url, status: "flagged", reasons: verdict.flag }, 201);
     return c.json({ id, url }, 201);

@@ -19,6 +19,7 @@ import { boards, configurations, contributors, modelFamilies, models, runs, subm
 import type { Db } from "../db.js";
 import { bumpRegistryVersion } from "../cache/version.js";
 import type { IngestPlan } from "../ingest.js";
+import type { Admission } from "../security/admission.js";
 import { FIGURE_COLUMNS, mediansFromState, middle, updateMedianState } from "./median-state.js";
 import { sqlTemplate, type Rendered } from "./sql-template.js";
 
@@ -223,17 +224,20 @@ export function statement(d1: D1Database, q: { toSQL(): { sql: string; params: u
  * the column's own mapping. Per upload this replaces drizzle's per-call
  * query building, which a profile showed costing more than the statements.
  */
-function insertTemplate(table: SQLiteTable, conflict: string): (row: Record<string, unknown>) => Rendered {
+function insertTemplate(table: SQLiteTable, conflict: string): (row: Record<string, unknown>, guard?: Rendered) => Rendered {
   const columns = Object.entries(getTableColumns(table));
-  const names = columns.map(([, c]) => `"${c.name}"`).join(", ");
-  const text = `INSERT INTO "${getTableName(table)}" (${names}) VALUES (${columns.map(() => "?").join(", ")}) ${conflict}`;
-  return (row) => ({
-    sql: text,
-    params: columns.map(([key, c]) => {
+  const into = `INSERT INTO "${getTableName(table)}" (${columns.map(([, c]) => `"${c.name}"`).join(", ")})`;
+  const values = columns.map(() => "?").join(", ");
+  return (row, guard) => {
+    const params = columns.map(([key, c]) => {
       const v = row[key] ?? (c.hasDefault ? c.default : null) ?? null;
       return v === null ? null : c.mapToDriverValue(v);
-    }),
-  });
+    });
+    // Guarded: INSERT ... SELECT ... WHERE <guard> (the WHERE also keeps SQLite's upsert parser unambiguous).
+    return guard
+      ? { sql: `${into} SELECT ${values} WHERE ${guard.sql} ${conflict}`, params: [...params, ...guard.params] }
+      : { sql: `${into} VALUES (${values}) ${conflict}`, params };
+  };
 }
 
 const lastSeen = `DO UPDATE SET "last_seen_at" = excluded."last_seen_at"`;
@@ -262,8 +266,15 @@ const UPDATE = {
   configuration: sqlTemplate<UploadSlot | "configId" | "runCount">((p) => configurationCounts(p.configId, p.runCount as unknown as number, p)),
 };
 
-/** Stores a planned submission in one D1 batch (one round trip, one transaction). Safe to repeat. */
-export async function storeSubmission(db: Db, plan: IngestPlan): Promise<void> {
+/**
+ * Stores a planned submission in one D1 batch (one round trip, one
+ * transaction). Safe to repeat. With `admission` (the route), the batch
+ * starts with its statements and every insert is guarded by it, and their
+ * results are returned for its verdict; without (tests, the bench's bulk
+ * load), the upload is written unconditionally.
+ */
+export async function storeSubmission(db: Db, plan: IngestPlan, admission?: Admission): Promise<D1Result[]> {
+  const guard = admission ? dialect.sqlToQuery(admission.guard) : undefined;
   const at = plan.receivedAt;
   const families = new Map([...plan.models.values()].map((m) => [m.slug, m.name]));
   const token = plan.submission.ingestToken ?? crypto.randomUUID();
@@ -272,14 +283,14 @@ export async function storeSubmission(db: Db, plan: IngestPlan): Promise<void> {
   const runsPerConfig = new Map<string, number>();
   for (const r of plan.runs) if (r.configurationId) runsPerConfig.set(r.configurationId, (runsPerConfig.get(r.configurationId) ?? 0) + 1);
   const writes: (Rendered | SQL)[] = [
-    INSERT.contributor({ publicKey: plan.publicKey, fingerprint: plan.fingerprint, displayName: plan.displayName, firstSeenAt: at, lastSeenAt: at }),
-    INSERT.board({ id: plan.board.id, name: plan.board.name, inCatalogue: plan.board.inCatalogue, firstSeenAt: at, lastSeenAt: at }),
-    ...[...plan.models.values()].map((m) => INSERT.model(m)),
-    ...[...families.entries()].map(([slug, name]) => INSERT.family({ slug, name })),
-    ...[...plan.configurations.values()].map((c) => INSERT.configuration(c)),
-    INSERT.submission({ ...plan.submission, ingestToken: token }),
+    INSERT.contributor({ publicKey: plan.publicKey, fingerprint: plan.fingerprint, displayName: plan.displayName, firstSeenAt: at, lastSeenAt: at }, guard),
+    INSERT.board({ id: plan.board.id, name: plan.board.name, inCatalogue: plan.board.inCatalogue, firstSeenAt: at, lastSeenAt: at }, guard),
+    ...[...plan.models.values()].map((m) => INSERT.model(m, guard)),
+    ...[...families.entries()].map(([slug, name]) => INSERT.family({ slug, name }, guard)),
+    ...[...plan.configurations.values()].map((c) => INSERT.configuration(c, guard)),
+    INSERT.submission({ ...plan.submission, ingestToken: token }, guard),
     // One statement per run: a run row has ~50 columns and D1 binds at most 100 parameters per statement.
-    ...plan.runs.map((r) => INSERT.run({ ...r, visible })),
+    ...plan.runs.map((r) => INSERT.run({ ...r, visible }, guard)),
     UPDATE.contributor(upload),
     UPDATE.board(upload),
     ...[...plan.models.keys()].map((m) => UPDATE.model({ ...upload, value: m })),
@@ -290,5 +301,7 @@ export async function storeSubmission(db: Db, plan: IngestPlan): Promise<void> {
     ]),
     bumpRegistryVersion(),
   ];
-  await db.$client.batch(writes.map((w) => statement(db.$client, w)));
+  const first = admission?.statements ?? [];
+  const results = await db.$client.batch([...first, ...writes.map((w) => statement(db.$client, w))]);
+  return results.slice(0, first.length);
 }

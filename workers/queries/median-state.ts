@@ -51,7 +51,8 @@ export function updateMedianState(configId: string, upload: MedianUpload | null)
     sql`cfg(id) AS (SELECT ${configId})`,
     sql`me(id) AS (SELECT ${upload?.id ?? null})`,
     sql`mine(ok) AS MATERIALIZED (SELECT ${upload ? upload.counts : sql`0`})`,
-    sql`ep(e) AS MATERIALIZED (SELECT COALESCE((SELECT median_epoch FROM configurations WHERE id = (SELECT id FROM cfg)), 0))`,
+    // NULL when the configuration row does not exist (an upload refused by admission): nothing is written.
+    sql`ep(e) AS MATERIALIZED (SELECT (SELECT median_epoch FROM configurations WHERE id = (SELECT id FROM cfg)))`,
   ];
   const pick = (column: "figure" | "n1" | "lo1" | "b1" | "median") =>
     sql`CASE i ${sql.join(
@@ -99,7 +100,7 @@ export function updateMedianState(configId: string, upload: MedianUpload | null)
   ctes.push(sql`ix(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM ix WHERE i < ${sql.raw(String(FIGURE_COLUMNS.length - 1))})`);
   return sql`WITH RECURSIVE ${sql.join(ctes, sql`, `)}
     INSERT INTO configuration_medians (configuration_id, figure, epoch, n, lo, below, median)
-    SELECT (SELECT id FROM cfg), ${pick("figure")}, (SELECT e FROM ep), ${pick("n1")}, ${pick("lo1")}, ${pick("b1")}, ${pick("median")} FROM ix WHERE true
+    SELECT (SELECT id FROM cfg), ${pick("figure")}, (SELECT e FROM ep), ${pick("n1")}, ${pick("lo1")}, ${pick("b1")}, ${pick("median")} FROM ix WHERE (SELECT e FROM ep) IS NOT NULL
     ON CONFLICT (configuration_id, figure) DO UPDATE SET
       epoch = excluded.epoch, n = excluded.n, lo = excluded.lo, below = excluded.below, median = excluded.median`;
 }

@@ -5,8 +5,9 @@
  * Cost per accepted upload: ONE statement that increments both buckets
  * (a two-row INSERT ... ON CONFLICT DO UPDATE ... RETURNING) and one DELETE
  * that prunes windows older than the previous one (a range on the primary
- * key, which leads with window_start). Both ride in the same D1 batch as the
- * duplicate and revocation look-ups, so the limiter adds no round trip.
+ * key, which leads with window_start). Both ride in the upload's one D1 batch,
+ * with the duplicate and revocation look-ups and the guarded writes
+ * (workers/security/admission.ts), so the limiter adds no round trip.
  *
  * Counted after the signature verifies: a forged upload naming someone else's
  * key cannot use up that key's allowance. Floods of unsigned garbage never
