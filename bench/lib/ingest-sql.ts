@@ -20,7 +20,7 @@ import { canonicalJson, keyFingerprint, ResultDocument, submissionId, verifySubm
 import type { Db } from "../../workers/db.js";
 import { planIngest } from "../../workers/ingest.js";
 import { recomputeBoard, recomputeConfiguration, recomputeContributor, recomputeModel, recomputeModelFamily, storeSubmission } from "../../workers/queries/ingest.js";
-import { updateMedianState } from "../../workers/queries/median-state.js";
+import { rebuildAllMedianStates } from "../../workers/queries/median-state.js";
 import { assessPlausibility, flagReason, nonFiniteFigures } from "../../workers/security/plausibility.js";
 import { unsafeText } from "../../workers/security/text-safety.js";
 
@@ -118,8 +118,8 @@ export async function ingestSql(body: SignedSubmission, receivedAt: string, touc
 
 /**
  * The full recompute statements (what moderation runs), once per touched
- * aggregate, then each configuration's median state built from scratch, as
- * the first upload to a configuration after a recompute would.
+ * aggregate, then every configuration's median state (rebuildAllMedianStates:
+ * what the first upload after a recompute would build, in one pass per column).
  */
 export function recomputeStatements(t: Touched): string[] {
   const render = (q: SQL) => {
@@ -132,6 +132,6 @@ export function recomputeStatements(t: Touched): string[] {
     ...[...t.models].map((m) => render(recomputeModel(m))),
     ...[...t.families].map((f) => render(recomputeModelFamily(f))),
     ...[...t.configurations].map((c) => render(recomputeConfiguration(c))),
-    ...[...t.configurations].map((c) => render(updateMedianState(c, null))),
+    ...rebuildAllMedianStates().map(render),
   ];
 }

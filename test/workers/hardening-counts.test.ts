@@ -15,6 +15,7 @@ import { planIngest } from "../../workers/ingest.js";
 import { recomputeBoard, recomputeConfiguration, recomputeContributor, recomputeModel, recomputeModelFamily, statement, storeSubmission } from "../../workers/queries/ingest.js";
 import { setSubmissionStatus } from "../../workers/queries/moderation.js";
 import { revokeKey } from "../../workers/security/moderation-actions.js";
+import { rebuildAllMedianStates } from "../../workers/queries/median-state.js";
 import app from "../../workers/index.js";
 import { buildDocument, fixtureKeyPair, signed, type FixtureKeyPair } from "../fixtures/documents.js";
 import { ingest, ORIGIN, postJson, submit } from "./helpers.js";
@@ -138,6 +139,13 @@ describe("incremental ingest aggregates", () => {
     }
     const state = await rows(`SELECT figure, n FROM configuration_medians WHERE configuration_id = (${config}) AND figure = 'tg_tps'`);
     expect(state).toEqual([{ figure: "tg_tps", n: speeds.length }]);
+    // The bulk rebuild (bench seeding) gives the same state as the incremental updates.
+    const all = `SELECT figure, epoch, n, lo, below, median FROM configuration_medians WHERE n > 0 AND configuration_id = (${config}) ORDER BY figure`;
+    const incremental = await rows(all);
+    await env.DB.prepare("DELETE FROM configuration_medians").run();
+    const db = createDb(env.DB);
+    await env.DB.batch(rebuildAllMedianStates().map((q) => statement(db.$client, q)));
+    expect(await rows(all)).toEqual(incremental);
   });
 
   it("writes nothing but the rate-limit count for an upload refused by its rate limit or a revoked key (one batch, guarded writes)", async () => {

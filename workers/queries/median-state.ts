@@ -112,3 +112,30 @@ export function mediansFromState(): SQL[] {
       sql`${sql.raw(column)} = (SELECT median FROM configuration_medians WHERE configuration_id = (SELECT id FROM cfg) AND figure = ${sql.raw(`'${column}'`)})`,
   );
 }
+
+/**
+ * The median state of every configuration at once, one statement per figure
+ * column (window functions over all visible runs): what updateMedianState
+ * would build from scratch, configuration by configuration, in one sort per
+ * column. For bulk loads (bench/load.ts seeds 100,000 results); figures with
+ * no value in a configuration get no row, which the next upload builds.
+ */
+export function rebuildAllMedianStates(): SQL[] {
+  return FIGURE_COLUMNS.map((column) => {
+    const c = sql.raw(column);
+    return sql`INSERT INTO configuration_medians (configuration_id, figure, epoch, n, lo, below, median)
+      SELECT r.configuration_id, ${sql.raw(`'${column}'`)}, cf.median_epoch, r.n, r.lo, r.below,
+        CASE WHEN r.n % 2 = 1 THEN r.lo ELSE ${middle(sql`r.lo`, sql`r.hi`)} END
+      FROM (SELECT configuration_id, n, x AS lo, rk - 1 AS below, nxt AS hi, rn FROM (
+          SELECT configuration_id, ${c} AS x,
+            ROW_NUMBER() OVER w AS rn, RANK() OVER w AS rk, COUNT(*) OVER (PARTITION BY configuration_id) AS n,
+            LEAD(${c}) OVER w AS nxt
+          FROM runs WHERE configuration_id IS NOT NULL AND visible = 1 AND ${c} IS NOT NULL
+          WINDOW w AS (PARTITION BY configuration_id ORDER BY ${c}))
+        WHERE rn = (n + 1) / 2) r
+      JOIN configurations cf ON cf.id = r.configuration_id
+      WHERE true
+      ON CONFLICT (configuration_id, figure) DO UPDATE SET
+        epoch = excluded.epoch, n = excluded.n, lo = excluded.lo, below = excluded.below, median = excluded.median`;
+  });
+}
