@@ -17,7 +17,9 @@
  *    (bench/lib/load-gen.ts; BENCH_CONCURRENCY connections, at most
  *    BENCH_REQUESTS requests or BENCH_SECONDS seconds per phase): GET
  *    /api/v1/health as the baseline, GET /api/v1/leaderboard with several
- *    filter/sort combinations, the / page, a result page, and POST
+ *    filter/sort combinations, the / page, a result page (all read-cache
+ *    hits after the warm-up: workers/cache), the default leaderboard and /
+ *    again with the read cache bypassed (misses: "uncached" phases), and POST
  *    /api/v1/submissions with fresh signed documents generated before the
  *    timed phase.
  *
@@ -32,7 +34,7 @@
  *   npm run bench -- load        BENCH_RESULTS=10000 npm run bench -- load        BENCH_PHASES=ingest npm run bench -- load
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -40,6 +42,7 @@ import path from "node:path";
 import { applyLocalMigrations, REPO_ROOT, runWrangler, startLocalRegistry } from "../scripts/lib/local-registry.mjs";
 import { verifySubmission } from "../uploader/src/contract/index.js";
 import { emptyTouched, ingestSql, recomputeStatements } from "./lib/ingest-sql.js";
+import { BYPASS_HEADER } from "../workers/cache/read-cache.js";
 import { runLoad, type LoadResult } from "./lib/load-gen.js";
 import { populationSubmission } from "./lib/population.js";
 
@@ -53,6 +56,8 @@ const POSTS = Number(process.env.BENCH_POSTS ?? 1_000);
 const DIR = process.env.BENCH_DIR ? path.resolve(process.env.BENCH_DIR) : path.join(REPO_ROOT, ".tmp", "bench-load");
 const STATE = path.join(DIR, "state");
 const MARKER = path.join(DIR, "seeded.json");
+/** This wrangler instance's read-cache bypass (workers/cache): the "uncached" phases send it, so misses are measured too. */
+const BYPASS_TOKEN = randomUUID();
 const PHASES = (process.env.BENCH_PHASES ?? "").split(",").map((w) => w.trim().toLowerCase()).filter(Boolean);
 const INGEST_LABEL = "POST /api/v1/submissions (fresh signed)";
 /** Whether a phase runs under BENCH_PHASES (all of them when it is unset). */
@@ -179,7 +184,7 @@ async function main() {
   const registry = await startLocalRegistry({
     persistDir: STATE,
     migrate: false,
-    vars: { RATE_LIMIT_PER_KEY: "100000000", RATE_LIMIT_PER_ADDRESS: "100000000" },
+    vars: { RATE_LIMIT_PER_KEY: "100000000", RATE_LIMIT_PER_ADDRESS: "100000000", CACHE_BYPASS_TOKEN: BYPASS_TOKEN },
   });
   try {
     const base = registry.url;
@@ -222,6 +227,18 @@ async function main() {
     const results: (LoadResult & { load: string })[] = [];
     for (const [label, p] of gets) {
       const r = await runLoad({ label, concurrency: CONCURRENCY, requests: REQUESTS, maxSeconds: SECONDS, make: () => ({ url: base + p }) });
+      results.push({ ...r, load: loadavg() });
+    }
+    // The phases above repeat one URL, so after the warm-up they are read-cache hits. These
+    // are the same reads with the cache skipped (x-edgebench-cache-bypass with this
+    // instance's token): what a miss costs, i.e. the first read after each write.
+    const uncached = ([
+      ["uncached: leaderboard default (cache bypassed)", "/api/v1/leaderboard"],
+      ["uncached: page / (cache bypassed)", "/"],
+    ] as [string, string][]).filter(([l]) => wanted(l));
+    for (const [label, p] of uncached) {
+      const init = { headers: { [BYPASS_HEADER]: BYPASS_TOKEN } };
+      const r = await runLoad({ label, concurrency: CONCURRENCY, requests: REQUESTS, maxSeconds: SECONDS, make: () => ({ url: base + p, init }) });
       results.push({ ...r, load: loadavg() });
     }
     const post = !wanted(INGEST_LABEL) ? null : await runLoad({
