@@ -40,7 +40,25 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return toHex(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
 }
 
+/**
+ * A document's canonical form, computed once: the RFC 8785 text (what the
+ * registry stores), its UTF-8 bytes (what is signed) and the submission id
+ * (SHA-256 of those bytes). For callers that need more than one of them, so
+ * the document is canonicalised once rather than once per use.
+ */
+export interface CanonicalDocument {
+  text: string;
+  bytes: Uint8Array;
+  id: string;
+}
+
+export async function canonicalDocument(document: unknown): Promise<CanonicalDocument> {
+  const text = canonicalJson(document);
+  const bytes = encoder.encode(text);
+  return { text, bytes, id: await sha256Hex(bytes) };
+}
+
 /** The submission id: lowercase hex SHA-256 of the canonical bytes of the document. */
 export async function submissionId(document: unknown): Promise<string> {
-  return sha256Hex(canonicalBytes(document));
+  return (await canonicalDocument(document)).id;
 }

@@ -6,7 +6,7 @@
  *   id        = lowercase hex SHA-256 of the same canonical bytes
  * WebCrypto Ed25519 is used because both Node 20 and workerd provide it.
  */
-import { canonicalBytes, sha256Hex } from "./canonical.js";
+import { canonicalBytes, canonicalDocument, sha256Hex, type CanonicalDocument } from "./canonical.js";
 import { decodeBase64Url, encodeBase64Url } from "./base64url.js";
 
 const ED25519 = { name: "Ed25519" } as const;
@@ -37,9 +37,9 @@ export async function signDocument<D>(
   privateKey: CryptoKey,
   publicKey: string,
 ): Promise<{ id: string; submission: SignedSubmission<D> }> {
-  const bytes = canonicalBytes(document);
+  const { bytes, id } = await canonicalDocument(document);
   const signature = new Uint8Array(await crypto.subtle.sign(ED25519, privateKey, bytes as Uint8Array<ArrayBuffer>));
-  return { id: await sha256Hex(bytes), submission: { document, signature: encodeBase64Url(signature), publicKey } };
+  return { id, submission: { document, signature: encodeBase64Url(signature), publicKey } };
 }
 
 /**
@@ -47,21 +47,36 @@ export async function signDocument<D>(
  * signature (wrong length, not base64url) is also false, never a throw.
  */
 export async function verifySubmission(submission: SignedSubmission): Promise<boolean> {
+  return verifySignature(submission.publicKey, submission.signature, () => canonicalBytes(submission.document));
+}
+
+/**
+ * Verifies a submission and returns its document's canonical form (text,
+ * bytes, id), or null when the signature does not verify (same rule as
+ * verifySubmission). The signature is checked over the very bytes that give
+ * the id and the stored text: one canonicalisation for all three (the
+ * registry's ingest path).
+ */
+export async function verifiedSubmission(submission: SignedSubmission): Promise<CanonicalDocument | null> {
+  const canonical = await canonicalDocument(submission.document);
+  return (await verifySignature(submission.publicKey, submission.signature, () => canonical.bytes)) ? canonical : null;
+}
+
+/**
+ * Ed25519 over `bytes()`; a malformed key or signature is false, never a
+ * throw (checked before the bytes are asked for, as verifySubmission always did).
+ */
+async function verifySignature(publicKey: string, signature: string, bytes: () => Uint8Array): Promise<boolean> {
   let key: CryptoKey;
-  let signature: Uint8Array;
+  let raw: Uint8Array;
   try {
-    key = await importPublicKey(submission.publicKey);
-    signature = decodeBase64Url(submission.signature);
+    key = await importPublicKey(publicKey);
+    raw = decodeBase64Url(signature);
   } catch {
     return false;
   }
-  if (signature.length !== 64) return false;
-  return crypto.subtle.verify(
-    ED25519,
-    key,
-    signature as Uint8Array<ArrayBuffer>,
-    canonicalBytes(submission.document) as Uint8Array<ArrayBuffer>,
-  );
+  if (raw.length !== 64) return false;
+  return crypto.subtle.verify(ED25519, key, raw as Uint8Array<ArrayBuffer>, bytes() as Uint8Array<ArrayBuffer>);
 }
 
 /**
