@@ -42,8 +42,12 @@ for (const tool of ["git", "cmake", "c++"]) {
 const info = JSON.parse(readFileSync(path.join(ROOT, "node_modules", "node-llama-cpp", "llama", "llama.cpp.info.json"), "utf8"));
 if (!existsSync(path.join(SRC, "CMakeLists.txt"))) run("git", ["clone", "--quiet", BUNDLE, SRC]);
 const generator = have("ninja") ? ["-G", "Ninja"] : [];
-// GGML_NATIVE: this CPU's instruction set, as node-llama-cpp's prebuilt picks
-// its best CPU variant at run time. Nothing but llama-bench and its libraries.
-run("cmake", ["-S", SRC, "-B", BUILD, ...generator, "-DCMAKE_BUILD_TYPE=Release", "-DGGML_NATIVE=ON", "-DLLAMA_CURL=OFF", "-DLLAMA_OPENSSL=OFF", "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", "-DLLAMA_BUILD_SERVER=OFF"]);
+// Built like node-llama-cpp's prebuilt binaries, so the comparison is of the
+// harness, not the build: GGML_NATIVE for this CPU's instruction set (the
+// prebuilt picks its best CPU variant at run time) and GGML_OPENMP=OFF (the
+// prebuilt does not link libgomp; it uses ggml's own thread pool, and the two
+// differ in speed: bench/suite.ts can be pointed at either build).
+// Nothing but llama-bench and its libraries.
+run("cmake", ["-S", SRC, "-B", BUILD, ...generator, "-DCMAKE_BUILD_TYPE=Release", "-DGGML_NATIVE=ON", "-DGGML_OPENMP=OFF", "-DLLAMA_CURL=OFF", "-DLLAMA_OPENSSL=OFF", "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", "-DLLAMA_BUILD_SERVER=OFF"]);
 run("cmake", ["--build", BUILD, "--target", "llama-bench", "-j", String(os.availableParallelism())]);
 console.log(`${LLAMA_BENCH} (llama.cpp ${info.tag} as bundled with node-llama-cpp)`);
