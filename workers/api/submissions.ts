@@ -11,14 +11,7 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import {
-  canonicalJson,
-  keyFingerprint,
-  ResultDocument,
-  Submission,
-  submissionId,
-  verifySubmission,
-} from "../../uploader/src/contract/index.js";
+import { keyFingerprint, ResultDocument, Submission, verifiedSubmission } from "../../uploader/src/contract/index.js";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { planIngest } from "../ingest.js";
@@ -76,13 +69,15 @@ submissionsApi.post(
       });
     }
 
-    // Verify and hash the document exactly as received (not zod's output copy).
+    // Verify and hash the document exactly as received (not zod's output copy): one canonicalisation
+    // gives the bytes the signature is checked over, the id (their SHA-256) and the stored text.
     const submission = envelope.data;
-    if (!(await verifySubmission(submission))) {
+    const canonical = await verifiedSubmission(submission);
+    if (!canonical) {
       throw new ApiError(401, "bad_signature", "the signature does not verify for this document and public key");
     }
 
-    const id = await submissionId(submission.document);
+    const id = canonical.id;
     const url = new URL(`/api/v1/submissions/${id}`, c.req.url).toString();
     const db = c.var.db;
     // Impossible figures are refused (400); implausible ones are stored flagged (workers/security/plausibility.ts).
@@ -95,7 +90,7 @@ submissionsApi.post(
     const plan = await planIngest(
       {
         id,
-        canonical: canonicalJson(submission.document),
+        canonical: canonical.text,
         document: doc,
         signature: submission.signature,
         publicKey: submission.publicKey,
