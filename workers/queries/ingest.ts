@@ -265,7 +265,7 @@ const UPDATE = {
   board: sqlTemplate<UploadSlot>((p) => addUploadToBoard(p)),
   model: sqlTemplate<UploadSlot | "value">((p) => addUploadTo("models", "id", "model_id", p.value, p)),
   family: sqlTemplate<UploadSlot | "value">((p) => addUploadTo("model_families", "slug", "model_slug", p.value, p)),
-  medianState: sqlTemplate<UploadSlot | "configId">((p) => updateMedianState(p.configId, { id: p.id, counts: insertedVisible(p) })),
+  medianState: (u: Upload & { configId: string }) => updateMedianState(u.configId, { id: u.id, token: u.token }),
   configuration: sqlTemplate<UploadSlot | "configId" | "runCount">((p) => configurationCounts(p.configId, p.runCount as unknown as number, p)),
 };
 

@@ -23,7 +23,9 @@
  * MATERIALIZED one-row CTE and the walks read their offsets from it.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { METRIC_IDS } from "../../uploader/src/contract/metrics.js";
+import type { Rendered } from "./sql-template.js";
 
 /** Every figure column of runs/configurations: `<metric>` and `<metric>_sd`. */
 export const FIGURE_COLUMNS: readonly string[] = METRIC_IDS.flatMap((id) => [id, `${id}_sd`]);
@@ -34,75 +36,86 @@ export const FIGURE_COLUMNS: readonly string[] = METRIC_IDS.flatMap((id) => [id,
  */
 export const middle = (lo: SQL, hi: SQL) => sql`(${lo} + ${hi}) / 2`;
 
-/** The upload whose runs the batch just inserted; `counts` is 1 when they are this batch's, visible rows. */
+/** The upload whose runs the batch just inserted, and the ingest token its INSERT carried. */
 export interface MedianUpload {
   id: string;
-  counts: SQL;
+  token: string;
 }
+
+const dialect = new SQLiteAsyncDialect();
+
+/**
+ * The statement's text, built once: it depends on nothing but FIGURE_COLUMNS.
+ * It goes out with every upload's D1 batch, so it is kept short (the first
+ * version, ~58 KB of four nested CTEs per figure, was the bulk of what the
+ * D1 client serialised per upload). The arithmetic is written once over 20
+ * rows (one per figure, `i`); only what must name a column is per figure:
+ * its value range (a NOT MATERIALIZED CTE v<i> that SQLite inlines into each
+ * use, so every walk still seeks runs_median_<column>), and, dispatched by
+ * `CASE i`, the counts and the walks. SQLite refuses correlated OFFSETs, so
+ * a walk reads its offset from a one-row subquery on a MATERIALIZED step
+ * (`WHERE i=<i>`, not correlated). Values bind as numbered parameters: ?1
+ * the configuration, ?2 the upload's submission id, ?3 its ingest token.
+ *
+ * Steps, per figure: s = the new count n1, the old lo (lo0; -Inf when there
+ * is no valid state, so a walk from it starts at the smallest value), ba =
+ * how many values are below lo0 now, r = (n1-1)/2 the new middle rank;
+ * w = lo1, the value at rank r, walked up from lo0 by r-ba entries or down
+ * by ba-1-r; t = b1, how many values are below lo1 (ba moved by the count
+ * between lo0 and lo1); then the median: lo1 for an odd count, else the
+ * middle of lo1 and the value at rank r+1 (walked up from lo1).
+ */
+function medianStateText(): string {
+  const cols = FIGURE_COLUMNS;
+  const each = (f: (c: string, i: number) => string) => `CASE i ${cols.map((c, i) => `WHEN ${i} THEN ${f(c, i)}`).join(" ")} END`;
+  const text = (q: SQL) => dialect.sqlToQuery(q).sql;
+  // The guard of ingest's count updates (insertedVisible in ingest.ts): 1 only in the batch whose INSERT stored the upload as visible.
+  const ok = "EXISTS(SELECT 1 FROM submissions WHERE id=?2 AND ingest_token=?3 AND status='visible')";
+  const ctes = [
+    // e is NULL when the configuration row does not exist (an upload refused by admission): nothing is written.
+    `k AS MATERIALIZED(SELECT ${ok} ok,(SELECT median_epoch FROM configurations WHERE id=?1) e)`,
+    // This upload's own rows of the configuration (primary key on submission_id; `+` keeps SQLite off the configuration indexes).
+    `o AS MATERIALIZED(SELECT * FROM runs WHERE submission_id=?2 AND +configuration_id=?1)`,
+    // The configuration's visible values of each figure column: a range of runs_median_<column>.
+    ...cols.map((c, i) => `v${i}(x) AS NOT MATERIALIZED(SELECT ${c} FROM runs WHERE configuration_id=?1 AND visible=1 AND ${c} IS NOT NULL)`),
+    `ix(i) AS(SELECT 0 UNION ALL SELECT i+1 FROM ix WHERE i<${cols.length - 1})`,
+    `f AS(SELECT i,${each((c) => `'${c}'`)} f FROM ix)`,
+    // The state before (m.n NULL when missing or stale: rebuilt from the start) and the upload's values in it.
+    `a AS(SELECT i,f,CASE WHEN m.n IS NULL THEN ${each((_, i) => `(SELECT COUNT(*) FROM v${i})`)} ` +
+      `ELSE m.n+k.ok*${each((c) => `(SELECT COUNT(${c}) FROM o)`)} END n1,` +
+      `CASE WHEN m.lo IS NULL THEN -1e999 ELSE m.lo END lo0,` +
+      `CASE WHEN m.lo IS NULL THEN 0 ELSE m.below+k.ok*${each((c) => `(SELECT COUNT(*) FROM o WHERE ${c}<m.lo)`)} END ba ` +
+      "FROM f JOIN k LEFT JOIN configuration_medians m ON m.configuration_id=?1 AND m.figure=f.f AND m.epoch=k.e)",
+    "s AS MATERIALIZED(SELECT *,(n1-1)/2 r FROM a)",
+    `w AS MATERIALIZED(SELECT i,CASE WHEN n1=0 THEN NULL WHEN r>=ba THEN ` +
+      each((_, i) => `(SELECT x FROM v${i} WHERE x>=s.lo0 ORDER BY x LIMIT 1 OFFSET(SELECT r-ba FROM s WHERE i=${i}))`) +
+      " ELSE " +
+      each((_, i) => `(SELECT x FROM v${i} WHERE x<s.lo0 ORDER BY x DESC LIMIT 1 OFFSET(SELECT ba-1-r FROM s WHERE i=${i}))`) +
+      " END lo1 FROM s)",
+    `t AS MATERIALIZED(SELECT s.*,lo1,CASE WHEN lo1 IS NULL THEN 0 ELSE ba+(CASE WHEN lo1>=lo0 THEN 1 ELSE -1 END)*` +
+      each((_, i) => `(SELECT COUNT(*) FROM v${i} WHERE x>=min(lo0,lo1) AND x<max(lo0,lo1))`) +
+      " END b1 FROM s JOIN w USING(i))",
+  ];
+  const hi = each((_, i) => `(SELECT x FROM v${i} WHERE x>=t.lo1 ORDER BY x LIMIT 1 OFFSET(SELECT r+1-b1 FROM t WHERE i=${i}))`);
+  return `WITH RECURSIVE ${ctes.join(",")} ` +
+    "INSERT INTO configuration_medians(configuration_id,figure,epoch,n,lo,below,median) " +
+    `SELECT ?1,f,k.e,n1,lo1,b1,CASE WHEN n1=0 THEN NULL WHEN n1%2=1 THEN lo1 ELSE ${text(middle(sql.raw("lo1"), sql.raw(hi)))} END ` +
+    "FROM t JOIN k WHERE k.e IS NOT NULL " +
+    "ON CONFLICT(configuration_id,figure) DO UPDATE SET epoch=excluded.epoch,n=excluded.n,lo=excluded.lo,below=excluded.below,median=excluded.median";
+}
+
+let MEDIAN_STATE_SQL: string | undefined;
 
 /**
  * The statement that brings configuration_medians up to date for one
  * configuration after an upload (or, with upload null, rebuilds stale state
- * and otherwise leaves it as it is). Needs the CTE names free: cfg, me, mine,
- * ep, and a<i>/b<i>/c<i>/d<i> per figure.
+ * and otherwise leaves it as it is). The upload's values count only when
+ * its submission row carries `token` and is visible (the batch that stored
+ * it); the text is the same for every call, only the three values differ.
  */
-export function updateMedianState(configId: string, upload: MedianUpload | null): SQL {
-  const ctes: SQL[] = [
-    sql`cfg(id) AS (SELECT ${configId})`,
-    sql`me(id) AS (SELECT ${upload?.id ?? null})`,
-    sql`mine(ok) AS MATERIALIZED (SELECT ${upload ? upload.counts : sql`0`})`,
-    // NULL when the configuration row does not exist (an upload refused by admission): nothing is written.
-    sql`ep(e) AS MATERIALIZED (SELECT (SELECT median_epoch FROM configurations WHERE id = (SELECT id FROM cfg)))`,
-  ];
-  const pick = (column: "figure" | "n1" | "lo1" | "b1" | "median") =>
-    sql`CASE i ${sql.join(
-      FIGURE_COLUMNS.map((f, i) => sql`WHEN ${sql.raw(String(i))} THEN ${column === "figure" ? sql.raw(`'${f}'`) : sql.raw(`(SELECT ${column} FROM d${i})`)}`),
-      sql` `,
-    )} END`;
-  FIGURE_COLUMNS.forEach((column, i) => {
-    const c = sql.raw(column);
-    const name = sql.raw(`'${column}'`); // a constant from METRIC_IDS, inlined so the statement's text is the same for every upload
-    const [a, b, cc, d] = ["a", "b", "c", "d"].map((p) => sql.raw(`${p}${i}`));
-    // The configuration's visible values of this column: a range of runs_median_<column>.
-    const R = sql`FROM runs WHERE configuration_id = (SELECT id FROM cfg) AND visible = 1 AND ${c} IS NOT NULL`;
-    // This upload's own rows (primary key on submission_id; `+` keeps SQLite off the configuration indexes).
-    const own = sql`FROM runs WHERE submission_id = (SELECT id FROM me) AND +configuration_id = (SELECT id FROM cfg) AND ${c} IS NOT NULL`;
-    // a: state before (NULL n when missing or stale), the new count, and how many values are below the old lo now.
-    ctes.push(sql`${a} AS MATERIALIZED (SELECT
-      CASE WHEN m.n IS NULL THEN (SELECT COUNT(*) ${R}) ELSE m.n + (SELECT ok FROM mine) * (SELECT COUNT(*) ${own}) END AS n1,
-      m.lo AS lo0,
-      CASE WHEN m.n IS NULL THEN 0 ELSE m.below + (SELECT ok FROM mine) * (SELECT COUNT(*) ${own} AND ${c} < m.lo) END AS ba
-      FROM (SELECT 1) LEFT JOIN configuration_medians m
-        ON m.configuration_id = (SELECT id FROM cfg) AND m.figure = ${name} AND m.epoch = (SELECT e FROM ep))`);
-    // b: the value at the new middle rank r = (n1 - 1) / 2, walked from the old lo (from the start without one).
-    const r = sql`(n1 - 1) / 2`;
-    ctes.push(sql`${b} AS MATERIALIZED (SELECT CASE
-      WHEN (SELECT n1 FROM ${a}) = 0 THEN NULL
-      WHEN (SELECT lo0 FROM ${a}) IS NULL THEN (SELECT ${c} ${R} ORDER BY ${c} LIMIT 1 OFFSET (SELECT ${r} FROM ${a}))
-      WHEN (SELECT ${r} - ba FROM ${a}) >= 0
-        THEN (SELECT ${c} ${R} AND ${c} >= (SELECT lo0 FROM ${a}) ORDER BY ${c} LIMIT 1 OFFSET (SELECT ${r} - ba FROM ${a}))
-      ELSE (SELECT ${c} ${R} AND ${c} < (SELECT lo0 FROM ${a}) ORDER BY ${c} DESC LIMIT 1 OFFSET (SELECT ba - 1 - ${r} FROM ${a}))
-      END AS lo1)`);
-    // c: how many values are below the new lo (the old count moved by the values between old and new lo).
-    ctes.push(sql`${cc} AS MATERIALIZED (SELECT n1, lo1, CASE
-      WHEN lo1 IS NULL THEN 0
-      WHEN lo0 IS NULL THEN (SELECT COUNT(*) ${R} AND ${c} < lo1)
-      WHEN lo1 = lo0 THEN ba
-      WHEN lo1 > lo0 THEN ba + (SELECT COUNT(*) ${R} AND ${c} >= lo0 AND ${c} < lo1)
-      ELSE ba - (SELECT COUNT(*) ${R} AND ${c} >= lo1 AND ${c} < lo0)
-      END AS b1 FROM ${a}, ${b})`);
-    // d: the median: lo for an odd count, else lo and the value at rank r + 1 (walked from lo).
-    const hi = sql`(SELECT ${c} ${R} AND ${c} >= (SELECT lo1 FROM ${cc}) ORDER BY ${c} LIMIT 1 OFFSET (SELECT ${r} + 1 - b1 FROM ${cc}))`;
-    ctes.push(sql`${d} AS MATERIALIZED (SELECT n1, lo1, b1, CASE
-      WHEN n1 = 0 THEN NULL WHEN n1 % 2 = 1 THEN lo1 ELSE ${middle(sql`lo1`, hi)} END AS median FROM ${cc})`);
-  });
-  // One output row per figure: workerd's SQLite refuses a 20-term UNION ALL, so number the rows with a recursive CTE.
-  ctes.push(sql`ix(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM ix WHERE i < ${sql.raw(String(FIGURE_COLUMNS.length - 1))})`);
-  return sql`WITH RECURSIVE ${sql.join(ctes, sql`, `)}
-    INSERT INTO configuration_medians (configuration_id, figure, epoch, n, lo, below, median)
-    SELECT (SELECT id FROM cfg), ${pick("figure")}, (SELECT e FROM ep), ${pick("n1")}, ${pick("lo1")}, ${pick("b1")}, ${pick("median")} FROM ix WHERE (SELECT e FROM ep) IS NOT NULL
-    ON CONFLICT (configuration_id, figure) DO UPDATE SET
-      epoch = excluded.epoch, n = excluded.n, lo = excluded.lo, below = excluded.below, median = excluded.median`;
+export function updateMedianState(configId: string, upload: MedianUpload | null): Rendered {
+  MEDIAN_STATE_SQL ??= medianStateText();
+  return { sql: MEDIAN_STATE_SQL, params: [configId, upload?.id ?? null, upload?.token ?? null] };
 }
 
 /** `<figure> = <its median from configuration_medians>` for every figure column (after updateMedianState). */
