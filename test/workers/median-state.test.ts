@@ -36,7 +36,7 @@ describe("ingest median state", () => {
     let checked = 0;
     for (const [i, { speed, runs }] of plan.entries()) {
       const createdAt = new Date(Date.parse("2026-11-02T00:00:00Z") + i * 60_000).toISOString();
-      const models = Array.from({ length: runs }, () => "qwen2.5-0.5b-q4_k_m");
+      const models = Array.from({ length: runs }, () => "qwen2.5-0.5b-q4_k_m" as const);
       await ingest(buildDocument({ board: "rock5b", threads: 3, speed, createdAt, models }), keys[i % 2]!);
       const id = ((await rows(config))[0] as { id: string }).id;
       const values = (await rows(`SELECT ${FIGURES.join(", ")} FROM runs WHERE configuration_id = '${id}' AND visible = 1`)) as Record<string, number | null>[];

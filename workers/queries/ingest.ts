@@ -299,7 +299,7 @@ export async function storeSubmission(db: Db, plan: IngestPlan, admission?: Admi
     ...[...plan.models.keys()].map((m) => UPDATE.model({ ...upload, value: m })),
     ...[...families.keys()].map((f) => UPDATE.family({ ...upload, value: f })),
     ...[...plan.configurations.keys()].flatMap((c) => [
-      UPDATE.medianState({ ...upload, configId: c }),
+      ...UPDATE.medianState({ ...upload, configId: c }),
       UPDATE.configuration({ ...upload, configId: c, runCount: runsPerConfig.get(c) ?? 0 }),
     ]),
     bumpRegistryVersion(),

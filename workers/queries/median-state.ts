@@ -45,77 +45,97 @@ export interface MedianUpload {
 const dialect = new SQLiteAsyncDialect();
 
 /**
- * The statement's text, built once: it depends on nothing but FIGURE_COLUMNS.
+ * The statements' text, built once: it depends on nothing but FIGURE_COLUMNS.
  * It goes out with every upload's D1 batch, so it is kept short (the first
- * version, ~58 KB of four nested CTEs per figure, was the bulk of what the
- * D1 client serialised per upload). The arithmetic is written once over 20
- * rows (one per figure, `i`); only what must name a column is per figure:
- * its value range (a NOT MATERIALIZED CTE v<i> that SQLite inlines into each
- * use, so every walk still seeks runs_median_<column>), and, dispatched by
- * `CASE i`, the counts and the walks. SQLite refuses correlated OFFSETs, so
- * a walk reads its offset from a one-row subquery on a MATERIALIZED step
- * (`WHERE i=<i>`, not correlated). Values bind as numbered parameters: ?1
- * the configuration, ?2 the upload's submission id, ?3 its ingest token.
+ * version, one ~58 KB statement of four nested CTEs per figure, was the bulk
+ * of what the D1 client serialised per upload). The arithmetic is written
+ * once over the 20 figure rows of configuration_medians; only what must
+ * name a column is per figure, dispatched by `CASE figure`: the counts and
+ * the walks, each a seek in runs_median_<column>. The steps pass their
+ * results on through the state rows themselves (one statement per step, in
+ * the same batch, so one transaction), which also keeps every statement
+ * cheap to prepare (a single statement whose CTEs were referenced from
+ * every figure took SQLite ~2 s to compile). SQLite refuses correlated
+ * OFFSETs, so a walk reads its offset from a one-row subquery on a small
+ * MATERIALIZED CTE of the state rows (`q WHERE f='<figure>'`, not
+ * correlated). Values bind as numbered parameters: ?1 the configuration,
+ * ?2 the upload's submission id, ?3 its ingest token.
  *
- * Steps, per figure: s = the new count n1, the old lo (lo0; -Inf when there
- * is no valid state, so a walk from it starts at the smallest value), ba =
- * how many values are below lo0 now, r = (n1-1)/2 the new middle rank;
- * w = lo1, the value at rank r, walked up from lo0 by r-ba entries or down
- * by ba-1-r; t = b1, how many values are below lo1 (ba moved by the count
- * between lo0 and lo1); then the median: lo1 for an odd count, else the
- * middle of lo1 and the value at rank r+1 (walked up from lo1).
+ * 1. start: per figure, n = the new count, lo = the old lo (NULL when the
+ *    state is missing or stale: the walk then starts below every value),
+ *    below = how many values are below the old lo now;
+ * 2. walk: lo = the value at the new middle rank r = (n-1)/2, walked up
+ *    from the old lo by r-below entries or down by below-1-r; the old lo is
+ *    kept in `median` for the next step;
+ * 3. below: moved by the count of values between the old and the new lo;
+ * 4. median: lo for an odd count, else the middle of lo and the value at
+ *    rank r+1 (walked up from lo).
  */
-function medianStateText(): string {
+function medianStateTexts(): string[] {
   const cols = FIGURE_COLUMNS;
-  const each = (f: (c: string, i: number) => string) => `CASE i ${cols.map((c, i) => `WHEN ${i} THEN ${f(c, i)}`).join(" ")} END`;
+  const byFigure = (f: (c: string) => string, on = "m.figure") => `CASE ${on} ${cols.map((c) => `WHEN '${c}' THEN ${f(c)}`).join(" ")} END`;
   const text = (q: SQL) => dialect.sqlToQuery(q).sql;
+  // The configuration's visible values of column c: a range of runs_median_<c>.
+  const range = (c: string, what: string, where = "") =>
+    `(SELECT ${what} FROM runs WHERE configuration_id=?1 AND visible=1 AND ${c} IS NOT NULL${where})`;
+  // The offsets of the walks, per figure, read once from the state rows into q (one-row reads by figure
+  // are not correlated, so they may stand in an OFFSET). The statements reading q never change n or below.
+  const offsets = (cols: Record<string, string>) =>
+    `WITH q AS MATERIALIZED(SELECT figure f,${Object.entries(cols).map(([name, expr]) => `${expr} ${name}`).join(",")} FROM configuration_medians WHERE configuration_id=?1) `;
+  const own = (c: string, name: string) => `(SELECT ${name} FROM q WHERE f='${c}')`;
+  const NEG_INF = "-1e999";
   // The guard of ingest's count updates (insertedVisible in ingest.ts): 1 only in the batch whose INSERT stored the upload as visible.
   const ok = "EXISTS(SELECT 1 FROM submissions WHERE id=?2 AND ingest_token=?3 AND status='visible')";
-  const ctes = [
+  const start =
     // e is NULL when the configuration row does not exist (an upload refused by admission): nothing is written.
-    `k AS MATERIALIZED(SELECT ${ok} ok,(SELECT median_epoch FROM configurations WHERE id=?1) e)`,
+    `WITH RECURSIVE k AS MATERIALIZED(SELECT ${ok} ok,(SELECT median_epoch FROM configurations WHERE id=?1) e),` +
     // This upload's own rows of the configuration (primary key on submission_id; `+` keeps SQLite off the configuration indexes).
-    `o AS MATERIALIZED(SELECT * FROM runs WHERE submission_id=?2 AND +configuration_id=?1)`,
-    // The configuration's visible values of each figure column: a range of runs_median_<column>.
-    ...cols.map((c, i) => `v${i}(x) AS NOT MATERIALIZED(SELECT ${c} FROM runs WHERE configuration_id=?1 AND visible=1 AND ${c} IS NOT NULL)`),
-    `ix(i) AS(SELECT 0 UNION ALL SELECT i+1 FROM ix WHERE i<${cols.length - 1})`,
-    `f AS(SELECT i,${each((c) => `'${c}'`)} f FROM ix)`,
-    // The state before (m.n NULL when missing or stale: rebuilt from the start) and the upload's values in it.
-    `a AS(SELECT i,f,CASE WHEN m.n IS NULL THEN ${each((_, i) => `(SELECT COUNT(*) FROM v${i})`)} ` +
-      `ELSE m.n+k.ok*${each((c) => `(SELECT COUNT(${c}) FROM o)`)} END n1,` +
-      `CASE WHEN m.lo IS NULL THEN -1e999 ELSE m.lo END lo0,` +
-      `CASE WHEN m.lo IS NULL THEN 0 ELSE m.below+k.ok*${each((c) => `(SELECT COUNT(*) FROM o WHERE ${c}<m.lo)`)} END ba ` +
-      "FROM f JOIN k LEFT JOIN configuration_medians m ON m.configuration_id=?1 AND m.figure=f.f AND m.epoch=k.e)",
-    "s AS MATERIALIZED(SELECT *,(n1-1)/2 r FROM a)",
-    `w AS MATERIALIZED(SELECT i,CASE WHEN n1=0 THEN NULL WHEN r>=ba THEN ` +
-      each((_, i) => `(SELECT x FROM v${i} WHERE x>=s.lo0 ORDER BY x LIMIT 1 OFFSET(SELECT r-ba FROM s WHERE i=${i}))`) +
-      " ELSE " +
-      each((_, i) => `(SELECT x FROM v${i} WHERE x<s.lo0 ORDER BY x DESC LIMIT 1 OFFSET(SELECT ba-1-r FROM s WHERE i=${i}))`) +
-      " END lo1 FROM s)",
-    `t AS MATERIALIZED(SELECT s.*,lo1,CASE WHEN lo1 IS NULL THEN 0 ELSE ba+(CASE WHEN lo1>=lo0 THEN 1 ELSE -1 END)*` +
-      each((_, i) => `(SELECT COUNT(*) FROM v${i} WHERE x>=min(lo0,lo1) AND x<max(lo0,lo1))`) +
-      " END b1 FROM s JOIN w USING(i))",
-  ];
-  const hi = each((_, i) => `(SELECT x FROM v${i} WHERE x>=t.lo1 ORDER BY x LIMIT 1 OFFSET(SELECT r+1-b1 FROM t WHERE i=${i}))`);
-  return `WITH RECURSIVE ${ctes.join(",")} ` +
-    "INSERT INTO configuration_medians(configuration_id,figure,epoch,n,lo,below,median) " +
-    `SELECT ?1,f,k.e,n1,lo1,b1,CASE WHEN n1=0 THEN NULL WHEN n1%2=1 THEN lo1 ELSE ${text(middle(sql.raw("lo1"), sql.raw(hi)))} END ` +
-    "FROM t JOIN k WHERE k.e IS NOT NULL " +
-    "ON CONFLICT(configuration_id,figure) DO UPDATE SET epoch=excluded.epoch,n=excluded.n,lo=excluded.lo,below=excluded.below,median=excluded.median";
+    "o AS MATERIALIZED(SELECT * FROM runs WHERE submission_id=?2 AND +configuration_id=?1)," +
+    `ix(i) AS(SELECT 0 UNION ALL SELECT i+1 FROM ix WHERE i<${cols.length - 1}),` +
+    `f AS(SELECT CASE i ${cols.map((c, i) => `WHEN ${i} THEN '${c}'`).join(" ")} END figure FROM ix) ` +
+    "INSERT INTO configuration_medians(configuration_id,figure,epoch,n,lo,below) " +
+    `SELECT ?1,f.figure,k.e,CASE WHEN m.n IS NULL THEN ${byFigure((c) => range(c, "COUNT(*)"), "f.figure")} ` +
+    `ELSE m.n+k.ok*${byFigure((c) => `(SELECT COUNT(${c}) FROM o)`, "f.figure")} END,m.lo,` +
+    `CASE WHEN m.lo IS NULL THEN 0 ELSE m.below+k.ok*${byFigure((c) => `(SELECT COUNT(*) FROM o WHERE ${c}<m.lo)`, "f.figure")} END ` +
+    "FROM f JOIN k LEFT JOIN configuration_medians m ON m.configuration_id=?1 AND m.figure=f.figure AND m.epoch=k.e WHERE k.e IS NOT NULL " +
+    "ON CONFLICT(configuration_id,figure) DO UPDATE SET epoch=excluded.epoch,n=excluded.n,lo=excluded.lo,below=excluded.below";
+  const walk =
+    offsets({ u: "(n-1)/2-below", d: "below-1-(n-1)/2" }) +
+    `UPDATE configuration_medians AS m SET median=lo,lo=CASE WHEN n=0 THEN NULL WHEN (n-1)/2>=below THEN ` +
+    byFigure((c) => range(c, c, ` AND ${c}>=COALESCE(m.lo,${NEG_INF}) ORDER BY ${c} LIMIT 1 OFFSET${own(c, "u")}`)) +
+    " ELSE " +
+    byFigure((c) => range(c, c, ` AND ${c}<m.lo ORDER BY ${c} DESC LIMIT 1 OFFSET${own(c, "d")}`)) +
+    " END WHERE configuration_id=?1";
+  // Here `median` holds the old lo and `lo` the new one.
+  const lo0 = `COALESCE(m.median,${NEG_INF})`;
+  const below =
+    `UPDATE configuration_medians AS m SET below=CASE WHEN lo IS NULL THEN 0 ELSE below+(CASE WHEN lo>=${lo0} THEN 1 ELSE -1 END)*` +
+    byFigure((c) => range(c, "COUNT(*)", ` AND ${c}>=min(${lo0},m.lo) AND ${c}<max(${lo0},m.lo)`)) +
+    " END WHERE configuration_id=?1";
+  const hi = byFigure((c) => range(c, c, ` AND ${c}>=m.lo ORDER BY ${c} LIMIT 1 OFFSET${own(c, "h")}`));
+  const median =
+    offsets({ h: "(n-1)/2+1-below" }) +
+    `UPDATE configuration_medians AS m SET median=CASE WHEN n=0 THEN NULL WHEN n%2=1 THEN lo ELSE ${text(middle(sql.raw("lo"), sql.raw(hi)))} END ` +
+    "WHERE configuration_id=?1";
+  return [start, walk, below, median];
 }
 
-let MEDIAN_STATE_SQL: string | undefined;
+let MEDIAN_STATE_SQL: string[] | undefined;
 
 /**
- * The statement that brings configuration_medians up to date for one
- * configuration after an upload (or, with upload null, rebuilds stale state
- * and otherwise leaves it as it is). The upload's values count only when
- * its submission row carries `token` and is visible (the batch that stored
- * it); the text is the same for every call, only the three values differ.
+ * The statements that bring configuration_medians up to date for one
+ * configuration after an upload (or, with upload null, rebuild stale state
+ * and otherwise leave it as it is), in this order in one batch. The
+ * upload's values count only when its submission row carries `token` and is
+ * visible (the batch that stored it); the text is the same for every call,
+ * only the three values differ. Without a configuration row nothing is
+ * written; a refused upload rewrites the same values.
  */
-export function updateMedianState(configId: string, upload: MedianUpload | null): Rendered {
-  MEDIAN_STATE_SQL ??= medianStateText();
-  return { sql: MEDIAN_STATE_SQL, params: [configId, upload?.id ?? null, upload?.token ?? null] };
+export function updateMedianState(configId: string, upload: MedianUpload | null): Rendered[] {
+  MEDIAN_STATE_SQL ??= medianStateTexts();
+  const params = [configId, upload?.id ?? null, upload?.token ?? null];
+  // Each statement binds only the parameters it names (D1 checks the count).
+  return MEDIAN_STATE_SQL.map((sql, i) => ({ sql, params: i === 0 ? params : [configId] }));
 }
 
 /** `<figure> = <its median from configuration_medians>` for every figure column (after updateMedianState). */
