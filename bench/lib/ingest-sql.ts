@@ -35,12 +35,14 @@ function literal(v: unknown): string {
   return `'${String(v).replaceAll("'", "''")}'`;
 }
 
-/** Inlines positional `?` parameters (outside quoted strings) as SQL literals. */
+/** Inlines positional `?` and numbered `?NNN` parameters (outside quoted strings) as SQL literals. */
 export function inline(sql: string, params: unknown[]): string {
   let out = "";
   let quote: string | null = null;
   let next = 0;
-  for (const ch of sql) {
+  const used = new Set<number>();
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!;
     if (quote) {
       if (ch === quote) quote = null;
       out += ch;
@@ -48,10 +50,17 @@ export function inline(sql: string, params: unknown[]): string {
       quote = ch;
       out += ch;
     } else if (ch === "?") {
-      out += literal(params[next++]);
+      const digits = /^\d+/.exec(sql.slice(i + 1))?.[0];
+      // SQLite numbers an anonymous `?` one past the largest number so far.
+      const n = digits ? Number(digits) : Math.max(next, ...used) + 1;
+      if (!digits) next = n;
+      used.add(n);
+      if (n > params.length) throw new Error(`parameter ?${n} of ${params.length} bound`);
+      out += literal(params[n - 1]);
+      i += digits?.length ?? 0;
     } else out += ch;
   }
-  if (next !== params.length) throw new Error(`bound ${params.length} parameters, used ${next}`);
+  if (used.size !== params.length) throw new Error(`bound ${params.length} parameters, used ${used.size}`);
   return out;
 }
 
