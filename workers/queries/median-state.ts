@@ -75,9 +75,10 @@ function medianStateTexts(): string[] {
   const cols = FIGURE_COLUMNS;
   const byFigure = (f: (c: string) => string, on = "m.figure") => `CASE ${on} ${cols.map((c) => `WHEN '${c}' THEN ${f(c)}`).join(" ")} END`;
   const text = (q: SQL) => dialect.sqlToQuery(q).sql;
-  // The configuration's visible values of column c: a range of runs_median_<c>.
+  // The configuration's visible values of column c: a range of runs_median_<c>. That index is partial (c IS NOT
+  // NULL); a comparison on c implies it for SQLite's planner, so the term is written only where there is none.
   const range = (c: string, what: string, where = "") =>
-    `(SELECT ${what} FROM runs WHERE configuration_id=?1 AND visible=1 AND ${c} IS NOT NULL${where})`;
+    `(SELECT ${what} FROM runs WHERE configuration_id=?1 AND visible=1 AND ${where ? where.slice(5) : `${c} IS NOT NULL`})`;
   // The offsets of the walks, per figure, read once from the state rows into q (one-row reads by figure
   // are not correlated, so they may stand in an OFFSET). The statements reading q never change n or below.
   const offsets = (cols: Record<string, string>) =>
