@@ -73,6 +73,20 @@ describe("read cache", () => {
     expect((await get(`/api/v1/submissions/${bad}`)).res.status).toBe(200);
   });
 
+  it("a duplicate upload changes nothing readers see, so it leaves the version and the cached reads alone", async () => {
+    const version = async () => (await env.DB.prepare("SELECT version FROM registry_version WHERE id = 1").first<{ version: number }>())!.version;
+    const { signed } = await import("../fixtures/documents.js");
+    const { body } = await signed(buildDocument({ board: "orin-nano", seed: 21 }), await fixtureKeyPair());
+    const v0 = await version();
+    expect((await postJson(body)).status).toBe(201);
+    const v1 = await version();
+    expect(v1).toBe(v0 + 1);
+    await board("jetson-orin-nano-devkit");
+    expect((await postJson(body)).status).toBe(200);
+    expect(await version()).toBe(v1);
+    expect((await board("jetson-orin-nano-devkit")).cache).toBe("HIT");
+  });
+
   it("sees a write made through another isolate within the version's hold time", async () => {
     await ingest(buildDocument({ board: "rpi5", seed: 7 }), await fixtureKeyPair());
     await board("raspberry-pi-5");

@@ -18,9 +18,14 @@ import { sql, type SQL } from "drizzle-orm";
 /** How long an isolate trusts its copy of the version (the cross-isolate staleness bound). */
 export const VERSION_TTL_MS = 1000;
 
-/** The statement a write batch includes: next version, fresh salt. */
-export function bumpRegistryVersion(): SQL {
-  return sql`UPDATE registry_version SET version = version + 1, salt = lower(hex(randomblob(8))) WHERE id = 1`;
+/**
+ * The statement a write batch includes: next version, fresh salt. `when`
+ * limits it to batches that changed something (ingest: only the batch that
+ * stored the upload), so duplicates and refused uploads leave every cached
+ * entry valid.
+ */
+export function bumpRegistryVersion(when?: SQL): SQL {
+  return sql`UPDATE registry_version SET version = version + 1, salt = lower(hex(randomblob(8))) WHERE id = 1${when ? sql` AND ${when}` : sql``}`;
 }
 
 let held: { token: string; at: number } | null = null;

@@ -12,7 +12,7 @@
  * Moderation re-runs the full recompute statements (recompute*) after
  * changing a submission's status.
  */
-import { eq, getTableColumns, getTableName, is, SQL, sql } from "drizzle-orm";
+import { getTableColumns, getTableName, is, SQL, sql } from "drizzle-orm";
 import { SQLiteAsyncDialect, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { METRIC_IDS } from "../../uploader/src/contract/metrics.js";
 import { boards, configurations, contributors, modelFamilies, models, runs, submissions } from "../../db/schema.js";
@@ -138,6 +138,9 @@ interface Upload {
 const insertedVisible = (u: Upload) =>
   sql`EXISTS (SELECT 1 FROM submissions WHERE id = ${u.id} AND ingest_token = ${u.token} AND status = 'visible')`;
 
+/** True only when THIS batch's INSERT stored the submission, visible or flagged (it then has a result page). */
+const inserted = (u: Upload) => sql`EXISTS (SELECT 1 FROM submissions WHERE id = ${u.id} AND ingest_token = ${u.token})`;
+
 /**
  * Ingest only: add one upload to a model's (or model family's) counts instead
  * of recounting every run of the model, which grows with the registry (at
@@ -204,12 +207,6 @@ function configurationCounts(configId: string, runCount: number, u: Upload): SQL
   );
   return sql`WITH cfg(id) AS (SELECT ${configId}), mine(ok) AS MATERIALIZED (SELECT ${insertedVisible(u)})
     UPDATE configurations SET ${sql.join(sets, sql`, `)} WHERE id = (SELECT id FROM cfg)`;
-}
-
-/** True when a submission with this id is already stored. */
-export async function submissionExists(db: Db, id: string): Promise<boolean> {
-  const row = await db.select({ id: submissions.id }).from(submissions).where(eq(submissions.id, id)).get();
-  return row !== undefined;
 }
 
 const dialect = new SQLiteAsyncDialect();
@@ -302,7 +299,8 @@ export async function storeSubmission(db: Db, plan: IngestPlan, admission?: Admi
       ...UPDATE.medianState({ ...upload, configId: c }),
       UPDATE.configuration({ ...upload, configId: c, runCount: runsPerConfig.get(c) ?? 0 }),
     ]),
-    bumpRegistryVersion(),
+    // Only a batch that stored the upload changes what readers see: a duplicate or a refused upload keeps the caches.
+    bumpRegistryVersion(inserted(upload)),
   ];
   const first = admission?.statements ?? [];
   const results = await db.$client.batch([...first, ...writes.map((w) => statement(db.$client, w))]);
