@@ -14,7 +14,6 @@
  */
 import { getTableColumns, getTableName, is, SQL, sql } from "drizzle-orm";
 import { SQLiteAsyncDialect, type SQLiteTable } from "drizzle-orm/sqlite-core";
-import { METRIC_IDS } from "../../uploader/src/contract/metrics.js";
 import { boards, configurations, contributors, modelFamilies, models, runs, submissions } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import { bumpRegistryVersion } from "../cache/version.js";

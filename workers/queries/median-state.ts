@@ -125,16 +125,16 @@ let MEDIAN_STATE_SQL: string[] | undefined;
 
 /**
  * The statements that bring configuration_medians up to date for one
- * configuration after an upload (or, with upload null, rebuild stale state
- * and otherwise leave it as it is), in this order in one batch. The
+ * configuration after an upload (rebuilding its state first when stale), in
+ * this order in one batch. The
  * upload's values count only when its submission row carries `token` and is
  * visible (the batch that stored it); the text is the same for every call,
  * only the three values differ. Without a configuration row nothing is
  * written; a refused upload rewrites the same values.
  */
-export function updateMedianState(configId: string, upload: MedianUpload | null): Rendered[] {
+export function updateMedianState(configId: string, upload: MedianUpload): Rendered[] {
   MEDIAN_STATE_SQL ??= medianStateTexts();
-  const params = [configId, upload?.id ?? null, upload?.token ?? null];
+  const params = [configId, upload.id, upload.token];
   // Each statement binds only the parameters it names (D1 checks the count).
   return MEDIAN_STATE_SQL.map((sql, i) => ({ sql, params: i === 0 ? params : [configId] }));
 }

@@ -2,9 +2,9 @@
  * Statements rendered once per isolate, bound per request.
  *
  * Rendering a drizzle `sql` tree to text walks every chunk of it; for the
- * ingest statements (the median state alone is ~55 KB of SQL over twenty
- * figure columns) that walk was most of an upload's Worker CPU (a profile
- * under load: 45 % of the isolate's time in drizzle's sqlToQuery). The text
+ * ingest statements (twenty figure columns each) that walk was most of an
+ * upload's Worker CPU (a profile under load: 45 % of the isolate's time in
+ * drizzle's sqlToQuery). The text
  * of these statements depends only on their shape, never on the values, so
  * each is rendered once with named placeholders and every later call only
  * binds values in the recorded order. The text being the same on every call
