@@ -18,6 +18,19 @@ function workerEntry(): { file: string; execArgv: string[] } {
   throw new Error(`cannot find the edgebench worker (looked for ${bundled} and ${source})`);
 }
 
+/**
+ * One libuv pool thread in the model process, so every decode is issued from
+ * the same OS thread, as llama-bench issues all of its decodes from one thread.
+ * With node's default pool of 4, consecutive decodes land on different pool
+ * threads, and the prebuilt llama.cpp (no OpenMP, no attached threadpool)
+ * starts its compute threads afresh from whichever one it is; measured on the
+ * 2-core dev VM with the Qwen2.5-0.5B-shaped Q8_0 stand-in at 2 threads
+ * (.tmp/p3, 2026-11-21): tg 30-35 t/s with 4 pool threads, 26-29 with 2,
+ * 37-43 with 1, where llama-bench gives 40-42. The model process runs one
+ * native job at a time anyway (hashing, sampling and meters live in the parent).
+ */
+const CHILD_ENV = { UV_THREADPOOL_SIZE: "1" } as const;
+
 export interface ChildEnd {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -61,6 +74,7 @@ export function runChild(opts: RunChildOptions): Promise<ChildEnd> {
   const entry = workerEntry();
   const child = fork(entry.file, [], {
     execArgv: entry.execArgv,
+    env: { ...process.env, ...CHILD_ENV },
     serialization: "advanced",
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
