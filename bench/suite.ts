@@ -22,8 +22,9 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { LLAMA_BENCH } from "../scripts/lib/llama-bench.mjs";
 import { loadConfig } from "../uploader/src/config.js";
-import { rateFigure, msFigure } from "../uploader/src/contract/index.js";
+import { rateFigure, msFigure, repRates } from "../uploader/src/contract/index.js";
 import { findPreset, synthModel, type WeightType } from "../uploader/src/gguf/index.js";
 import { runBenchmark } from "../uploader/src/runner/index.js";
 import { loadSuite } from "../uploader/src/suite/index.js";
@@ -77,7 +78,7 @@ for (const test of run.tests) {
   const wallMs = test.samplesNs.reduce((a, b) => a + b, 0) / 1e6;
   const overhead = d?.llamaEvalMs !== undefined ? (100 * (wallMs - d.llamaEvalMs)) / wallMs : NaN;
   const value = test.kind === "ttft" ? `${f.value.toFixed(1)} ms` : f.value.toFixed(2);
-  const perRep = test.samplesNs.map((ns) => (test.kind === "ttft" ? ns / 1e6 : ((test.nPrompt + test.nGen) * 1e9) / ns).toFixed(1)).join(" ");
+  const perRep = (test.kind === "ttft" ? test.samplesNs.map((ns) => ns / 1e6) : repRates(test)).map((x) => x.toFixed(1)).join(" ");
   console.log(`| ${test.name} | ${value} | ${((100 * (f.stddev ?? 0)) / f.value).toFixed(2)} | ${overhead.toFixed(2)} | ${perRep} |`);
 }
 if (run.quality) console.log(`perplexity ${run.quality.perplexity.toFixed(1)} over ${run.quality.tokens} tokens (random weights)`);
@@ -92,7 +93,7 @@ interface LlamaBenchRow {
   stddev_ts: number;
 }
 
-const llamaBench = process.env.BENCH_LLAMA_BENCH ?? path.join(import.meta.dirname, "..", ".tmp", "llama.cpp", "build", "bin", "llama-bench");
+const llamaBench = process.env.BENCH_LLAMA_BENCH ?? LLAMA_BENCH;
 if (!fs.existsSync(llamaBench)) {
   console.log(`\n(no llama-bench at ${llamaBench}: \`node scripts/build-llama-bench.mjs\` builds it from node-llama-cpp's bundled llama.cpp source, for a side-by-side comparison)`);
 } else {

@@ -13,12 +13,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { LLAMA_BENCH, LLAMA_CPP_BUILD, LLAMA_CPP_SRC } from "./lib/llama-bench.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BUNDLE = path.join(ROOT, "node_modules", "node-llama-cpp", "llama", "gitRelease.bundle");
-const SRC = path.join(ROOT, ".tmp", "llama.cpp");
-const BUILD = path.join(SRC, "build");
-export const LLAMA_BENCH = path.join(BUILD, "bin", "llama-bench");
 
 function run(cmd, args, cwd = ROOT) {
   console.error(`$ ${cmd} ${args.join(" ")}`);
@@ -40,7 +38,7 @@ for (const tool of ["git", "cmake", "c++"]) {
   }
 }
 const info = JSON.parse(readFileSync(path.join(ROOT, "node_modules", "node-llama-cpp", "llama", "llama.cpp.info.json"), "utf8"));
-if (!existsSync(path.join(SRC, "CMakeLists.txt"))) run("git", ["clone", "--quiet", BUNDLE, SRC]);
+if (!existsSync(path.join(LLAMA_CPP_SRC, "CMakeLists.txt"))) run("git", ["clone", "--quiet", BUNDLE, LLAMA_CPP_SRC]);
 const generator = have("ninja") ? ["-G", "Ninja"] : [];
 // Built like node-llama-cpp's prebuilt binaries, so the comparison is of the
 // harness, not the build: GGML_NATIVE for this CPU's instruction set (the
@@ -48,6 +46,6 @@ const generator = have("ninja") ? ["-G", "Ninja"] : [];
 // prebuilt does not link libgomp; it uses ggml's own thread pool, and the two
 // differ in speed: bench/suite.ts can be pointed at either build).
 // Nothing but llama-bench and its libraries.
-run("cmake", ["-S", SRC, "-B", BUILD, ...generator, "-DCMAKE_BUILD_TYPE=Release", "-DGGML_NATIVE=ON", "-DGGML_OPENMP=OFF", "-DLLAMA_CURL=OFF", "-DLLAMA_OPENSSL=OFF", "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", "-DLLAMA_BUILD_SERVER=OFF"]);
-run("cmake", ["--build", BUILD, "--target", "llama-bench", "-j", String(os.availableParallelism())]);
+run("cmake", ["-S", LLAMA_CPP_SRC, "-B", LLAMA_CPP_BUILD, ...generator, "-DCMAKE_BUILD_TYPE=Release", "-DGGML_NATIVE=ON", "-DGGML_OPENMP=OFF", "-DLLAMA_CURL=OFF", "-DLLAMA_OPENSSL=OFF", "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", "-DLLAMA_BUILD_SERVER=OFF"]);
+run("cmake", ["--build", LLAMA_CPP_BUILD, "--target", "llama-bench", "-j", String(os.availableParallelism())]);
 console.log(`${LLAMA_BENCH} (llama.cpp ${info.tag} as bundled with node-llama-cpp)`);

@@ -8,7 +8,7 @@
  *
  * node:http rather than fetch: on the 2-core dev machine fetch (undici) spent
  * 1.0-1.7 ms of client CPU per request against 0.2-0.4 ms for node:http
- * (.tmp/ingprobe/client.ts, 2026-11-21), CPU the server under test then did
+ * (2026-11-21), CPU the server under test then did
  * not get; the generator should cost as little of the machine as it can.
  */
 import http from "node:http";

@@ -28,6 +28,7 @@
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { sha256Hex } from "../../uploader/src/contract/index.js";
 import { acceptsCsv } from "../api/leaderboard.js";
 import type { AppEnv } from "../env.js";
 import { Lru, type LruLimits } from "./lru.js";
@@ -76,11 +77,9 @@ export function isCachedPath(path: string): boolean {
   return !path.startsWith("/api/v1/admin/") && CACHED_PATHS.some((re) => re.test(path));
 }
 
+/** The first 96 bits of the body's SHA-256: plenty to tell two versions of a page apart. */
 async function contentEtag(body: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
-  let hex = "";
-  for (const b of digest.subarray(0, 12)) hex += b.toString(16).padStart(2, "0");
-  return `"${hex}"`;
+  return `"${(await sha256Hex(new Uint8Array(body))).slice(0, 24)}"`;
 }
 
 function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {

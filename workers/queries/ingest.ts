@@ -19,6 +19,7 @@ import type { Db } from "../db.js";
 import { bumpRegistryVersion } from "../cache/version.js";
 import type { IngestPlan } from "../ingest.js";
 import type { Admission } from "../security/admission.js";
+import { storedByThisBatch } from "./ingest-guard.js";
 import { FIGURE_COLUMNS, mediansFromState, middle, updateMedianState } from "./median-state.js";
 import { sqlTemplate, type Rendered } from "./sql-template.js";
 
@@ -127,18 +128,11 @@ interface Upload {
   token: string;
 }
 
-/**
- * True (1) only when THIS batch's INSERT stored the submission and it is
- * visible: the stored row carries this request's random ingest token. A
- * duplicate or a racing identical upload inserted nothing (its token is not
- * the stored one), a flagged upload is not visible: both count nothing. This
- * is what keeps the incremental counts below exact and the batch safe to repeat.
- */
-const insertedVisible = (u: Upload) =>
-  sql`EXISTS (SELECT 1 FROM submissions WHERE id = ${u.id} AND ingest_token = ${u.token} AND status = 'visible')`;
+/** This batch stored the upload and it is visible: the count updates' guard (ingest-guard.ts). */
+const insertedVisible = (u: Upload) => storedByThisBatch(sql`${u.id}`, sql`${u.token}`, true);
 
-/** True only when THIS batch's INSERT stored the submission, visible or flagged (it then has a result page). */
-const inserted = (u: Upload) => sql`EXISTS (SELECT 1 FROM submissions WHERE id = ${u.id} AND ingest_token = ${u.token})`;
+/** This batch stored the upload, visible or flagged (it then has a result page). */
+const inserted = (u: Upload) => storedByThisBatch(sql`${u.id}`, sql`${u.token}`, false);
 
 /**
  * Ingest only: add one upload to a model's (or model family's) counts instead

@@ -25,6 +25,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { METRIC_IDS } from "../../uploader/src/contract/metrics.js";
+import { storedByThisBatch } from "./ingest-guard.js";
 import type { Rendered } from "./sql-template.js";
 
 /** Every figure column of runs/configurations: `<metric>` and `<metric>_sd`. */
@@ -85,8 +86,8 @@ function medianStateTexts(): string[] {
     `WITH q AS MATERIALIZED(SELECT figure f,${Object.entries(cols).map(([name, expr]) => `${expr} ${name}`).join(",")} FROM configuration_medians WHERE configuration_id=?1) `;
   const own = (c: string, name: string) => `(SELECT ${name} FROM q WHERE f='${c}')`;
   const NEG_INF = "-1e999";
-  // The guard of ingest's count updates (insertedVisible in ingest.ts): 1 only in the batch whose INSERT stored the upload as visible.
-  const ok = "EXISTS(SELECT 1 FROM submissions WHERE id=?2 AND ingest_token=?3 AND status='visible')";
+  // The guard of ingest's count updates: 1 only in the batch whose INSERT stored the upload as visible.
+  const ok = text(storedByThisBatch(sql.raw("?2"), sql.raw("?3"), true));
   const start =
     // e is NULL when the configuration row does not exist (an upload refused by admission): nothing is written.
     `WITH RECURSIVE k AS MATERIALIZED(SELECT ${ok} ok,(SELECT median_epoch FROM configurations WHERE id=?1) e),` +

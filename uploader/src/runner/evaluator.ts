@@ -7,7 +7,7 @@
  * logits it also samples a token (a second native call on the thread pool, an
  * O(vocabulary) scan) and runs its batch scheduler and locks around each call.
  * Measured on the 2-core dev machine with a Qwen2.5-0.5B-shaped Q8_0 model
- * (.tmp/exp, 2026-11-21): 1.7 ms per generated token outside llama.cpp, 5 % of
+ * (2026-11-21): 1.7 ms per generated token outside llama.cpp, 5 % of
  * tg128, and tg itself 15 % slower than the same decodes issued directly.
  *
  * So the timed spans use the addon calls LlamaContext itself is built on

@@ -25,9 +25,9 @@ function workerEntry(): { file: string; execArgv: string[] } {
  * threads, and the prebuilt llama.cpp (no OpenMP, no attached threadpool)
  * starts its compute threads afresh from whichever one it is; measured on the
  * 2-core dev VM with the Qwen2.5-0.5B-shaped Q8_0 stand-in at 2 threads
- * (.tmp/p3, 2026-11-21): tg 30-35 t/s with 4 pool threads, 26-29 with 2,
+ * (2026-11-21): tg 30-35 t/s with 4 pool threads, 26-29 with 2,
  * 37-43 with 1, where llama-bench gives 40-42. The model process runs one
- * native job at a time anyway (hashing, sampling and meters live in the parent).
+ * native job at a time anyway (hashing, thermal sampling and meters live in the parent).
  */
 const CHILD_ENV = { UV_THREADPOOL_SIZE: "1" } as const;
 
