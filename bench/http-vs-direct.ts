@@ -21,7 +21,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../uploader/src/config.js";
-import { rateFigure, type ResultDocument, type TestResult } from "../uploader/src/contract/index.js";
+import { rateFigure, type ResultDocument, type TestResult } from "@edgebench/contract";
 import { findPreset, synthModel, type WeightType } from "../uploader/src/gguf/index.js";
 import { runBenchmark } from "../uploader/src/runner/index.js";
 import { runHttpBenchmark } from "../uploader/src/runtimes/http/index.js";

@@ -44,7 +44,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { applyLocalMigrations, REPO_ROOT, runWrangler, startLocalRegistry } from "../scripts/lib/local-registry.mjs";
-import { verifySubmission } from "../uploader/src/contract/index.js";
+import { verifySubmission } from "@edgebench/contract";
 import { emptyTouched, ingestSql, recomputeStatements } from "./lib/ingest-sql.js";
 import { BYPASS_HEADER } from "../workers/cache/read-cache.js";
 import { runLoad, type LoadResult } from "./lib/load-gen.js";

@@ -24,11 +24,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { LLAMA_BENCH } from "../scripts/lib/llama-bench.mjs";
 import { loadConfig } from "../uploader/src/config.js";
-import { rateFigure, msFigure, repRates } from "../uploader/src/contract/index.js";
+import { rateFigure, msFigure, repRates } from "@edgebench/contract";
 import { findPreset, synthModel, type WeightType } from "../uploader/src/gguf/index.js";
 import { runBenchmark } from "../uploader/src/runner/index.js";
 import { loadSuite } from "../uploader/src/suite/index.js";
-import type { TestResult } from "../uploader/src/contract/index.js";
+import type { TestResult } from "@edgebench/contract";
 
 const preset = process.env.BENCH_PRESET ?? "qwen2.5-0.5b";
 const type = (process.env.BENCH_TYPE ?? "q8_0") as WeightType;

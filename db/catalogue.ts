@@ -13,7 +13,7 @@
  * - Add-ons (the Hailo AI HAT+) are listed for reference but never matched as
  *   the board a result ran on.
  */
-import type { Envelope } from "../uploader/src/contract/schema.js";
+import type { Envelope } from "@edgebench/contract";
 
 export interface CatalogueEnvelope {
   widthMm: number;

@@ -19,8 +19,8 @@
  * Model variant: the GGUF's sha256 when the document gives it (two files with
  * one name can differ), else name + quantisation.
  */
-import { canonicalBytes, sha256Hex } from "../uploader/src/contract/canonical.js";
-import type { MeterScope, ModelRun, ResultDocument } from "../uploader/src/contract/schema.js";
+import { canonicalBytes, sha256Hex } from "@edgebench/contract";
+import type { MeterScope, ModelRun, ResultDocument } from "@edgebench/contract";
 import { slugify } from "./catalogue.js";
 import type { CONFIG_ACCELERATOR_KINDS } from "./schema.js";
 

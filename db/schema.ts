@@ -19,8 +19,8 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { METRIC_BY_ID, METRIC_IDS, type MetricId } from "../uploader/src/contract/metrics.js";
-import { ACCELERATOR_KINDS, BACKENDS, METER_SCOPES } from "../uploader/src/contract/schema.js";
+import { METRIC_BY_ID, METRIC_IDS, type MetricId } from "@edgebench/contract";
+import { ACCELERATOR_KINDS, BACKENDS, METER_SCOPES } from "@edgebench/contract";
 
 const realColumn = () => real();
 type RealColumn = ReturnType<typeof realColumn>;

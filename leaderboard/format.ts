@@ -1,9 +1,9 @@
 /**
  * How figures are written on the site. Every unit and label comes from METRICS
- * (uploader/src/contract/metrics.ts); this file only decides digits. A missing
+ * (@edgebench/contract, contract/src/metrics.ts); this file only decides digits. A missing
  * figure is "not measured", never 0 (RULES: honest results only).
  */
-import { median, METRIC_BY_ID, type MetricId } from "../uploader/src/contract/index.js";
+import { median, METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 
 export const NOT_MEASURED = "not measured";
 

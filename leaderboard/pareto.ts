@@ -3,7 +3,7 @@
  * least as good on every axis and strictly better on one. "Good" is each
  * metric's `better` direction from METRICS, never restated here.
  */
-import { METRIC_BY_ID, type MetricId } from "../uploader/src/contract/index.js";
+import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 
 /** Returns the members of the front among items that have every axis measured. */
 export function paretoFront<T>(items: readonly T[], axes: readonly MetricId[], value: (item: T, id: MetricId) => number | undefined): Set<T> {

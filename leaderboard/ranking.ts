@@ -3,7 +3,7 @@
  * shows. The heavy lifting (filters, scope, Pareto front, sort, page) happens
  * in SQL in workers/queries/site-leaderboard.ts; this file only maps.
  */
-import type { MeterScope } from "../uploader/src/contract/index.js";
+import type { MeterScope } from "@edgebench/contract";
 import { siteRanking, type SiteChartRow, type SiteFilterOptions, type SiteRankingQuery } from "../workers/queries/site-leaderboard.js";
 import type { Db } from "../workers/db.js";
 import { CHART_X, CHART_Y } from "./components/chart.js";

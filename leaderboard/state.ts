@@ -3,7 +3,7 @@
  * the view exactly. parseState() is forgiving (unknown values fall back to the
  * defaults) and toQuery() writes only what differs from them, in a fixed order.
  */
-import { METER_SCOPES, METRIC_BY_ID, type MeterScope, type MetricId } from "../uploader/src/contract/index.js";
+import { METER_SCOPES, METRIC_BY_ID, type MeterScope, type MetricId } from "@edgebench/contract";
 import { ACCELERATOR_KINDS_ALL, type AcceleratorKind } from "./types.js";
 
 export const VIEWS = ["throughput", "energy", "size", "pareto"] as const;

@@ -1,6 +1,6 @@
 /**
  * The signing rule and an independent verification script, as shown on the
- * API and result pages. The rule restates uploader/src/contract/signing.ts in
+ * API and result pages. The rule restates contract/src/signing.ts in
  * words (it is the published contract); the script uses only Node 20's
  * WebCrypto and the reference RFC 8785 package, nothing of ours.
  */

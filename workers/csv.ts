@@ -2,7 +2,7 @@
  * Leaderboard rows as CSV (RFC 4180): the configuration fields, then for every
  * metric in METRICS its median and its stddev, headed by the metric ids.
  */
-import { METRICS } from "../uploader/src/contract/metrics.js";
+import { METRICS } from "@edgebench/contract";
 import type { LeaderboardRow } from "./queries/rows.js";
 
 const FIELDS = [

@@ -3,8 +3,8 @@
  * recomputed here from the raw samples with the contract's computeMetrics();
  * a document has no place to carry its own figures, and none would be read.
  */
-import { computeMetrics, METRIC_IDS, type ComputedMetrics } from "../uploader/src/contract/metrics.js";
-import type { Envelope, ResultDocument } from "../uploader/src/contract/schema.js";
+import { computeMetrics, METRIC_IDS, type ComputedMetrics } from "@edgebench/contract";
+import type { Envelope, ResultDocument } from "@edgebench/contract";
 import { boardIdFor, resolveEnvelope } from "../db/catalogue.js";
 import { configurationId, configurationKey, modelSlug, modelVariantId, primaryMeterScope, type ConfigurationKey } from "../db/configuration.js";
 import type { configurations, models, runs, submissions } from "../db/schema.js";

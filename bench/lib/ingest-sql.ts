@@ -16,7 +16,7 @@ import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { SQL } from "drizzle-orm";
 import * as schema from "../../db/schema.js";
 import { boardIdFor } from "../../db/catalogue.js";
-import { canonicalJson, keyFingerprint, ResultDocument, submissionId, verifySubmission, type SignedSubmission } from "../../uploader/src/contract/index.js";
+import { canonicalJson, keyFingerprint, ResultDocument, submissionId, verifySubmission, type SignedSubmission } from "@edgebench/contract";
 import type { Db } from "../../workers/db.js";
 import { planIngest } from "../../workers/ingest.js";
 import { recomputeBoard, recomputeConfiguration, recomputeContributor, recomputeModel, recomputeModelFamily, storeSubmission } from "../../workers/queries/ingest.js";

@@ -5,7 +5,7 @@
  * <title>, so it works without JavaScript; assets/chart-js adds a styled
  * tooltip on hover and keyboard focus. Axis labels and units come from METRICS.
  */
-import { METRIC_BY_ID, type MetricId } from "../../uploader/src/contract/index.js";
+import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 import { metricText } from "../format.js";
 import { paretoFront } from "../pareto.js";
 

@@ -1,5 +1,5 @@
 /** How a configuration is named wherever it appears (tables, compare, chart tooltips). */
-import { METRIC_BY_ID, type MetricId } from "../../uploader/src/contract/index.js";
+import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 import { num, NOT_MEASURED } from "../format.js";
 import type { ConfigRow } from "../types.js";
 

@@ -1,5 +1,5 @@
 /** A plain (server-sorted) table of configurations for the board and model pages. */
-import { METRIC_BY_ID, type MetricId } from "../../uploader/src/contract/index.js";
+import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 import type { ConfigRow } from "../types.js";
 import { acceleratorText, configHref, MetricCell, UnconfirmedBadge } from "./config-cells.js";
 

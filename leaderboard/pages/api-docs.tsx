@@ -1,5 +1,5 @@
 /** /api: the endpoints with curl and CSV examples, the metric ids, and the signing rule. */
-import { METER_SCOPES, METRICS } from "../../uploader/src/contract/index.js";
+import { METER_SCOPES, METRICS } from "@edgebench/contract";
 import { Layout } from "../components/layout.js";
 import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
 

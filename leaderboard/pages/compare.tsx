@@ -3,7 +3,7 @@
  * row the better figure (by the metric's `better` in METRICS) is marked;
  * energy figures are only marked when every column shares one meter scope.
  */
-import { METRICS, type MetricDef } from "../../uploader/src/contract/index.js";
+import { METRICS, type MetricDef } from "@edgebench/contract";
 import { acceleratorText, configHref, MetricCell, UnconfirmedBadge } from "../components/config-cells.js";
 import { Layout } from "../components/layout.js";
 import type { ConfigRow } from "../types.js";

@@ -3,7 +3,7 @@
  * energy, size, Pareto), filters in a GET form and sortable columns, all in
  * the URL. Tables work without JavaScript; the chart script only enhances.
  */
-import { METRIC_BY_ID, type MetricId } from "../../uploader/src/contract/index.js";
+import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 import { Chart, pointLines, type ChartPoint, CHART_SIZE, CHART_X, CHART_Y } from "../components/chart.js";
 import { configHref, configSubline, MetricCell, UnconfirmedBadge } from "../components/config-cells.js";
 import { EmptyState } from "../components/empty.js";

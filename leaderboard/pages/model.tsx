@@ -2,7 +2,7 @@
  * /models/:id: a model family (or one variant's family): its quantisations side
  * by side with perplexity, and every board's figures for each of them.
  */
-import { METRIC_BY_ID, type MetricId } from "../../uploader/src/contract/index.js";
+import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 import type { ModelDetail } from "../../workers/queries/index.js";
 import { acceleratorText } from "../components/config-cells.js";
 import { byThroughput, ConfigTable } from "../components/config-table.js";

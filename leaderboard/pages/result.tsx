@@ -4,7 +4,7 @@
  * fingerprint, a link to the raw signed JSON and how to verify it. Everything
  * the submitter wrote is interpolated through hono/jsx, which escapes it.
  */
-import { envelopeLitres, METRICS, repRates, type ModelRun, type ResultDocument, type TestResult } from "../../uploader/src/contract/index.js";
+import { envelopeLitres, METRICS, repRates, type ModelRun, type ResultDocument, type TestResult } from "@edgebench/contract";
 import type { SubmissionRunView, SubmissionView } from "../../workers/queries/index.js";
 import { PowerTrace } from "../components/power-trace.js";
 import { Layout } from "../components/layout.js";

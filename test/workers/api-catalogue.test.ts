@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { METRICS } from "../../uploader/src/contract/index.js";
+import { METRICS } from "@edgebench/contract";
 import { BOARD_CATALOGUE, matchBoard, resolveEnvelope } from "../../db/catalogue.js";
 import type { BoardDetail, BoardSummary, ModelDetail, ModelFamily } from "../../workers/queries/index.js";
 import { buildDocument, fixtureKeyPair, FIXTURE_MODELS } from "../fixtures/documents.js";

@@ -5,7 +5,7 @@
  * statement, 2 MB per row) and make 64 configurations.
  */
 import { describe, expect, it } from "vitest";
-import { LIMITS, type ModelRun } from "../../uploader/src/contract/index.js";
+import { LIMITS, type ModelRun } from "@edgebench/contract";
 import { buildDocument, fixtureKeyPair, signed } from "../fixtures/documents.js";
 import { call, postJson } from "./helpers.js";
 import { MAX_BODY_BYTES } from "../../workers/api/submissions.js";

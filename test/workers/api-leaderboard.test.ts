@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { METRICS, median, type MetricId } from "../../uploader/src/contract/index.js";
+import { METRICS, median, type MetricId } from "@edgebench/contract";
 import { csvHeader } from "../../workers/csv.js";
 import type { LeaderboardPage, LeaderboardRow } from "../../workers/queries/index.js";
 import { buildDocument, fixtureKeyPair, type FixtureKeyPair } from "../fixtures/documents.js";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { computeMetrics, canonicalJson, keyFingerprint, type ResultDocument } from "../../uploader/src/contract/index.js";
+import { computeMetrics, canonicalJson, keyFingerprint, type ResultDocument } from "@edgebench/contract";
 import { buildDocument, fixtureKeyPair, signed, type FixtureKeyPair } from "../fixtures/documents.js";
 import { call, postJson, submit, type ErrorJson } from "./helpers.js";
 

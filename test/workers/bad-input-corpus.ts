@@ -6,7 +6,7 @@
  * past the signature check and reach the registry's own range rules).
  * Run by test/workers/hardening-bad-input.test.ts inside workerd.
  */
-import { canonicalJson, type ResultDocument, type SignedSubmission } from "../../uploader/src/contract/index.js";
+import { canonicalJson, type ResultDocument, type SignedSubmission } from "@edgebench/contract";
 import { buildDocument, encodeBase64Url, signed, type FixtureKeyPair } from "../fixtures/documents.js";
 
 export interface CorpusCase {

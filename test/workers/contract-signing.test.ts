@@ -14,7 +14,7 @@ import {
   submissionId,
   verifySubmission,
   type SignedSubmission,
-} from "../../uploader/src/contract/index.js";
+} from "@edgebench/contract";
 import { fixtureKeyPair, keyPairFromSeed, signed } from "../fixtures/documents.js";
 import { FIXED_DOCUMENT } from "./fixed-document.js";
 

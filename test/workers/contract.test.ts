@@ -6,7 +6,7 @@ import {
   signDocument,
   submissionId,
   verifySubmission,
-} from "../../uploader/src/contract/index.js";
+} from "@edgebench/contract";
 
 describe("contract in workerd", () => {
   it("canonicalises with sorted keys and no whitespace", () => {

@@ -9,7 +9,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, keyFingerprint, median, METRIC_IDS, ResultDocument, submissionId } from "../../uploader/src/contract/index.js";
+import { canonicalJson, keyFingerprint, median, METRIC_IDS, ResultDocument, submissionId } from "@edgebench/contract";
 import { createDb } from "../../workers/db.js";
 import { planIngest } from "../../workers/ingest.js";
 import { recomputeBoard, recomputeConfiguration, recomputeContributor, recomputeModel, recomputeModelFamily, statement, storeSubmission } from "../../workers/queries/ingest.js";

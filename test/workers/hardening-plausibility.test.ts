@@ -1,6 +1,6 @@
 /** Plausibility rules (workers/security/plausibility.ts) as pure functions, inside workerd. */
 import { describe, expect, it } from "vitest";
-import { ResultDocument } from "../../uploader/src/contract/index.js";
+import { ResultDocument } from "@edgebench/contract";
 import { boardIdFor } from "../../db/catalogue.js";
 import { bandwidthCeiling, CPU_CEILING, ACCELERATOR_CEILING } from "../../workers/security/bandwidth.js";
 import { assessPlausibility, bytesPerToken, SUITE_EPOCH } from "../../workers/security/plausibility.js";

@@ -1,7 +1,7 @@
 /** Calling the Worker under test (its default export, inside workerd) and posting fixtures. */
 import { exports } from "cloudflare:workers";
 import { signed, type FixtureKeyPair } from "../fixtures/documents.js";
-import type { ResultDocument } from "../../uploader/src/contract/index.js";
+import type { ResultDocument } from "@edgebench/contract";
 
 export const ORIGIN = "https://registry.test";
 

@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { METRIC_BY_ID, type MetricId } from "../../uploader/src/contract/index.js";
+import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 import { configurations, type ConfigurationRow } from "../../db/schema.js";
 import { createDb, queryLeaderboard, TOTAL_CAP_FOR_TESTS, type LeaderboardParams } from "./scale-imports.js";
 import { syntheticConfigurationsSql } from "../fixtures/configurations.js";

@@ -9,7 +9,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { median, METRIC_IDS } from "../../uploader/src/contract/index.js";
+import { median, METRIC_IDS } from "@edgebench/contract";
 import { buildDocument, fixtureKeyPair } from "../fixtures/documents.js";
 import { ingest } from "./helpers.js";
 

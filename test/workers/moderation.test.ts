@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { median } from "../../uploader/src/contract/index.js";
+import { median } from "@edgebench/contract";
 import { createDb } from "../../workers/db.js";
 import { setSubmissionStatus } from "../../workers/queries/moderation.js";
 import type { LeaderboardPage } from "../../workers/queries/index.js";

@@ -12,7 +12,7 @@
  * without a meter whose name carries a <script> tag.
  */
 import { buildDocument, type FixtureOptions } from "../fixtures/documents.js";
-import type { ResultDocument } from "../../uploader/src/contract/index.js";
+import type { ResultDocument } from "@edgebench/contract";
 
 export const EVIL_NAME = `<script>window.__pwned=1</script>Acme EdgeBox`;
 export const EVIL_DISPLAY = `<img src=x onerror="window.__pwned=2">mallory`;

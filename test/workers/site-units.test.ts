@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { paretoFront } from "../../leaderboard/pareto.js";
 import { DEFAULT_STATE, effectiveSort, parseState, toQuery } from "../../leaderboard/state.js";
-import type { MetricId } from "../../uploader/src/contract/index.js";
+import type { MetricId } from "@edgebench/contract";
 
 type P = { name: string; m: Partial<Record<MetricId, number>> };
 const front = (ps: P[], axes: MetricId[]) => [...paretoFront(ps, axes, (p, id) => p.m[id])].map((p) => p.name).sort();

@@ -1,6 +1,6 @@
 /** What exists: boards, models, metric definitions, configurations by id. */
 import { Hono } from "hono";
-import { METRICS } from "../../uploader/src/contract/metrics.js";
+import { METRICS } from "@edgebench/contract";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { getBoard, listBoards } from "../queries/boards.js";

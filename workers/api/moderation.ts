@@ -12,7 +12,7 @@
 import { desc, lt } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { keyFingerprint } from "../../uploader/src/contract/index.js";
+import { keyFingerprint } from "@edgebench/contract";
 import { moderationLog } from "../../db/schema.js";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";

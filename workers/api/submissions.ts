@@ -11,7 +11,7 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { keyFingerprint, ResultDocument, Submission, verifiedSubmission } from "../../uploader/src/contract/index.js";
+import { keyFingerprint, ResultDocument, Submission, verifiedSubmission } from "@edgebench/contract";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { planIngest } from "../ingest.js";

@@ -28,7 +28,7 @@
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { sha256Hex } from "../../uploader/src/contract/index.js";
+import { sha256Hex } from "@edgebench/contract";
 import { acceptsCsv } from "../api/leaderboard.js";
 import type { AppEnv } from "../env.js";
 import { Lru, type LruLimits } from "./lru.js";

@@ -8,9 +8,9 @@
  */
 import { and, asc, count, desc, eq, isNotNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { decodeBase64Url, encodeBase64Url } from "../../uploader/src/contract/base64url.js";
-import { METRIC_BY_ID, METRIC_IDS, type MetricId } from "../../uploader/src/contract/metrics.js";
-import { BACKENDS, METER_SCOPES, type MeterScope } from "../../uploader/src/contract/schema.js";
+import { decodeBase64Url, encodeBase64Url } from "@edgebench/contract";
+import { METRIC_BY_ID, METRIC_IDS, type MetricId } from "@edgebench/contract";
+import { BACKENDS, METER_SCOPES, type MeterScope } from "@edgebench/contract";
 import { CONFIG_ACCELERATOR_KINDS, configurations } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import { toLeaderboardRow, type LeaderboardRow } from "./rows.js";

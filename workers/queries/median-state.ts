@@ -24,7 +24,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import { METRIC_IDS } from "../../uploader/src/contract/metrics.js";
+import { METRIC_IDS } from "@edgebench/contract";
 import { storedByThisBatch } from "./ingest-guard.js";
 import type { Rendered } from "./sql-template.js";
 

@@ -3,8 +3,8 @@
  * ids, built from the configurations table. The API serialises them as they
  * are and the leaderboard pages render them.
  */
-import { METRIC_IDS, type MetricId } from "../../uploader/src/contract/metrics.js";
-import type { Backend, MeterScope } from "../../uploader/src/contract/schema.js";
+import { METRIC_IDS, type MetricId } from "@edgebench/contract";
+import type { Backend, MeterScope } from "@edgebench/contract";
 import type { ConfigurationRow } from "../../db/schema.js";
 import type { ConfigAcceleratorKind } from "../../db/configuration.js";
 

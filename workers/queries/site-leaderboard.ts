@@ -16,8 +16,8 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { METRIC_BY_ID, type MetricId } from "../../uploader/src/contract/metrics.js";
-import type { MeterScope } from "../../uploader/src/contract/schema.js";
+import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
+import type { MeterScope } from "@edgebench/contract";
 import { configurations } from "../../db/schema.js";
 import { VersionMemo } from "../cache/memo.js";
 import type { Db } from "../db.js";

@@ -1,7 +1,7 @@
 /** Reading one stored submission back, with everything needed to verify it offline. */
 import { asc, desc, eq } from "drizzle-orm";
-import { METRIC_IDS, type ComputedMetrics } from "../../uploader/src/contract/metrics.js";
-import type { Envelope, ResultDocument } from "../../uploader/src/contract/schema.js";
+import { METRIC_IDS, type ComputedMetrics } from "@edgebench/contract";
+import type { Envelope, ResultDocument } from "@edgebench/contract";
 import { contributors, runs, submissions, type RunRow, type SubmissionRow } from "../../db/schema.js";
 import type { Db } from "../db.js";
 

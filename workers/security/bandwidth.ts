@@ -9,7 +9,7 @@
  *
  * Sources: vendor datasheets / product briefs (memory type, bus width, rate).
  */
-import type { Backend } from "../../uploader/src/contract/schema.js";
+import type { Backend } from "@edgebench/contract";
 
 export interface BoardBandwidth {
   /** Peak bytes per second. */

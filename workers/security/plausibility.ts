@@ -16,8 +16,8 @@
  * fields); createdAt more than 10 minutes in the future is refused by the
  * submissions route.
  */
-import { avgWattsFigure, findTest, rateFigure, repRates, type ComputedMetrics } from "../../uploader/src/contract/metrics.js";
-import type { MeterScope, ModelIdentity, ResultDocument } from "../../uploader/src/contract/schema.js";
+import { avgWattsFigure, findTest, rateFigure, repRates, type ComputedMetrics } from "@edgebench/contract";
+import type { MeterScope, ModelIdentity, ResultDocument } from "@edgebench/contract";
 import { bandwidthCeiling } from "./bandwidth.js";
 
 export interface PlausibilityReason {

@@ -1,7 +1,7 @@
 /**
  * A contributor withdrawing their own result with a request signed by their key.
  *
- * The request (contract: WithdrawRequest in uploader/src/contract/schema.ts):
+ * The request (contract: WithdrawRequest in @edgebench/contract (contract/src/schema.ts)):
  *   POST /api/v1/submissions/:id/withdraw
  *   { "withdraw": { "action": "withdraw", "id": ID, "at": RFC3339, "nonce": N, "reason"?: text },
  *     "signature": Ed25519 over the RFC 8785 bytes of `withdraw`, base64url,
@@ -13,7 +13,7 @@
  * key has not used this nonce before (409). Nonces are kept for the replay
  * window plus a margin, then pruned: after that `at` alone refuses a replay.
  */
-import { WithdrawRequest, verifyRequest } from "../../uploader/src/contract/index.js";
+import { WithdrawRequest, verifyRequest } from "@edgebench/contract";
 import { ApiError } from "../errors.js";
 
 export const REPLAY_WINDOW_MS = 10 * 60 * 1000;

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import canonicalize from "canonicalize";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signDocument, verifySubmission, type ResultDocument, type SignedSubmission } from "../../../uploader/src/contract/index.js";
+import { signDocument, verifySubmission, type ResultDocument, type SignedSubmission } from "@edgebench/contract";
 import { loadIdentity } from "../../../uploader/src/identity/index.js";
 import { Outbox } from "../../../uploader/src/outbox/index.js";
 import { ensureUploaderBuilt } from "../../../scripts/lib/uploader-cli.mjs";

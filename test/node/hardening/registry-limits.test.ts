@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signDocument } from "../../../uploader/src/contract/index.js";
+import { signDocument } from "@edgebench/contract";
 import { withdrawResult } from "../../../uploader/src/cli/commands/withdraw.js";
 import { createIdentity, type Identity } from "../../../uploader/src/identity/index.js";
 import { Outbox } from "../../../uploader/src/outbox/index.js";

@@ -4,7 +4,7 @@
  * uses, the energy window of each repetition, counts, and the fallbacks.
  */
 import { describe, expect, it } from "vitest";
-import { TestResult } from "../../../uploader/src/contract/schema.js";
+import { TestResult } from "@edgebench/contract";
 import type { GenClient, GenRequest, GenResult } from "../../../uploader/src/runtimes/http/client.js";
 import { measureHttpTest } from "../../../uploader/src/runtimes/http/measure.js";
 import { PromptMaker } from "../../../uploader/src/runtimes/http/prompts.js";

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { rateFigure, type ResultDocument, type TestResult } from "../../../uploader/src/contract/index.js";
+import { rateFigure, type ResultDocument, type TestResult } from "@edgebench/contract";
 import { startOpenAiServer, type OpenAiServer } from "../../fixtures/http-runtime/openai-server.js";
 import { runCli, SMALL_SUITE } from "./run-cli.js";
 

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ResultDocument } from "../../../uploader/src/contract/schema.js";
+import { ResultDocument } from "@edgebench/contract";
 import { CLI, REPO_ROOT } from "../helpers/models.js";
 
 export const SMALL_SUITE = path.join(REPO_ROOT, "test/fixtures/http-runtime/suite-small.json");

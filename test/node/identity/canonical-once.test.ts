@@ -13,7 +13,7 @@ import {
   submissionId,
   verifiedSubmission,
   verifySubmission,
-} from "../../../uploader/src/contract/index.js";
+} from "@edgebench/contract";
 import { sampleDocument } from "../outbox/sample-document.js";
 
 describe("canonical form computed once", () => {

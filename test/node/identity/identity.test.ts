@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Command } from "commander";
-import { keyFingerprint, signDocument, verifySubmission } from "../../../uploader/src/contract/index.js";
+import { keyFingerprint, signDocument, verifySubmission } from "@edgebench/contract";
 import {
   createIdentity,
   ensureIdentity,

@@ -3,7 +3,7 @@
  * are placeholders for plumbing tests only (nothing here is shown as a
  * measurement); `seq` makes each one a distinct submission id.
  */
-import { ResultDocument, type ResultDocument as ResultDocumentType } from "../../../uploader/src/contract/index.js";
+import { ResultDocument, type ResultDocument as ResultDocumentType } from "@edgebench/contract";
 
 export function sampleDocument(seq = 0): ResultDocumentType {
   return ResultDocument.parse({

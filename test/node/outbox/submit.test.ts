@@ -10,7 +10,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { signDocument } from "../../../uploader/src/contract/index.js";
+import { signDocument } from "@edgebench/contract";
 import { createIdentity, type Identity } from "../../../uploader/src/identity/index.js";
 import { Outbox } from "../../../uploader/src/outbox/index.js";
 import { deliver, submitPending, type SubmitOptions } from "../../../uploader/src/submit/index.js";

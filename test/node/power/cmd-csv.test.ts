@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { TestEnergy } from "../../../uploader/src/contract/schema.js";
+import { TestEnergy } from "@edgebench/contract";
 import { openPowerSession } from "../../../uploader/src/power/index.js";
 import { parseTimestamp } from "../../../uploader/src/power/meters/csv.js";
 import { now, sleep, testConfig, useTrees } from "./helpers.js";

@@ -1,6 +1,6 @@
 /** NVIDIA GPUs through a fake nvidia-smi printing the real --format=csv,noheader,nounits shapes. */
 import { afterEach, describe, expect, it } from "vitest";
-import { TestEnergy } from "../../../uploader/src/contract/schema.js";
+import { TestEnergy } from "@edgebench/contract";
 import { detectMeters, openPowerSession } from "../../../uploader/src/power/index.js";
 import { parseSmiList, parseSmiTimestamp, smiNumber, TickClock } from "../../../uploader/src/power/meters/nvml.js";
 import { FIXTURE_BIN, makeTree, now, rmTree, sleep, testConfig } from "./helpers.js";

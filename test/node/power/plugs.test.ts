@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { ResultDocument, TestEnergy } from "../../../uploader/src/contract/schema.js";
+import { ResultDocument, TestEnergy } from "@edgebench/contract";
 import { openPowerSession, MIN_SAMPLES_PER_REP } from "../../../uploader/src/power/index.js";
 import { listMeters } from "../../../uploader/src/power/live.js";
 import { tinyModel } from "../helpers/models.js";

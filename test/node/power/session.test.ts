@@ -1,6 +1,6 @@
 /** The session as the runner uses it: auto pick order, idle baseline, bounded traces, no meter at all. */
 import { describe, expect, it } from "vitest";
-import { LIMITS, Meter, TestEnergy } from "../../../uploader/src/contract/schema.js";
+import { LIMITS, Meter, TestEnergy } from "@edgebench/contract";
 import { detectMeters, openPowerSession } from "../../../uploader/src/power/index.js";
 import { FIXTURE_BIN, now, sleep, testConfig, useTrees } from "./helpers.js";
 

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ResultDocument } from "../../../uploader/src/contract/index.js";
+import type { ResultDocument } from "@edgebench/contract";
 import { startLocalRegistry, type LocalRegistry } from "../helpers/local-registry.js";
 import { tinyModel } from "../helpers/models.js";
 import { runCli } from "../uploader/cli-helpers.js";

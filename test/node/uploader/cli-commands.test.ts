@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { readGgufFileInfo } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ResultDocument, System, verifySubmission } from "../../../uploader/src/contract/index.js";
+import { ResultDocument, System, verifySubmission } from "@edgebench/contract";
 import { Outbox } from "../../../uploader/src/outbox/index.js";
 import { REPO_ROOT } from "../helpers/models.js";
 import { runCli } from "./cli-helpers.js";

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ResultDocument, computeMetrics, type ResultDocument as Doc } from "../../../uploader/src/contract/index.js";
+import { ResultDocument, computeMetrics, type ResultDocument as Doc } from "@edgebench/contract";
 import { findPreset, synthModel } from "../../../uploader/src/gguf/index.js";
 import { loadSuite } from "../../../uploader/src/suite/index.js";
 import { runCli } from "./cli-helpers.js";

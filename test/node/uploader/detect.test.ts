@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { System } from "../../../uploader/src/contract/index.js";
+import { System } from "@edgebench/contract";
 import { decodePiRevision, detectSystem, parseCpuList, parseL4tRelease } from "../../../uploader/src/detect/index.js";
 import { REPO_ROOT } from "../helpers/models.js";
 

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ResultDocument, computeMetrics, mean, sampleStddev } from "../../../uploader/src/contract/index.js";
+import { ResultDocument, computeMetrics, mean, sampleStddev } from "@edgebench/contract";
 import { ImportError, llamaBenchToDocument, parseLlamaBench, quantFromModelType } from "../../../uploader/src/import/llama-bench.js";
 import { detectSystem } from "../../../uploader/src/detect/index.js";
 import { REPO_ROOT } from "../helpers/models.js";

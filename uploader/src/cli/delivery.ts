@@ -4,7 +4,7 @@
  * one line the command prints on stderr.
  */
 import type { Config } from "../config.js";
-import type { ResultDocument } from "../contract/index.js";
+import type { ResultDocument } from "@edgebench/contract";
 import { readUserConfig } from "../identity/index.js";
 import { deliver, resolveServer, type DeliverResult } from "../submit/index.js";
 

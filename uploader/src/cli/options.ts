@@ -1,6 +1,6 @@
 /** Parsers for command-line values: each gives a clear message on bad input. */
 import { InvalidArgumentError } from "commander";
-import type { Envelope } from "../contract/index.js";
+import type { Envelope } from "@edgebench/contract";
 import type { GpuLayers } from "../runner/protocol.js";
 
 export function positiveInt(name: string) {

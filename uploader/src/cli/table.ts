@@ -2,7 +2,7 @@
  * The closing table, generated from the contract's METRICS list (one source
  * for names, units and formulas): a column per metric that any run has.
  */
-import { METRICS, computeMetrics, type ResultDocument } from "../contract/index.js";
+import { METRICS, computeMetrics, type ResultDocument } from "@edgebench/contract";
 
 function fmt(v: number): string {
   const a = Math.abs(v);

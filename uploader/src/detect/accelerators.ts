@@ -3,7 +3,7 @@
  * section 8). These are usually driven by vendor runtimes, not llama.cpp, so
  * they are recorded as present; GPUs come from node-llama-cpp (runtime.ts).
  */
-import type { Accelerator } from "../contract/index.js";
+import type { Accelerator } from "@edgebench/contract";
 import { exists, linkName, listDir, parseEnvFile, readText, type SysConfig } from "./read.js";
 
 /** Coral Edge TPU USB ids: before firmware load (Global Unichip) and after (Google). */

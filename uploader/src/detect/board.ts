@@ -3,7 +3,7 @@
  * boards (/proc/device-tree/model and compatible), DMI on x86, and the
  * Raspberry Pi revision code from /proc/cpuinfo when no device tree is there.
  */
-import type { System } from "../contract/index.js";
+import type { System } from "@edgebench/contract";
 import { parseColonLines, readNulList, readText, type SysConfig } from "./read.js";
 
 export type BoardInfo = System["board"];

@@ -5,7 +5,7 @@
  * threads is pathological on a 2-core board).
  */
 import os from "node:os";
-import type { System } from "../contract/index.js";
+import type { System } from "@edgebench/contract";
 import { listDir, parseColonLines, readInt, readText, type SysConfig } from "./read.js";
 
 export type CpuInfo = System["cpu"];

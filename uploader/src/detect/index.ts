@@ -4,7 +4,7 @@
  * node-llama-cpp part (GPUs, llama.cpp build) is separate so detection of a
  * fixture board never loads native code.
  */
-import type { Envelope, System } from "../contract/index.js";
+import type { Envelope, System } from "@edgebench/contract";
 import { detectAccelerators } from "./accelerators.js";
 import { detectBoard, detectSoc, piRevisionFromCpuinfo, type PiRevision } from "./board.js";
 import { detectCpuFacts, type CpuCountSources } from "./cpu.js";

@@ -7,7 +7,7 @@
  * (--version, keygen, submit, outbox, detect --no-llama) must not pay.
  */
 import type { Llama, LlamaLogLevel } from "node-llama-cpp";
-import type { Accelerator, Backend } from "../contract/index.js";
+import type { Accelerator, Backend } from "@edgebench/contract";
 
 export const BACKEND_CHOICES = ["cpu", "cuda", "vulkan", "metal", "auto"] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];

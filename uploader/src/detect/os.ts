@@ -1,6 +1,6 @@
 /** OS name, kernel and (on Jetson) the L4T release; total RAM. */
 import os from "node:os";
-import type { System } from "../contract/index.js";
+import type { System } from "@edgebench/contract";
 import { parseColonLines, parseEnvFile, readText, type SysConfig } from "./read.js";
 
 /** "# R36 (release), REVISION: 4.3, GCID: ..." -> "L4T 36.4.3" (power-meters.md section 2). */

@@ -8,7 +8,7 @@
 import { chmod, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { generateKeyPair, keyFingerprint } from "../contract/index.js";
+import { generateKeyPair, keyFingerprint } from "@edgebench/contract";
 import { writeFileAtomic } from "../outbox/atomic-write.js";
 import { ensureHome } from "./user-config.js";
 

@@ -9,7 +9,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
-import { LIMITS, RESULT_SCHEMA_ID, type Backend, type ModelRun, type ResultDocument, type System, type TestResult } from "../contract/index.js";
+import { LIMITS, RESULT_SCHEMA_ID, type Backend, type ModelRun, type ResultDocument, type System, type TestResult } from "@edgebench/contract";
 import { UPLOADER_NAME, UPLOADER_VERSION } from "../version.js";
 
 const num = z.coerce.number();

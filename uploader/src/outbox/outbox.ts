@@ -15,7 +15,7 @@
  */
 import { appendFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { submissionId, verifySubmission, type SignedSubmission } from "../contract/index.js";
+import { submissionId, verifySubmission, type SignedSubmission } from "@edgebench/contract";
 import { fsyncDir, moveDurably, TEMP_SUFFIX, tempWriterPid, writeFileAtomic } from "./atomic-write.js";
 
 export const OUTBOX_DIR = "outbox";

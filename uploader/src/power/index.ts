@@ -11,7 +11,7 @@
  *   await power.close();
  */
 import type { Config } from "../config.js";
-import { LIMITS, type Meter, type MeterScope, type TestEnergy } from "../contract/schema.js";
+import { LIMITS, type Meter, type MeterScope, type TestEnergy } from "@edgebench/contract";
 import { DEFAULT_RATE_HZ, DEFAULT_TIMEOUT_MS, detectCandidates, meterContext } from "./detect.js";
 import { PowerError, PowerUsageError, reasonOf } from "./errors.js";
 import { MeterChannel } from "./sampler.js";

@@ -2,7 +2,7 @@
  * Scope order for the automatic pick and for meters[0] (the primary meter):
  * the widest scope measures the most of what the benchmark costs, so it wins.
  */
-import { METER_SCOPES } from "../contract/schema.js";
+import { METER_SCOPES } from "@edgebench/contract";
 import type { PowerScope } from "./types.js";
 import { PowerUsageError } from "./errors.js";
 

@@ -5,7 +5,7 @@
  * process.hrtime.bigint() (CLOCK_MONOTONIC, the same clock in the runner's
  * child process and here).
  */
-import { LIMITS, type Meter, type TestEnergy } from "../contract/schema.js";
+import { LIMITS, type Meter, type TestEnergy } from "@edgebench/contract";
 import { countIn, downsample, lastAtOrBefore, lastBefore, powerPoints, windowEnergy, type Series } from "./energy.js";
 import { MeterChannel } from "./sampler.js";
 import type { MeterInfo } from "./types.js";

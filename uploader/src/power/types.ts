@@ -4,7 +4,7 @@
  * is found, opened and read.
  */
 import type { Config } from "../config.js";
-import type { Meter, MeterScope } from "../contract/schema.js";
+import type { Meter, MeterScope } from "@edgebench/contract";
 
 export type PowerScope = Exclude<MeterScope, "none">;
 

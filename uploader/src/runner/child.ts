@@ -5,7 +5,7 @@
  * records the failure and goes on with the next model.
  */
 import { LlamaLogLevel, resolveChatWrapper, type ChatHistoryItem, type Llama, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
-import type { Resources, Settings } from "../contract/index.js";
+import type { Resources, Settings } from "@edgebench/contract";
 import { loadLlama } from "../detect/llama.js";
 import { directEvaluator, publicEvaluator } from "./evaluator.js";
 import { measureTest } from "./measure.js";

@@ -8,7 +8,7 @@
  * with its reason and the next model still runs; `failedRuns` is the exit code.
  */
 import type { Config } from "../config.js";
-import { LIMITS, msFigure, rateFigure, type ModelIdentity, type ModelRun, type ResultDocument, type Settings, type TestResult } from "../contract/index.js";
+import { LIMITS, msFigure, rateFigure, type ModelIdentity, type ModelRun, type ResultDocument, type Settings, type TestResult } from "@edgebench/contract";
 import { describeLlama, detectSystem, loadLlama, type BackendChoice, type LlamaInfo } from "../detect/index.js";
 import { openPowerSession, type PowerSession } from "../power/index.js";
 import type { Suite } from "../suite/index.js";

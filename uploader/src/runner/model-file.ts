@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { ModelIdentity } from "../contract/index.js";
+import type { ModelIdentity } from "@edgebench/contract";
 import { nodeLlamaCpp } from "../detect/llama.js";
 
 /** An expected problem with a model file: reported as a failed run without a stack trace. */

@@ -3,7 +3,7 @@
  * list-valued options), ordered so each model file loads once per GPU-layers
  * value and every context configuration runs on that loaded model.
  */
-import type { Settings } from "../contract/index.js";
+import type { Settings } from "@edgebench/contract";
 import type { ContextPoint, GpuLayers } from "./protocol.js";
 
 /** Bad command-line input: reported as one sentence, exit code 2, no stack trace. */

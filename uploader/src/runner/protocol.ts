@@ -5,7 +5,7 @@
  * CLOCK_MONOTONIC on Linux, one clock for parent and child, which is what lets
  * the parent's power sampler cut per-repetition energy out of its trace.
  */
-import type { Resources, Settings } from "../contract/index.js";
+import type { Resources, Settings } from "@edgebench/contract";
 import type { BackendChoice } from "../detect/llama.js";
 import type { SuiteTest } from "../suite/index.js";
 

@@ -7,7 +7,7 @@
  * heat or power limits), or when a zone reached a passive/critical trip point.
  * Boards without these files simply get no thermal block ("not measured").
  */
-import type { Thermal } from "../contract/index.js";
+import type { Thermal } from "@edgebench/contract";
 import { listDir, readInt, readText, type SysConfig } from "../detect/read.js";
 
 interface Zone {

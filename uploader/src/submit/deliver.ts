@@ -4,7 +4,7 @@
  * told to queue only. A crash at any point after the write loses nothing; the
  * next `edgebench submit` picks the file up.
  */
-import { ResultDocument, signDocument, type ResultDocument as ResultDocumentType } from "../contract/index.js";
+import { ResultDocument, signDocument, type ResultDocument as ResultDocumentType } from "@edgebench/contract";
 import { ensureIdentity, readUserConfig } from "../identity/index.js";
 import { Outbox, writeFileAtomic } from "../outbox/index.js";
 import path from "node:path";

@@ -4,7 +4,7 @@
  * comparable within one (id, version).
  */
 import { z } from "zod";
-import { TestKind } from "../contract/index.js";
+import { TestKind } from "@edgebench/contract";
 
 export const SuiteTest = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9+@_.-]{1,64}$/),

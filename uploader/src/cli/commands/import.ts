@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { loadConfig, type Config } from "../../config.js";
-import { ResultDocument, type Envelope } from "../../contract/index.js";
+import { ResultDocument, type Envelope } from "@edgebench/contract";
 import { detectSystem } from "../../detect/index.js";
 import { llamaBenchToDocument, parseLlamaBench } from "../../import/llama-bench.js";
 import { DEFAULT_SUITE, loadSuite } from "../../suite/index.js";

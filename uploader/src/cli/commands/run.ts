@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig, type Config } from "../../config.js";
-import type { Envelope } from "../../contract/index.js";
+import type { Envelope } from "@edgebench/contract";
 import { BACKEND_CHOICES, type BackendChoice } from "../../detect/index.js";
 import { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, parseScope } from "../../power/index.js";
 import { runBenchmark, type RunOptions } from "../../runner/index.js";

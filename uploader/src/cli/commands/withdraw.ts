@@ -10,7 +10,7 @@
  */
 import { Command } from "commander";
 import { loadConfig } from "../../config.js";
-import { encodeBase64Url, signRequest, type WithdrawRequest } from "../../contract/index.js";
+import { encodeBase64Url, signRequest, type WithdrawRequest } from "@edgebench/contract";
 import { loadIdentity, readUserConfig } from "../../identity/index.js";
 import { resolveServer } from "../../submit/index.js";
 

@@ -22,7 +22,7 @@
  * generation), so each window is as long as its sample and the meter integrates
  * over the time the figure describes.
  */
-import type { TestResult } from "../../contract/index.js";
+import type { TestResult } from "@edgebench/contract";
 import type { RepWindow } from "../../runner/protocol.js";
 import type { SuiteTest } from "../../suite/index.js";
 import type { ChatMessage, GenClient, GenRequest, GenResult } from "./client.js";

@@ -10,7 +10,7 @@
  * with its reason and the next test runs; failed runs are the exit code.
  */
 import type { Config } from "../../config.js";
-import { msFigure, rateFigure, type ModelIdentity, type ModelRun, type ResultDocument, type Runtime, type Settings, type TestResult } from "../../contract/index.js";
+import { msFigure, rateFigure, type ModelIdentity, type ModelRun, type ResultDocument, type Runtime, type Settings, type TestResult } from "@edgebench/contract";
 import { detectSystem } from "../../detect/index.js";
 import { openPowerSession } from "../../power/index.js";
 import { inspectModel } from "../../runner/model-file.js";
