@@ -2,45 +2,33 @@
  * The registry's tables (drizzle sqlite-core); `npm run db:generate` turns this
  * file into the flat SQL migrations in db/migrations.
  *
- * What is stored and why:
+ * The data path, table by table:
  * - `submissions` keeps every signed document verbatim (its RFC 8785 canonical
  *   JSON: exactly the bytes that were signed and hashed into the id), so anyone
  *   can re-verify a result offline. Nothing derived is trusted from the client.
- * - `runs` is one normalised row per model run with the figures the server
- *   computed itself from the raw samples (one column per METRICS id, plus its
- *   sample stddev where the metric has one).
- * - `configurations` is a precomputed aggregate per configuration, rewritten in
- *   the same D1 batch as every ingest, so the leaderboard ranks from one indexed
- *   table instead of grouping all runs on each request.
- * - `contributors`, `boards`, `models`: what exists, with counts.
- *
- * Metric columns are generated from METRIC_IDS so adding a metric to the
- * contract adds its columns here (then `npm run db:generate`).
+ * - `runs`: one row per model run, with the figures the registry computed from
+ *   the raw samples as one JSON object keyed by metric id (`figures`). A new
+ *   metric in the contract's list is a new key there: no column, no index.
+ * - `configurations` + `configuration_metrics`: a leaderboard row and its
+ *   figures, the median over the configuration's visible runs, one narrow row
+ *   per (configuration, metric) with one ranking index over all metrics. The
+ *   upload marks its configurations pending (`pending_seq`); the aggregation
+ *   step (workers/aggregate) recomputes them from the runs, the same way after
+ *   an upload and after moderation.
+ * - `contributors`, `boards`, `models`, `model_families`: what exists, with counts.
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { METRIC_BY_ID, METRIC_IDS, type MetricId } from "@edgebench/contract";
-import { ACCELERATOR_KINDS, BACKENDS, METER_SCOPES } from "@edgebench/contract";
-
-const realColumn = () => real();
-type RealColumn = ReturnType<typeof realColumn>;
-/** `<metric>` and `<metric>_sd` for every metric: the figure and its sample stddev. */
-export type MetricColumns = { [K in MetricId]: RealColumn } & { [K in MetricId as `${K}_sd`]: RealColumn };
-
-/** Fresh column builders for one table (builders cannot be shared between tables). */
-function metricColumns(): MetricColumns {
-  const cols: Record<string, RealColumn> = {};
-  for (const id of METRIC_IDS) {
-    cols[id] = real();
-    cols[`${id}_sd`] = real();
-  }
-  return cols as MetricColumns;
-}
+import { ACCELERATOR_KINDS, BACKENDS, type ComputedMetrics, METER_SCOPES } from "@edgebench/contract";
 
 /** Moderation state of a submission; only visible ones feed the aggregates. */
 export const SUBMISSION_STATUSES = ["visible", "hidden", "flagged"] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 /** "cpu" is a configuration whose model runs on the CPU cores (no accelerator used). */
 export const CONFIG_ACCELERATOR_KINDS = ["cpu", ...ACCELERATOR_KINDS] as const;
+export type ConfigAcceleratorKind = (typeof CONFIG_ACCELERATOR_KINDS)[number];
+/** configuration_metrics.rank_scope of a metric ranked across every meter scope (see ranking). */
+export const ANY_SCOPE = "any";
 
 export const contributors = sqliteTable("contributors", {
   /** Raw 32-byte Ed25519 key, base64url: the contributor's identity. */
@@ -51,14 +39,16 @@ export const contributors = sqliteTable("contributors", {
   firstSeenAt: text("first_seen_at").notNull(),
   lastSeenAt: text("last_seen_at").notNull(),
   submissionCount: integer("submission_count").notNull().default(0),
-}, (t) => [index("contributors_fingerprint").on(t.fingerprint)]);
+});
 
 export const submissions = sqliteTable(
   "submissions",
   {
     /** Lowercase hex SHA-256 of the canonical document bytes. */
     id: text("id").primaryKey(),
-    publicKey: text("public_key").notNull().references(() => contributors.publicKey),
+    publicKey: text("public_key")
+      .notNull()
+      .references(() => contributors.publicKey),
     /** Ed25519 signature over the canonical bytes, base64url, as submitted. */
     signature: text("signature").notNull(),
     /** RFC 8785 canonical JSON of the document: the signed bytes, verbatim. */
@@ -80,7 +70,7 @@ export const submissions = sqliteTable(
     runtimeName: text("runtime_name").notNull(),
     runtimeVersion: text("runtime_version").notNull(),
     backend: text("backend", { enum: BACKENDS }).notNull(),
-    /** Primary meter (meters[0]); "none" when nothing was measured. */
+    /** Primary meter (meters[0]); null when nothing was measured. */
     meterKind: text("meter_kind"),
     meterScope: text("meter_scope", { enum: METER_SCOPES }).notNull(),
     /** The envelope the server resolved (declared in the document, else the catalogue's); null when unknown. */
@@ -88,26 +78,24 @@ export const submissions = sqliteTable(
     envelopeDepthMm: real("envelope_depth_mm"),
     envelopeHeightMm: real("envelope_height_mm"),
     envelopeSource: text("envelope_source", { enum: ["catalogue", "declared"] }),
+    /** The footprint the server resolved (the declared envelope's width x depth, else the catalogue's board size); null when unknown. */
+    footprintWidthMm: real("footprint_width_mm"),
+    footprintDepthMm: real("footprint_depth_mm"),
+    footprintSource: text("footprint_source", { enum: ["catalogue", "declared"] }),
     runCount: integer("run_count").notNull(),
     status: text("status", { enum: SUBMISSION_STATUSES }).notNull().default("visible"),
     statusReason: text("status_reason"),
     /**
-     * Random per ingest request: the ingest batch's incremental count updates
-     * run only where the stored row carries their own request's token, i.e.
-     * where this batch's INSERT stored the submission (a racing identical
-     * upload, even in the same millisecond, inserts nothing and counts nothing).
+     * Random per ingest request: the upload batch's count updates run only
+     * where the stored row carries their own request's token, i.e. where this
+     * batch's INSERT stored the submission (a racing identical upload, even in
+     * the same millisecond, inserts nothing and counts nothing).
      */
     ingestToken: text("ingest_token"),
   },
   (t) => [
-    index("submissions_public_key").on(t.publicKey),
-    index("submissions_board").on(t.boardId),
-    index("submissions_received").on(t.receivedAt),
-    index("submissions_status").on(t.status),
-    // Covering indexes for the aggregate recomputes (issue 8): `document` sits
-    // before status/board_id/public_key in the row, so reading those columns
-    // from the table walks the document's overflow pages. With these, the
-    // visible-runs join and the board/contributor counts never touch the row.
+    // `document` sits before these columns in the row, so reading them from the table walks the
+    // document's overflow pages: the counts read these covering indexes instead.
     index("submissions_id_status").on(t.id, t.status, t.boardId),
     index("submissions_board_status_key").on(t.boardId, t.status, t.publicKey),
     index("submissions_key_status").on(t.publicKey, t.status),
@@ -117,16 +105,19 @@ export const submissions = sqliteTable(
 export const runs = sqliteTable(
   "runs",
   {
-    submissionId: text("submission_id").notNull().references(() => submissions.id),
+    submissionId: text("submission_id")
+      .notNull()
+      .references(() => submissions.id),
     /** Position in document.runs. */
     runIndex: integer("run_index").notNull(),
     /** The configuration this run counts towards; null for a failed run (it ranks nowhere). */
     configurationId: text("configuration_id"),
-    /** Denormalised from the submission so distinct contributors count without a join. */
+    /** Denormalised from the submission (never changes) so the aggregation reads runs only. */
     publicKey: text("public_key").notNull(),
+    receivedAt: text("received_at").notNull(),
     status: text("status", { enum: ["ok", "failed"] }).notNull(),
     error: text("error"),
-    /** Model variant id: the GGUF's sha256 when known, else name + quantisation (see db/configuration.ts). */
+    /** Model variant id: the GGUF's sha256 when known, else name + quantisation (workers/ingest/identity.ts). */
     modelId: text("model_id").notNull(),
     /** Model family: slug of the model name (quantisations side by side). */
     modelSlug: text("model_slug").notNull(),
@@ -143,34 +134,23 @@ export const runs = sqliteTable(
     batchSize: integer("batch_size").notNull(),
     ubatchSize: integer("ubatch_size").notNull(),
     flashAttention: integer("flash_attention", { mode: "boolean" }).notNull(),
-    ...metricColumns(),
-    /**
-     * The submission's status is "visible" (copied from submissions.status:
-     * written by ingest, kept in step by the trigger submissions_status_runs
-     * in migration 0005 on every status change). Lets the configuration
-     * aggregates read only the indexes below, never the submissions table.
-     */
+    /** Every figure the registry computed for the run (contract computeMetrics), keyed by metric id. */
+    figures: text("figures", { mode: "json" }).$type<ComputedMetrics>().notNull(),
+    /** The submission's status is "visible": written with the run, changed by moderation in the same batch as the status. */
     visible: integer("visible", { mode: "boolean" }).notNull().default(true),
   },
   (t) => [
     primaryKey({ columns: [t.submissionId, t.runIndex] }),
-    // Counts and distinct keys of a configuration's visible runs (covering).
-    index("runs_configuration_visible").on(t.configurationId, t.visible, t.publicKey, t.submissionId),
-    // One sorted index per figure column: a configuration's median is an
-    // OFFSET walk over its visible, non-null entries (no table rows, no sort).
-    ...[...METRIC_IDS, ...METRIC_IDS.map((id) => `${id}_sd` as const)].map((c) =>
-      index(`runs_median_${c}`).on(t.configurationId, t.visible, t[c]).where(sql`${sql.identifier(c)} IS NOT NULL`),
-    ),
+    index("runs_configuration_visible").on(t.configurationId, t.visible),
     index("runs_model").on(t.modelId, t.submissionId),
     index("runs_model_slug").on(t.modelSlug),
   ],
 );
 
 /**
- * One row per configuration: the key fields (see db/configuration.ts for the
- * key and why it includes the primary meter's scope), the median of every
- * metric over the configuration's runs from visible submissions, the median of
- * their per-run stddevs, and counts. Rewritten by the ingest batch.
+ * One row per configuration: the key fields (workers/ingest/identity.ts: the
+ * key and why it includes the primary meter's scope) and counts over the
+ * configuration's visible runs. Its figures are configuration_metrics rows.
  */
 export const configurations = sqliteTable(
   "configurations",
@@ -200,12 +180,10 @@ export const configurations = sqliteTable(
     firstSubmittedAt: text("first_submitted_at"),
     lastSubmittedAt: text("last_submitted_at"),
     latestSubmissionId: text("latest_submission_id"),
-    /**
-     * Bumped by every full recompute (moderation): configuration_medians rows
-     * of an older epoch are stale, and the next ingest rebuilds them.
-     */
-    medianEpoch: integer("median_epoch").notNull().default(0),
-    ...metricColumns(),
+    /** Moved by every upload or moderation action that changes the configuration's runs. */
+    pendingSeq: integer("pending_seq").notNull().default(0),
+    /** The pending_seq the stored aggregate was computed at; behind pending_seq: the aggregation has work to do. */
+    aggregatedSeq: integer("aggregated_seq").notNull().default(0),
   },
   (t) => [
     index("configurations_board").on(t.boardId),
@@ -213,40 +191,33 @@ export const configurations = sqliteTable(
     index("configurations_model_slug").on(t.modelSlug),
     index("configurations_backend").on(t.backend),
     index("configurations_accelerator").on(t.acceleratorKind),
-    // One index per metric so ORDER BY <metric> LIMIT n walks an index; energy
-    // metrics lead with the scope because they are only ranked within one.
-    ...METRIC_IDS.map((id) =>
-      METRIC_BY_ID[id].axis === "energy"
-        ? index(`configurations_rank_${id}`).on(t.meterScope, t[id], t.id)
-        : index(`configurations_rank_${id}`).on(t[id], t.id),
-    ),
+    // Only configurations waiting for the aggregation: the step finds its work without a scan.
+    index("configurations_pending").on(t.id).where(sql`${t.aggregatedSeq} < ${t.pendingSeq}`),
   ],
 );
 
 /**
- * Where each configuration median stands, per figure column, so an ingest
- * moves it by what the upload added instead of walking half the
- * configuration (workers/queries/median-state.ts): `n` visible values,
- * `lo` the value at rank floor((n-1)/2) (0-based, ascending), `below` how
- * many values are smaller than `lo`, and the resulting `median`. Valid while
- * `epoch` equals configurations.median_epoch.
+ * A configuration's figures: per metric, the median over its visible runs
+ * that measured it (contract aggregateRuns), the median of their stddevs over
+ * repetitions, and how many runs. Only configurations with visible runs have
+ * rows. `rank_scope` is the group a figure is ranked within: the
+ * configuration's meter scope for a metric compared within one scope
+ * (energy), ANY_SCOPE for the rest; so one index ranks every metric.
  */
-export const configurationMedians = sqliteTable(
-  "configuration_medians",
+export const configurationMetrics = sqliteTable(
+  "configuration_metrics",
   {
     configurationId: text("configuration_id").notNull(),
-    /** The runs/configurations column: `<metric>` or `<metric>_sd`. */
-    figure: text("figure").notNull(),
-    epoch: integer("epoch").notNull(),
-    n: integer("n").notNull(),
-    lo: real("lo"),
-    below: integer("below").notNull(),
-    median: real("median"),
+    metric: text("metric").notNull(),
+    rankScope: text("rank_scope").notNull(),
+    value: real("value").notNull(),
+    stddev: real("stddev"),
+    runs: integer("runs").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.configurationId, t.figure] })],
+  (t) => [primaryKey({ columns: [t.configurationId, t.metric] }), index("configuration_metrics_rank").on(t.metric, t.rankScope, t.value, t.configurationId)],
 );
 
-/** Boards seen in submissions (the catalogue itself lives in db/catalogue.ts). */
+/** Boards seen in submissions (the catalogue itself lives in db/catalogue). */
 export const boards = sqliteTable("boards", {
   /** Catalogue id when the name matched an entry, else a slug of the submitted name. */
   id: text("id").primaryKey(),
@@ -301,6 +272,7 @@ export type ContributorRow = typeof contributors.$inferSelect;
 export type SubmissionRow = typeof submissions.$inferSelect;
 export type RunRow = typeof runs.$inferSelect;
 export type ConfigurationRow = typeof configurations.$inferSelect;
+export type ConfigurationMetricRow = typeof configurationMetrics.$inferSelect;
 export type BoardRow = typeof boards.$inferSelect;
 export type ModelRow = typeof models.$inferSelect;
 export type ModelFamilyRow = typeof modelFamilies.$inferSelect;

@@ -1,11 +1,8 @@
 /**
- * What the pages render. A leaderboard row is exactly what workers/queries
- * returns to the API (same D1 table, same METRICS ids), so the site and the
- * API can never disagree on a figure.
+ * What the pages render. A leaderboard row is exactly what the ranking module
+ * returns to the API (workers/ranking/rows.ts), so the site and the API can
+ * never disagree on a figure.
  */
-import type { LeaderboardRow } from "../workers/queries/rows.js";
+import type { LeaderboardRow } from "../workers/ranking/rows.js";
 
 export type ConfigRow = LeaderboardRow;
-export type AcceleratorKind = ConfigRow["acceleratorKind"];
-
-export const ACCELERATOR_KINDS_ALL: readonly AcceleratorKind[] = ["cpu", "gpu", "npu", "tpu"];

@@ -1,9 +1,10 @@
 /** The Worker's bindings and the Hono environment every route shares. */
+import type { D1Meter } from "./d1-meter.js";
 import type { Db } from "./db.js";
 
 export interface Env {
   DB: D1Database;
-  /** Submissions per key per window (wrangler var; default in workers/security/rate-limit.ts). */
+  /** Submissions per key per window (wrangler var; default in workers/ingest/rate-limit.ts). */
   RATE_LIMIT_PER_KEY?: string;
   /** Submissions per client address per window (wrangler var). */
   RATE_LIMIT_PER_ADDRESS?: string;
@@ -16,9 +17,11 @@ export interface Env {
    * x-edgebench-cache-bypass skips the read cache, so misses can be measured. Unset in production.
    */
   CACHE_BYPASS_TOKEN?: string;
+  /** Benchmarks only: a request carrying this value in x-edgebench-d1-meter gets D1's row counts back (workers/d1-meter.ts). */
+  D1_METER_TOKEN?: string;
 }
 
 export interface AppEnv {
   Bindings: Env;
-  Variables: { db: Db };
+  Variables: { db: Db; meter?: D1Meter };
 }

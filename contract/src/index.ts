@@ -6,4 +6,5 @@ export * from "./schema.js";
 export * from "./canonical.js";
 export * from "./base64url.js";
 export * from "./signing.js";
+export * from "./stats.js";
 export * from "./metrics.js";

@@ -1,31 +1,23 @@
 /**
  * Every derived figure, defined once, computed from raw samples only.
  *
- * The uploader's console table, the Worker's stored metrics, the API, the CSV
- * export and the leaderboard columns all come from METRICS below. Rates follow
- * llama-bench (anchors.md): per repetition ts = (n_prompt + n_gen) / t, the
- * figure is the mean of per-repetition rates and the spread is the sample
- * (N-1) standard deviation. Energy is gross (no idle subtraction), as MLPerf
- * Power and ML.ENERGY publish it; net figures are shown beside it, never ranked.
+ * METRICS below is the one list: the uploader's console table, the figures the
+ * registry stores per run, its configuration aggregates, the ranking, the API
+ * (sort keys, /api/v1/metrics), the CSV export and the site's columns and sort
+ * choices all come from it. Adding a metric is one entry here; the registry
+ * stores figures as (metric, value) pairs, so no column, index or migration
+ * follows.
+ *
+ * Rates follow llama-bench (anchors: llama.cpp tools/llama-bench): per
+ * repetition ts = (n_prompt + n_gen) / t, the figure is the mean of
+ * per-repetition rates and the spread is the sample (N-1) standard deviation.
+ * Energy is gross (idle included), as MLPerf Power and ML.ENERGY rank it; the
+ * result page shows the net figure (idle subtracted) beside it, never ranked.
  */
 import type { Envelope, ModelRun, ResultDocument, TestResult } from "./schema.js";
+import { mean, median, sampleStddev } from "./stats.js";
 
-export function mean(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
 
-/** Sample standard deviation (N-1); 0 for a single value. */
-export function sampleStddev(xs: readonly number[]): number {
-  if (xs.length < 2) return 0;
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
-}
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 /** Tokens a test processes per repetition (llama-bench: n_prompt + n_gen). */
 export function testTokens(test: TestResult): number {
@@ -85,7 +77,7 @@ export function joulesPerTokenFigure(test: TestResult): Figure | null {
   return { value: total / (tokens * joules.length), stddev: sampleStddev(joules.map((j) => j / tokens)) };
 }
 
-/** Net energy per repetition: gross minus the meter's idle power over the repetition. */
+/** Net energy per repetition: gross minus the primary meter's idle power over the repetition. */
 export function netJoulesPerRep(test: TestResult, doc: Pick<ResultDocument, "power">): number[] | null {
   const joules = primaryEnergy(test);
   const idle = doc.power.meters[0]?.idle;
@@ -93,10 +85,37 @@ export function netJoulesPerRep(test: TestResult, doc: Pick<ResultDocument, "pow
   return joules.map((j, i) => j - idle.watts * (test.samplesNs[i]! / 1e9));
 }
 
+/** Net joules per token (idle subtracted): shown beside the gross figure, never ranked (idle is measured differently per meter). */
+export function netJoulesPerTokenFigure(test: TestResult, doc: Pick<ResultDocument, "power">): Figure | null {
+  const net = netJoulesPerRep(test, doc);
+  if (!net) return null;
+  const tokens = testTokens(test);
+  return { value: net.reduce((a, b) => a + b, 0) / (tokens * net.length), stddev: sampleStddev(net.map((j) => j / tokens)) };
+}
+
 /** Envelope volume in litres (1 L = 1e6 mm^3). */
-export function envelopeLitres(envelope: Envelope | undefined | null): number | null {
+export function envelopeLitres(envelope: Pick<Envelope, "widthMm" | "depthMm" | "heightMm"> | undefined | null): number | null {
   if (!envelope) return null;
   return (envelope.widthMm * envelope.depthMm * envelope.heightMm) / 1e6;
+}
+
+/** A board's footprint on the bench or in the enclosure: width x depth in mm, and where it comes from. */
+export interface Footprint {
+  widthMm: number;
+  depthMm: number;
+  source: "catalogue" | "declared";
+}
+
+/** Footprint area in cm² (1 cm² = 100 mm²). */
+export function footprintCm2(footprint: Pick<Footprint, "widthMm" | "depthMm"> | undefined | null): number | null {
+  if (!footprint) return null;
+  return (footprint.widthMm * footprint.depthMm) / 100;
+}
+
+/** The size a document declares by itself: its envelope, and the envelope's width x depth as its footprint. */
+export function declaredSize(doc: Pick<ResultDocument, "system">): { envelope: Envelope | null; footprint: Footprint | null } {
+  const envelope = doc.system.envelope ?? null;
+  return { envelope, footprint: envelope ? { widthMm: envelope.widthMm, depthMm: envelope.depthMm, source: envelope.source } : null };
 }
 
 /**
@@ -112,50 +131,48 @@ export interface MetricContext {
   doc: Pick<ResultDocument, "power">;
   /** The envelope the registry resolved: declared in the document, else the catalogue's. */
   envelope?: Envelope | null;
+  /** The footprint the registry resolved: the declared envelope's, else the catalogue's board size. */
+  footprint?: Footprint | null;
 }
 
 export interface MetricDef {
-  /** Stable id used in the API, CSV headers, URL sort keys and database columns. */
-  id: MetricId;
+  /** Stable id used in the API, CSV headers, URL sort keys and the stored (metric, value) pairs. */
+  id: string;
   label: string;
   unit: string;
   better: "higher" | "lower";
   /** Which axis of the leaderboard it belongs to. */
   axis: "throughput" | "latency" | "energy" | "size" | "quality";
+  /**
+   * Ranked only against results of the same primary meter scope: a wall meter
+   * also counts the power supply and peripherals, a rail meter only the chip.
+   */
+  withinMeterScope: boolean;
   description: string;
   compute(ctx: MetricContext): Figure | null;
 }
 
-export const METRIC_IDS = [
-  "pp_tps",
-  "tg_tps",
-  "pg_tps",
-  "tg_depth_tps",
-  "ttft_ms",
-  "avg_w",
-  "j_per_token",
-  "tokens_per_j",
-  "tps_per_litre",
-  "perplexity",
-] as const;
-export type MetricId = (typeof METRIC_IDS)[number];
-
 const byTest =
   (kind: TestResult["kind"], atDepth: boolean, f: (t: TestResult) => Figure | null) =>
-  ({ run }: MetricContext) => {
+  ({ run }: MetricContext): Figure | null => {
     const t = findTest(run, kind, atDepth);
     return t ? f(t) : null;
   };
 
 const tgRate = byTest("tg", false, rateFigure);
+const tgJoulesPerToken = byTest("tg", false, joulesPerTokenFigure);
 
-export const METRICS: readonly MetricDef[] = [
+/** Lists metrics with their ids kept as literal types, so MetricId below is the union of the ids. */
+const defineMetrics = <const T extends readonly MetricDef[]>(metrics: T): T => metrics;
+
+export const METRICS = defineMetrics([
   {
     id: "pp_tps",
     label: "Prompt tokens/s",
     unit: "tokens/s",
     better: "higher",
     axis: "throughput",
+    withinMeterScope: false,
     description: "Prompt processing (pp512): mean over repetitions of n_prompt / t.",
     compute: byTest("pp", false, rateFigure),
   },
@@ -165,6 +182,7 @@ export const METRICS: readonly MetricDef[] = [
     unit: "tokens/s",
     better: "higher",
     axis: "throughput",
+    withinMeterScope: false,
     description: "Text generation (tg128) at empty context: mean over repetitions of n_gen / t.",
     compute: tgRate,
   },
@@ -174,6 +192,7 @@ export const METRICS: readonly MetricDef[] = [
     unit: "tokens/s",
     better: "higher",
     axis: "throughput",
+    withinMeterScope: false,
     description: "Prompt then generation in one test (pp512+tg128): mean of (n_prompt + n_gen) / t.",
     compute: byTest("pg", false, rateFigure),
   },
@@ -183,6 +202,7 @@ export const METRICS: readonly MetricDef[] = [
     unit: "tokens/s",
     better: "higher",
     axis: "throughput",
+    withinMeterScope: false,
     description: "Text generation with the KV cache already holding tokens (e.g. tg128 at depth 2048).",
     compute: byTest("tg", true, rateFigure),
   },
@@ -192,6 +212,7 @@ export const METRICS: readonly MetricDef[] = [
     unit: "ms",
     better: "lower",
     axis: "latency",
+    withinMeterScope: false,
     description: "Time from start to the first generated token for a short chat prompt, prompt processing included.",
     compute: byTest("ttft", false, msFigure),
   },
@@ -201,6 +222,7 @@ export const METRICS: readonly MetricDef[] = [
     unit: "W",
     better: "lower",
     axis: "energy",
+    withinMeterScope: true,
     description: "Primary meter's energy over the generation test divided by its duration (gross, idle included).",
     compute: byTest("tg", false, avgWattsFigure),
   },
@@ -210,8 +232,9 @@ export const METRICS: readonly MetricDef[] = [
     unit: "J/token",
     better: "lower",
     axis: "energy",
+    withinMeterScope: true,
     description: "Primary meter's gross energy over the generation test divided by the tokens generated.",
-    compute: byTest("tg", false, joulesPerTokenFigure),
+    compute: tgJoulesPerToken,
   },
   {
     id: "tokens_per_j",
@@ -219,9 +242,10 @@ export const METRICS: readonly MetricDef[] = [
     unit: "tokens/J",
     better: "higher",
     axis: "energy",
+    withinMeterScope: true,
     description: "Generated tokens per joule (the inverse of J/token); only comparable within one meter scope.",
     compute: (ctx) => {
-      const j = byTest("tg", false, joulesPerTokenFigure)(ctx);
+      const j = tgJoulesPerToken(ctx);
       return j ? { value: 1 / j.value } : null;
     },
   },
@@ -231,11 +255,27 @@ export const METRICS: readonly MetricDef[] = [
     unit: "tokens/s/L",
     better: "higher",
     axis: "size",
-    description: "Generation tokens/s divided by the board's envelope volume (catalogue or declared).",
+    withinMeterScope: false,
+    description: "Generation tokens/s divided by the board's envelope volume (declared by the contributor, else the catalogue's).",
     compute: (ctx) => {
       const tg = tgRate(ctx);
       const litres = envelopeLitres(ctx.envelope);
       return tg && litres ? { value: tg.value / litres } : null;
+    },
+  },
+  {
+    id: "tps_per_cm2",
+    label: "Generation tokens/s per cm²",
+    unit: "tokens/s/cm²",
+    better: "higher",
+    axis: "size",
+    withinMeterScope: false,
+    description:
+      "Generation tokens/s divided by the board's footprint: width x depth of the declared envelope, else the catalogue's board size (known for more boards than a height).",
+    compute: (ctx) => {
+      const tg = tgRate(ctx);
+      const area = footprintCm2(ctx.footprint);
+      return tg && area ? { value: tg.value / area } : null;
     },
   },
   {
@@ -244,14 +284,21 @@ export const METRICS: readonly MetricDef[] = [
     unit: "",
     better: "lower",
     axis: "quality",
+    withinMeterScope: false,
     description: "Perplexity over the suite's fixed public-domain text; compares quantisations of one model.",
     compute: ({ run }) => (run.quality ? { value: run.quality.perplexity } : null),
   },
-];
+]);
 
-export const METRIC_BY_ID: Readonly<Record<MetricId, MetricDef>> = Object.fromEntries(
-  METRICS.map((m) => [m.id, m]),
-) as Record<MetricId, MetricDef>;
+export type MetricId = (typeof METRICS)[number]["id"];
+
+export const METRIC_IDS: readonly MetricId[] = METRICS.map((m) => m.id);
+
+export const METRIC_BY_ID: Readonly<Record<MetricId, MetricDef>> = Object.fromEntries(METRICS.map((m) => [m.id, m])) as Record<MetricId, MetricDef>;
+
+export function isMetricId(id: string): id is MetricId {
+  return Object.hasOwn(METRIC_BY_ID, id);
+}
 
 export type ComputedMetrics = Partial<Record<MetricId, Figure>>;
 
@@ -261,6 +308,39 @@ export function computeMetrics(ctx: MetricContext): ComputedMetrics {
   for (const m of METRICS) {
     const f = m.compute(ctx);
     if (f && Number.isFinite(f.value)) out[m.id] = f;
+  }
+  return out;
+}
+
+/** One metric over a configuration's runs: the median of the runs' figures. */
+export interface AggregateFigure {
+  value: number;
+  /** Median of the runs' stddevs over repetitions, where the runs carry one. */
+  stddev?: number;
+  /** Runs that measured it. */
+  runs: number;
+}
+
+export type AggregatedMetrics = Partial<Record<MetricId, AggregateFigure>>;
+
+/**
+ * The configuration aggregate (a leaderboard row's figures): per metric, the
+ * median over the runs that measured it. The median, not the mean, so one
+ * outlying run cannot move a row; the registry calls this and nothing else.
+ */
+export function aggregateRuns(runs: readonly ComputedMetrics[]): AggregatedMetrics {
+  const out: AggregatedMetrics = {};
+  for (const m of METRICS) {
+    const values: number[] = [];
+    const spreads: number[] = [];
+    for (const r of runs) {
+      const f = r[m.id];
+      if (!f) continue;
+      values.push(f.value);
+      if (f.stddev !== undefined) spreads.push(f.stddev);
+    }
+    if (values.length === 0) continue;
+    out[m.id] = { value: median(values), ...(spreads.length ? { stddev: median(spreads) } : {}), runs: values.length };
   }
   return out;
 }

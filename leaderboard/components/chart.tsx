@@ -7,7 +7,7 @@
  */
 import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 import { metricText } from "../format.js";
-import { paretoFront } from "../pareto.js";
+import { paretoFront } from "../../workers/ranking/pareto.js";
 
 export interface ChartPoint {
   id: string;
@@ -23,7 +23,7 @@ export interface ChartPoint {
 
 export const CHART_X: MetricId = "tokens_per_j";
 export const CHART_Y: MetricId = "tg_tps";
-export const CHART_SIZE: MetricId = "tps_per_litre";
+export const CHART_SIZE: MetricId = "tps_per_cm2";
 
 const W = 760;
 const H = 340;

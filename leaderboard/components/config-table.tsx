@@ -3,7 +3,7 @@ import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 import type { ConfigRow } from "../types.js";
 import { acceleratorText, configHref, MetricCell, UnconfirmedBadge } from "./config-cells.js";
 
-export const DETAIL_COLUMNS: readonly MetricId[] = ["tg_tps", "pp_tps", "ttft_ms", "tokens_per_j", "tps_per_litre"];
+export const DETAIL_COLUMNS: readonly MetricId[] = ["tg_tps", "pp_tps", "ttft_ms", "tokens_per_j", "tps_per_cm2", "tps_per_litre"];
 
 export function ConfigTable(props: { rows: ConfigRow[]; show: "board" | "model"; columns?: readonly MetricId[]; id?: string }) {
   const cols = props.columns ?? DETAIL_COLUMNS;
@@ -56,9 +56,4 @@ export function ConfigTable(props: { rows: ConfigRow[]; show: "board" | "model";
       </table>
     </div>
   );
-}
-
-/** Highest generation speed first, unmeasured last. */
-export function byThroughput(a: ConfigRow, b: ConfigRow): number {
-  return (b.metrics.tg_tps ?? -Infinity) - (a.metrics.tg_tps ?? -Infinity) || a.id.localeCompare(b.id);
 }

@@ -1,5 +1,6 @@
 /** /api: the endpoints with curl and CSV examples, the metric ids, and the signing rule. */
 import { METER_SCOPES, METRICS } from "@edgebench/contract";
+import { ORDER_RULE, SCOPE_RULE } from "../../workers/ranking/scope.js";
 import { Layout } from "../components/layout.js";
 import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
 
@@ -8,13 +9,14 @@ export function ApiPage(props: { origin: string }) {
   const endpoints: [string, string, string][] = [
     ["POST", "/api/v1/submissions", "Submit a signed result: {\"document\", \"signature\", \"publicKey\"}. 201 with {id, url}; the same document again is 200 with the same id."],
     ["GET", "/api/v1/submissions/:id", "The stored document, its signature and key (verify it offline), plus the figures the server computed."],
-    ["GET", "/api/v1/leaderboard", "Configurations aggregated over their submissions; filters, sort, pagination; ?format=csv for CSV."],
+    ["GET", "/api/v1/leaderboard", "Configurations aggregated over their submissions; filters, sort, pagination; ?format=csv for CSV. The site's / takes the same parameters and ranks the same rows."],
+    ["GET", "/api/v1/status", "How many configurations are waiting for the aggregation step after an upload or a moderation action ({pending}); 0 when the rankings include every stored result."],
     ["GET", "/api/v1/boards", "The board catalogue and every board with results, with counts."],
-    ["GET", "/api/v1/boards/:id", "One board: its specs, envelope and source, and every configuration measured on it."],
+    ["GET", "/api/v1/boards/:id", "One board: its catalogue figures (size, envelope, memory bandwidth, power) each with its public sources, and every configuration measured on it."],
     ["GET", "/api/v1/models", "Model families and their variants (quantisations), with counts."],
     ["GET", "/api/v1/models/:id", "One model family (or variant id): every configuration of its variants."],
     ["GET", "/api/v1/configurations?ids=a,b", "Configurations by id (what the compare page shows)."],
-    ["GET", "/api/v1/metrics", "The metric definitions: id, label, unit, which direction is better."],
+    ["GET", "/api/v1/metrics", "The metric definitions: id, label, unit, which direction is better, whether it ranks within one meter scope."],
   ];
   return (
     <Layout title="API" section="api" description="The edgebench registry API: endpoints, examples, metric ids and how to verify a result.">
@@ -89,8 +91,13 @@ curl -s -X POST '${o}/api/v1/submissions' -H 'content-type: application/json' --
       <p>
         <code>model</code>, <code>quantisation</code>, <code>board</code>, <code>accelerator</code> (cpu, gpu, npu, tpu), <code>backend</code>,{" "}
         <code>scope</code> ({METER_SCOPES.join(", ")}), <code>sort</code> (a metric id below), <code>order</code> (asc, desc; default: the metric's better
-        direction), <code>limit</code>, <code>offset</code> or <code>cursor</code>, <code>format=csv</code>. Sorting by an energy metric ranks within
-        one meter scope only.
+        direction), <code>limit</code>, <code>offset</code> or <code>cursor</code>, <code>format=csv</code>.
+      </p>
+      <p id="order-rule">{ORDER_RULE}</p>
+      <p id="scope-rule">{SCOPE_RULE}</p>
+      <p>
+        A <code>model</code> of 64 hex digits (a GGUF's SHA-256) or with a <code>~</code> (<code>name~quantisation</code>) is a model variant id;
+        anything else is a model family slug (all quantisations of one model name).
       </p>
       <h2>Metrics</h2>
       <div class="tablewrap">
@@ -101,6 +108,7 @@ curl -s -X POST '${o}/api/v1/submissions' -H 'content-type: application/json' --
               <th scope="col">Label</th>
               <th scope="col">Unit</th>
               <th scope="col">Better</th>
+              <th scope="col">Ranked</th>
               <th scope="col">Definition</th>
             </tr>
           </thead>
@@ -113,6 +121,7 @@ curl -s -X POST '${o}/api/v1/submissions' -H 'content-type: application/json' --
                 <td>{m.label}</td>
                 <td>{m.unit || "none"}</td>
                 <td>{m.better}</td>
+                <td>{m.withinMeterScope ? "within one meter scope" : "across all"}</td>
                 <td>{m.description}</td>
               </tr>
             ))}

@@ -1,15 +1,56 @@
-/** /boards/:id: the board's specs and envelope (with source), every configuration on it, its best per model. */
-import type { BoardDetail } from "../../workers/queries/index.js";
-import { byThroughput, ConfigTable } from "../components/config-table.js";
+/** /boards/:id: the board's catalogue figures (each with its public sources), every configuration on it, its best per model. */
+import { envelopeLitres } from "@edgebench/contract";
+import type { BoardDetail, SourcedFigure } from "../../workers/read/boards.js";
+import { ConfigTable } from "../components/config-table.js";
 import { EmptyState } from "../components/empty.js";
 import { Layout } from "../components/layout.js";
-import { plural } from "../format.js";
+import { num, plural } from "../format.js";
 import type { ConfigRow } from "../types.js";
 
+/** A catalogue figure, its trust marks and the links to where it comes from. */
+function Figure<T>(props: { figure: SourcedFigure<T> | null; text: (value: T) => string; missing: string; field: string }) {
+  const f = props.figure;
+  if (!f) return <dd data-field={props.field}>{props.missing}</dd>;
+  return (
+    <dd data-field={props.field}>
+      {props.text(f.value)}
+      {f.unverified ? (
+        <span class="badge declared" title="From a single source that is not the vendor's: provisional">
+          unverified
+        </span>
+      ) : null}
+      {f.derived ? (
+        <span class="badge" title="Worked out from the sourced inputs in the note">
+          derived
+        </span>
+      ) : null}
+      {f.note ? (
+        <span class="sub muted" style="display:block">
+          {f.note}
+        </span>
+      ) : null}
+      <span class="sub muted sources" style="display:block">
+        Source{f.sources.length === 1 ? "" : "s"}:{" "}
+        {f.sources.map((s, i) => (
+          <>
+            {i > 0 ? "; " : ""}
+            {s.url ? (
+              <a href={s.url} rel="noopener nofollow">
+                {s.title}
+              </a>
+            ) : (
+              s.title
+            )}
+          </>
+        ))}
+      </span>
+    </dd>
+  );
+}
+
 export function BoardPage(props: { detail: BoardDetail }) {
-  const { board } = props.detail;
-  const rows = [...props.detail.rows].sort(byThroughput);
-  // Best per model variant: its fastest configuration on this board.
+  const { board, rows } = props.detail;
+  // Best per model variant: its fastest configuration on this board (rows come fastest first).
   const best = new Map<string, ConfigRow>();
   for (const r of rows) if (!best.has(r.modelId) && r.metrics.tg_tps !== undefined) best.set(r.modelId, r);
   return (
@@ -29,22 +70,22 @@ export function BoardPage(props: { detail: BoardDetail }) {
           <dl class="kv" id="board-specs">
             <dt>Vendor</dt>
             <dd>{board.vendor ?? "not given"}</dd>
-            <dt>PCB</dt>
-            <dd>{board.pcbMm ? `${board.pcbMm.widthMm} x ${board.pcbMm.depthMm} mm` : "not in the catalogue"}</dd>
+            <dt>Board size</dt>
+            <Figure field="pcb" figure={board.pcbMm} text={(v) => `${v.widthMm} x ${v.depthMm} mm (${num((v.widthMm * v.depthMm) / 100)} cm²)`} missing="unknown" />
             <dt>Envelope</dt>
-            <dd>
-              {board.envelope
-                ? `${board.envelope.widthMm} x ${board.envelope.depthMm} x ${board.envelope.heightMm} mm (${((board.envelope.widthMm * board.envelope.depthMm * board.envelope.heightMm) / 1e6).toFixed(3)} L)`
-                : "no envelope in the catalogue"}
-              {board.unverified ? <span class="badge declared">unverified</span> : null}
-              <span class="sub muted" style="display:block">
-                {board.envelopeNote}
-              </span>
-            </dd>
-            <dt>Source</dt>
-            <dd>{board.source ?? "not given"}</dd>
-            <dt>Typical power</dt>
-            <dd>{board.typicalPower ? `${board.typicalPower} (reference figure, not a measurement)` : "not in the catalogue"}</dd>
+            <Figure
+              field="envelope"
+              figure={board.envelope}
+              text={(v) => `${v.widthMm} x ${v.depthMm} x ${v.heightMm} mm (${num(envelopeLitres(v)!)} L)`}
+              missing="unknown (no sourced height)"
+            />
+            <dd class="muted">{board.envelopeNote}</dd>
+            <dt>Peak memory bandwidth</dt>
+            <Figure field="bandwidth" figure={board.bandwidthGBps} text={(v) => `${num(v)} GB/s`} missing="unknown" />
+            <dt>Power</dt>
+            <Figure field="power" figure={board.typicalPower} text={(v) => `${v} (as published, not a measurement)`} missing="unknown" />
+            <dt>Processors</dt>
+            <Figure field="accelerators" figure={board.accelerators} text={(v) => v} missing="unknown" />
           </dl>
         ) : (
           <p>
@@ -60,11 +101,7 @@ export function BoardPage(props: { detail: BoardDetail }) {
         <ConfigTable rows={[...best.values()]} show="board" id="best-per-model" />
       )}
       <h2>Every configuration measured on it</h2>
-      {rows.length === 0 ? (
-        <EmptyState title="Nothing measured on this board yet" />
-      ) : (
-        <ConfigTable rows={rows} show="board" id="board-configs" />
-      )}
+      {rows.length === 0 ? <EmptyState title="Nothing measured on this board yet" /> : <ConfigTable rows={rows} show="board" id="board-configs" />}
     </Layout>
   );
 }

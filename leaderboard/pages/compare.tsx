@@ -3,7 +3,7 @@
  * row the better figure (by the metric's `better` in METRICS) is marked;
  * energy figures are only marked when every column shares one meter scope.
  */
-import { METRICS, type MetricDef } from "@edgebench/contract";
+import { METRICS } from "@edgebench/contract";
 import { acceleratorText, configHref, MetricCell, UnconfirmedBadge } from "../components/config-cells.js";
 import { Layout } from "../components/layout.js";
 import type { ConfigRow } from "../types.js";
@@ -22,7 +22,7 @@ export function parseCompareIds(q: URLSearchParams): string[] {
 }
 
 /** The index(es) of the best value in a row, or none when fewer than two are measured. */
-export function bestIndexes(metric: MetricDef, rows: ConfigRow[]): Set<number> {
+export function bestIndexes(metric: (typeof METRICS)[number], rows: ConfigRow[]): Set<number> {
   const vals = rows.map((r) => r.metrics[metric.id]);
   const present = vals.filter((v): v is number => v !== undefined);
   if (present.length < 2) return new Set();

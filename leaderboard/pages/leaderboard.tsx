@@ -3,36 +3,32 @@
  * energy, size, Pareto), filters in a GET form and sortable columns, all in
  * the URL. Tables work without JavaScript; the chart script only enhances.
  */
-import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
-import { Chart, pointLines, type ChartPoint, CHART_SIZE, CHART_X, CHART_Y } from "../components/chart.js";
+import { METRIC_BY_ID, METRICS, type MetricId } from "@edgebench/contract";
+import type { FilterOptions } from "../../workers/ranking/options.js";
+import type { SiteView } from "../../workers/ranking/site-view.js";
+import { Chart, CHART_SIZE, CHART_X, CHART_Y, type ChartPoint, pointLines } from "../components/chart.js";
 import { configHref, configSubline, MetricCell, UnconfirmedBadge } from "../components/config-cells.js";
 import { EmptyState } from "../components/empty.js";
 import { Layout } from "../components/layout.js";
 import { plural } from "../format.js";
-import type { FilterOptions, RankedView } from "../ranking.js";
-import {
-  defaultDir,
-  hrefWith,
-  SCOPED_VIEWS,
-  VIEW_COLUMNS,
-  VIEW_LABELS,
-  VIEWS,
-  type BoardState,
-  type SortKey,
-  type View,
-} from "../state.js";
+import { type BoardState, defaultDir, hrefWith, MAX_PAGE, PAGE_SIZE, SCOPED_VIEWS, shownColumns, VIEW_LABELS, VIEWS, type View } from "../state.js";
 import type { ConfigRow } from "../types.js";
 
 const VIEW_LEDE: Record<View, string> = {
   throughput: `Ranked by ${METRIC_BY_ID.tg_tps.label.toLowerCase()}; prompt processing and time to first token alongside.`,
   energy: `Ranked by ${METRIC_BY_ID.tokens_per_j.label.toLowerCase()}, only among results measured with the same meter scope.`,
-  size: `Ranked by ${METRIC_BY_ID.tps_per_litre.label.toLowerCase()} of the board's physical envelope.`,
+  size: `Ranked by ${METRIC_BY_ID.tps_per_cm2.label.toLowerCase()} of the board's footprint; per litre of its envelope alongside, where a height is known.`,
   pareto: "Configurations that no other configuration beats on throughput, energy and size at once (within one meter scope).",
 };
 
-export function LeaderboardPage(props: { state: BoardState; ranked: RankedView }) {
-  const { state, ranked } = props;
-  const options = ranked.options;
+export interface LeaderboardProps {
+  state: BoardState;
+  view: SiteView;
+  sort: { key: MetricId; dir: "asc" | "desc" };
+}
+
+export function LeaderboardPage(props: LeaderboardProps) {
+  const { state, view } = props;
   const scoped = SCOPED_VIEWS.has(state.view);
   return (
     <Layout title="Leaderboard" section="leaderboard" script description="Small LLMs on edge boards ranked by throughput, energy and size.">
@@ -41,7 +37,7 @@ export function LeaderboardPage(props: { state: BoardState; ranked: RankedView }
         One row per configuration (board, accelerator and backend, runtime, model variant, threads and GPU layers), aggregated over every signed
         submission behind it.
       </p>
-      {ranked.empty ? (
+      {view.empty ? (
         <EmptyState title="No results yet">
           <p>Nobody has submitted a result to this registry yet. Be the first.</p>
         </EmptyState>
@@ -51,10 +47,7 @@ export function LeaderboardPage(props: { state: BoardState; ranked: RankedView }
             <ul class="views">
               {VIEWS.map((v) => (
                 <li>
-                  <a
-                    href={hrefWith(state, { view: v, sort: null, dir: null, scope: SCOPED_VIEWS.has(v) ? ranked.energyScope : state.scope })}
-                    aria-current={v === state.view ? "page" : undefined}
-                  >
+                  <a href={hrefWith(state, { view: v, sort: null, order: null })} aria-current={v === state.view ? "page" : undefined}>
                     {VIEW_LABELS[v]}
                   </a>
                 </li>
@@ -62,20 +55,20 @@ export function LeaderboardPage(props: { state: BoardState; ranked: RankedView }
             </ul>
           </nav>
           <p class="lede">{VIEW_LEDE[state.view]}</p>
-          <Filters state={state} options={options} energyScope={ranked.energyScope} />
-          {scoped || state.scope ? <ScopeNote ranked={ranked} /> : null}
-          <ChartSection ranked={ranked} />
-          <RankTable state={state} ranked={ranked} />
+          <Filters state={state} options={view.options} energyScope={view.energyScope} sort={props.sort} />
+          {scoped || state.filters.scope ? <ScopeNote view={view} /> : null}
+          <ChartSection view={view} />
+          <RankTable {...props} />
         </>
       )}
     </Layout>
   );
 }
 
-function Filters(props: { state: BoardState; options: FilterOptions; energyScope: string | null }) {
+function Filters(props: { state: BoardState; options: FilterOptions; energyScope: string | null; sort: { key: MetricId; dir: "asc" | "desc" } }) {
   const { state, options } = props;
   const scoped = SCOPED_VIEWS.has(state.view);
-  const sel = (name: string, label: string, current: string | null, items: { id: string; label: string }[], anyLabel: string | null) => (
+  const sel = (name: string, label: string, current: string | null | undefined, items: { id: string; label: string }[], anyLabel: string | null) => (
     <label>
       {label}
       <select name={name}>
@@ -88,33 +81,29 @@ function Filters(props: { state: BoardState; options: FilterOptions; energyScope
       </select>
     </label>
   );
-  const plain = (xs: string[]) => xs.map((x) => ({ id: x, label: x }));
+  const plain = (xs: readonly string[]) => xs.map((x) => ({ id: x, label: x }));
+  const f = state.filters;
   return (
     <form class="filters" method="get" action="/" data-autosubmit aria-label="Filters">
       <input type="hidden" name="view" value={state.view} />
-      {state.sort ? <input type="hidden" name="sort" value={state.sort} /> : null}
-      {state.dir ? <input type="hidden" name="dir" value={state.dir} /> : null}
-      {sel("model", "Model", state.model, options.models, "All models")}
-      {sel("quant", "Quantisation", state.quant, plain(options.quantisations), "All")}
-      {sel("board", "Board", state.board, options.boards, "All boards")}
-      {sel("accel", "Accelerator", state.accel, options.accelerators.map((a) => ({ id: a, label: a.toUpperCase() })), "All")}
-      {sel("backend", "Backend", state.backend, plain(options.backends), "All")}
-      {sel(
-        "scope",
-        scoped ? "Meter scope (energy compared within)" : "Meter scope",
-        scoped ? props.energyScope : state.scope,
-        options.scopes.map((s) => ({ id: s.scope, label: `${s.scope} (${s.count})` })),
-        scoped ? null : "Any",
-      )}
+      {state.order ? <input type="hidden" name="order" value={state.order} /> : null}
+      {sel("model", "Model", f.model, options.models, "All models")}
+      {sel("quantisation", "Quantisation", f.quantisation, plain(options.quantisations), "All")}
+      {sel("board", "Board", f.board, options.boards, "All boards")}
+      {sel("accelerator", "Accelerator", f.accelerator, options.accelerators.map((a) => ({ id: a, label: a.toUpperCase() })), "All")}
+      {sel("backend", "Backend", f.backend, plain(options.backends), "All")}
+      {sel("scope", scoped ? "Meter scope (energy compared within)" : "Meter scope", scoped ? (f.scope ?? props.energyScope) : f.scope, plain(options.scopes), scoped ? null : "Any")}
+      {/* Every metric of the contract's list can order the table (its column is added when the view does not show it). */}
+      {sel("sort", "Sort by", props.sort.key, METRICS.map((m) => ({ id: m.id, label: m.label })), null)}
       <button type="submit">Apply</button>
-      <a href={hrefWith({ ...state, model: null, quant: null, board: null, accel: null, backend: null, scope: null }, {})}>Clear filters</a>
+      <a href={hrefWith({ ...state, filters: {} }, {})}>Clear filters</a>
     </form>
   );
 }
 
-function ScopeNote(props: { ranked: RankedView }) {
-  const { ranked } = props;
-  if (!ranked.energyScope) {
+function ScopeNote(props: { view: SiteView }) {
+  const { view } = props;
+  if (!view.energyScope) {
     return (
       <p class="scope-note">
         No result here has a measured energy figure yet, so there is nothing to rank on energy. Results without a power meter show "not measured".
@@ -123,57 +112,58 @@ function ScopeNote(props: { ranked: RankedView }) {
   }
   return (
     <p class="scope-note" id="scope-note">
-      Meter scope: <strong data-scope={ranked.energyScope}>{ranked.energyScope}</strong>. Energy figures are compared only within one scope (a wall meter
-      also counts the power supply and peripherals; a rail meter sees only the chip). {plural(ranked.paretoCandidates, "configuration")} in this scope{" "}
-      {ranked.paretoCandidates === 1 ? "has" : "have"} throughput, energy and size all measured.
+      Meter scope: <strong data-scope={view.energyScope}>{view.energyScope}</strong>. Energy figures are compared only within one scope (a wall meter
+      also counts the power supply and peripherals; a rail meter sees only the chip). {plural(view.paretoCandidates, "configuration")} in this scope{" "}
+      {view.paretoCandidates === 1 ? "has" : "have"} throughput, energy and size all measured.
     </p>
   );
 }
 
-function ChartSection(props: { ranked: RankedView }) {
-  const { ranked } = props;
-  // The query keeps every front member, then the fastest, up to the cap.
-  const points: ChartPoint[] = ranked.chart.map((r) => ({
+function ChartSection(props: { view: SiteView }) {
+  const { view } = props;
+  // The view keeps every front member, then the fastest, up to the cap.
+  const points: ChartPoint[] = view.chart.map((r) => ({
     id: r.id,
     lines: pointLines(`${r.boardName} · ${r.modelName} ${r.quantisation}`, configSubline(r), r.metrics),
     x: r.metrics[CHART_X]!,
     y: r.metrics[CHART_Y]!,
     size: r.metrics[CHART_SIZE] ?? null,
-    onFront: ranked.pareto.has(r.id),
+    onFront: view.pareto.has(r.id),
     href: configHref(r),
   }));
   return (
     <section aria-labelledby="chart-title">
-      <h2 id="chart-title">Throughput against energy{ranked.energyScope ? ` (meter scope: ${ranked.energyScope})` : ""}</h2>
+      <h2 id="chart-title">Throughput against energy{view.energyScope ? ` (meter scope: ${view.energyScope})` : ""}</h2>
       <Chart
         points={points}
-        omitted={ranked.chartCandidates - points.length}
-        caption={`${plural(points.length, "configuration")} with measured energy in scope ${ranked.energyScope ?? "none"}.`}
+        omitted={view.chartCandidates - points.length}
+        caption={`${plural(points.length, "configuration")} with measured energy in scope ${view.energyScope ?? "none"}.`}
       />
     </section>
   );
 }
 
-function SortHeader(props: { state: BoardState; ranked: RankedView; sortKey: SortKey; label: string; unit?: string; title?: string; numeric?: boolean }) {
-  const { state, ranked, sortKey } = props;
-  const active = ranked.sort.key === sortKey;
-  const nextDir = active ? (ranked.sort.dir === "asc" ? "desc" : "asc") : defaultDir(sortKey);
-  const aria = active ? (ranked.sort.dir === "asc" ? "ascending" : "descending") : undefined;
+function SortHeader(props: { state: BoardState; sort: LeaderboardProps["sort"]; metric: MetricId }) {
+  const { state, sort, metric } = props;
+  const def = METRIC_BY_ID[metric];
+  const active = sort.key === metric;
+  const nextDir = active ? (sort.dir === "asc" ? "desc" : "asc") : defaultDir(metric);
+  const aria = active ? (sort.dir === "asc" ? "ascending" : "descending") : undefined;
   return (
-    <th scope="col" class={props.numeric ? "n" : undefined} aria-sort={aria} title={props.title}>
-      <a href={hrefWith(state, { sort: sortKey, dir: nextDir })} data-sort={sortKey}>
-        {props.label}
-        {active ? (ranked.sort.dir === "asc" ? " ▲" : " ▼") : ""}
+    <th scope="col" class="n" aria-sort={aria} title={def.description}>
+      <a href={hrefWith(state, { sort: metric, order: nextDir })} data-sort={metric}>
+        {def.label}
+        {active ? (sort.dir === "asc" ? " ▲" : " ▼") : ""}
       </a>
-      {props.unit ? <span class="unit">{props.unit}</span> : null}
+      {def.unit ? <span class="unit">{def.unit}</span> : null}
     </th>
   );
 }
 
-function RankTable(props: { state: BoardState; ranked: RankedView }) {
-  const { state, ranked } = props;
-  const cols: readonly MetricId[] = VIEW_COLUMNS[state.view];
-  if (ranked.total === 0) {
+function RankTable(props: LeaderboardProps) {
+  const { state, view, sort } = props;
+  const cols = shownColumns(state);
+  if (view.total === 0) {
     return (
       <EmptyState title="No configuration matches">
         <p>
@@ -183,21 +173,21 @@ function RankTable(props: { state: BoardState; ranked: RankedView }) {
       </EmptyState>
     );
   }
-  const first = (ranked.page[0]?.rank ?? 1).toLocaleString("en-US");
-  const last = (ranked.page.at(-1)?.rank ?? 0).toLocaleString("en-US");
+  const offset = (state.page - 1) * PAGE_SIZE;
+  const first = (offset + 1).toLocaleString("en-US");
+  const last = (offset + view.rows.length).toLocaleString("en-US");
+  const count = view.totalCapped ? `more than ${plural(view.total, "configuration")}` : plural(view.total, "configuration");
   return (
     <section aria-labelledby="table-title">
       <h2 id="table-title">
-        {VIEW_LABELS[state.view]} ranking <span class="muted">({plural(ranked.total, "configuration")})</span>
+        {VIEW_LABELS[state.view]} ranking <span class="muted">({count})</span>
       </h2>
       <form method="get" action="/compare">
         <div class="tablewrap">
           <table id="ranking" data-view={state.view}>
             <caption class="muted" style="text-align:left;padding:.4rem .6rem">
-              Rows {first} to {last}. Figures are medians over submissions; ± is the median standard deviation over repetitions.
-              {ranked.unranked > 0
-                ? ` ${plural(ranked.unranked, "configuration")} without a measured ${METRIC_BY_ID[cols[0]!].label.toLowerCase()} ${ranked.unranked === 1 ? "is" : "are"} not ranked here.`
-                : ""}
+              Rows {first} to {last}. Figures are medians over submissions; ± is the median standard deviation over repetitions. Configurations without a
+              measured {METRIC_BY_ID[sort.key].label.toLowerCase()} are not ranked here.
             </caption>
             <thead>
               <tr>
@@ -207,26 +197,22 @@ function RankTable(props: { state: BoardState; ranked: RankedView }) {
                 <th scope="col">
                   <span class="hide-sm">Compare</span>
                 </th>
-                <SortHeader state={state} ranked={ranked} sortKey="board" label="Configuration" />
-                <SortHeader state={state} ranked={ranked} sortKey="model" label="Model" />
+                <th scope="col">Configuration</th>
+                <th scope="col">Model</th>
                 {cols.map((id) => (
-                  <SortHeader
-                    state={state}
-                    ranked={ranked}
-                    sortKey={id}
-                    numeric
-                    label={METRIC_BY_ID[id].label}
-                    unit={METRIC_BY_ID[id].unit}
-                    title={METRIC_BY_ID[id].description}
-                  />
+                  <SortHeader state={state} sort={sort} metric={id} />
                 ))}
-                <SortHeader state={state} ranked={ranked} sortKey="submissions" label="Submissions" numeric />
-                <SortHeader state={state} ranked={ranked} sortKey="contributors" label="Contributors" numeric />
+                <th scope="col" class="n">
+                  Submissions
+                </th>
+                <th scope="col" class="n">
+                  Contributors
+                </th>
               </tr>
             </thead>
             <tbody>
-              {ranked.page.map(({ row, rank }) => (
-                <Row row={row} rank={rank} cols={cols} onFront={ranked.pareto.has(row.id)} />
+              {view.rows.map((row, i) => (
+                <Row row={row} rank={offset + i + 1} cols={cols} onFront={view.pareto.has(row.id)} />
               ))}
             </tbody>
           </table>
@@ -235,11 +221,10 @@ function RankTable(props: { state: BoardState; ranked: RankedView }) {
           <button type="submit">Compare selected (2 to 4)</button>
         </p>
       </form>
-      {ranked.pages > 1 ? <Pager state={state} pages={ranked.pages} /> : null}
+      <Pager state={state} view={view} />
     </section>
   );
 }
-
 function Row(props: { row: ConfigRow; rank: number; cols: readonly MetricId[]; onFront: boolean }) {
   const { row } = props;
   return (
@@ -274,16 +259,17 @@ function Row(props: { row: ConfigRow; rank: number; cols: readonly MetricId[]; o
   );
 }
 
-function Pager(props: { state: BoardState; pages: number }) {
-  const { state, pages } = props;
-  const page = Math.min(state.page, pages);
+function Pager(props: { state: BoardState; view: SiteView }) {
+  const { state, view } = props;
+  const known = view.totalCapped ? null : Math.max(1, Math.ceil(view.total / PAGE_SIZE));
+  const page = known ? Math.min(state.page, known) : state.page;
+  const hasNext = known ? page < known : view.rows.length === PAGE_SIZE && page < MAX_PAGE;
+  if (page === 1 && !hasNext) return null;
   return (
     <nav class="pager" aria-label="Pages">
       {page > 1 ? <a href={hrefWith(state, { page: page - 1 })}>← Previous</a> : <span class="muted">← Previous</span>}
-      <span>
-        Page {page} of {pages}
-      </span>
-      {page < pages ? <a href={hrefWith(state, { page: page + 1 })}>Next →</a> : <span class="muted">Next →</span>}
+      <span>{known ? `Page ${page} of ${known}` : `Page ${page}`}</span>
+      {hasNext ? <a href={hrefWith(state, { page: page + 1 })}>Next →</a> : <span class="muted">Next →</span>}
     </nav>
   );
 }

@@ -3,16 +3,16 @@
  * by side with perplexity, and every board's figures for each of them.
  */
 import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
-import type { ModelDetail } from "../../workers/queries/index.js";
+import type { ModelDetail } from "../../workers/read/models.js";
 import { acceleratorText } from "../components/config-cells.js";
-import { byThroughput, ConfigTable } from "../components/config-table.js";
+import { ConfigTable } from "../components/config-table.js";
 import { Layout } from "../components/layout.js";
 import { bytes, medianOrNull, metricText, NOT_MEASURED, num } from "../format.js";
 import type { ConfigRow } from "../types.js";
 
 export function ModelPage(props: { detail: ModelDetail; focus: string | null }) {
   const { name, variants } = props.detail;
-  const rows = [...props.detail.rows].sort(byThroughput);
+  const rows = props.detail.rows;
   // Quantisations as columns; one row per board setup (board, accelerator, backend, threads, layers, scope).
   const quants = [...new Set(variants.map((v) => v.quantisation))];
   const setupKey = (r: ConfigRow) => [r.boardId, r.acceleratorKind, r.acceleratorName, r.backend, r.runtime, r.threads, r.gpuLayers, r.meterScope].join("|");

@@ -4,8 +4,8 @@
  * fingerprint, a link to the raw signed JSON and how to verify it. Everything
  * the submitter wrote is interpolated through hono/jsx, which escapes it.
  */
-import { envelopeLitres, METRICS, repRates, type ModelRun, type ResultDocument, type TestResult } from "@edgebench/contract";
-import type { SubmissionRunView, SubmissionView } from "../../workers/queries/index.js";
+import { envelopeLitres, footprintCm2, joulesPerTokenFigure, METRICS, type ModelRun, netJoulesPerTokenFigure, type ResultDocument, repRates, type TestResult } from "@edgebench/contract";
+import type { SubmissionRunView, SubmissionView } from "../../workers/read/submissions.js";
 import { PowerTrace } from "../components/power-trace.js";
 import { Layout } from "../components/layout.js";
 import { bytes, metricText, NOT_MEASURED, num, when } from "../format.js";
@@ -27,6 +27,7 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
         Run {when(doc.createdAt)} with {doc.uploader.name} {doc.uploader.version} (suite {doc.suite.id} {doc.suite.version}), received {when(s.receivedAt)}.
         {doc.origin.kind === "imported" ? ` Imported from ${doc.origin.tool ?? "another tool"}: no power was measured by edgebench.` : ""}
         {s.status !== "visible" ? ` Status: ${s.status}${s.statusReason ? ` (${s.statusReason})` : ""}; not counted in the rankings.` : ""}
+        {s.status === "visible" && s.rankings === "pending" ? " Its leaderboard rows are being recomputed; they include it within seconds." : ""}
       </p>
       <Signature data={data} origin={props.origin} />
       <h2>System</h2>
@@ -45,9 +46,15 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
             <dt>SoC</dt>
             <dd>{doc.system.soc?.name ?? doc.system.soc?.compatible?.join(", ") ?? "not given"}</dd>
             <dt>Envelope</dt>
-            <dd>
+            <dd data-field="envelope">
               {env
                 ? `${env.widthMm} x ${env.depthMm} x ${env.heightMm} mm (${num(envelopeLitres(env)!)} L), ${env.source === "declared" ? "declared by submitter" : "from the catalogue"}`
+                : "unknown (size not measured)"}
+            </dd>
+            <dt>Footprint</dt>
+            <dd data-field="footprint">
+              {data.footprint
+                ? `${data.footprint.widthMm} x ${data.footprint.depthMm} mm (${num(footprintCm2(data.footprint)!)} cm²), ${data.footprint.source === "declared" ? "declared by submitter" : "from the catalogue"}`
                 : "unknown (size not measured)"}
             </dd>
             {doc.fleet ? (
@@ -142,7 +149,7 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
         </div>
       </div>
       {doc.runs.map((run, i) => (
-        <RunSection run={run} index={i} computed={data.runs.find((r) => r.index === i)} />
+        <RunSection run={run} index={i} computed={data.runs.find((r) => r.index === i)} doc={doc} />
       ))}
     </Layout>
   );
@@ -194,7 +201,7 @@ function Signature(props: { data: SubmissionView; origin: string }) {
   );
 }
 
-function RunSection(props: { run: ModelRun; index: number; computed: SubmissionRunView | undefined }) {
+function RunSection(props: { run: ModelRun; index: number; computed: SubmissionRunView | undefined; doc: ResultDocument }) {
   const { run, computed } = props;
   const m = run.model;
   const st = run.settings;
@@ -264,15 +271,30 @@ function RunSection(props: { run: ModelRun; index: number; computed: SubmissionR
       <h3>Tests</h3>
       <div class="cards wide">
         {run.tests.map((t) => (
-          <TestBlock test={t} />
+          <TestBlock test={t} doc={props.doc} />
         ))}
       </div>
     </section>
   );
 }
 
-function TestBlock(props: { test: TestResult }) {
+/**
+ * Gross energy per token as ranked, and net beside it: idle power over the
+ * repetition subtracted (the primary meter's idle reading), what the model
+ * itself cost. Net is shown, never ranked: idle is measured once, before the
+ * run, and its share depends on the board's other loads.
+ */
+function energyPerToken(t: TestResult, doc: ResultDocument): string | null {
+  if (t.kind === "ttft" || t.nPrompt + t.nGen === 0) return null;
+  const gross = joulesPerTokenFigure(t);
+  if (!gross) return null;
+  const net = netJoulesPerTokenFigure(t, doc);
+  return `${num(gross.value)} J/token gross${net ? `, ${num(net.value)} J/token net of idle (${num(doc.power.meters[0]!.idle!.watts)} W)` : ", net not known (no idle reading)"}`;
+}
+
+function TestBlock(props: { test: TestResult; doc: ResultDocument }) {
   const t = props.test;
+  const perToken = energyPerToken(t, props.doc);
   const energy = t.energy?.find((e) => e.meter === 0);
   const rates = t.status === "ok" ? repRates(t) : [];
   return (
@@ -346,6 +368,12 @@ function TestBlock(props: { test: TestResult }) {
               : `${NOT_MEASURED} (${energy.status}: ${energy.reason ?? "no reason given"})`
             : NOT_MEASURED}
         </dd>
+        {perToken ? (
+          <>
+            <dt>Energy per token</dt>
+            <dd data-field="energy-per-token">{perToken}</dd>
+          </>
+        ) : null}
         <dt>Thermals</dt>
         <dd>
           {t.thermal

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { METRICS } from "@edgebench/contract";
-import { BOARD_CATALOGUE, matchBoard, resolveEnvelope } from "../../db/catalogue.js";
-import type { BoardDetail, BoardSummary, ModelDetail, ModelFamily } from "../../workers/queries/index.js";
+import { matchBoard } from "../../db/catalogue/index.js";
+import { resolveSize } from "../../workers/ingest/identity.js";
+import type { BoardDetail, BoardSummary } from "../../workers/read/boards.js";
+import type { ModelDetail, ModelFamily } from "../../workers/read/models.js";
 import { buildDocument, fixtureKeyPair, FIXTURE_MODELS } from "../fixtures/documents.js";
 import { call, ingest, type ErrorJson } from "./helpers.js";
 
@@ -22,6 +24,7 @@ describe("board catalogue", () => {
       ["Khadas VIM3", "khadas-vim3-vim4"],
       ["LattePanda 3 Delta", "lattepanda-3-delta"],
       ["NUC11TNHi5", "intel-nuc-4x4"],
+      ["NUC13ANHi7", "intel-nuc-13-pro"],
       ["Mac mini (M4, 2024)", "apple-mac-mini-m4-2024"],
       ["Mac16,10", "apple-mac-mini-m4-2024"],
       ["Acme EdgeBox X1", null],
@@ -29,25 +32,22 @@ describe("board catalogue", () => {
     for (const [name, id] of cases) expect(matchBoard(name)?.id ?? null, name).toBe(id);
   });
 
-  it("gives every entry a source, and invents no height where the reference has none", () => {
-    for (const b of BOARD_CATALOGUE) {
-      expect(b.source, b.id).toContain("boards.md");
-      if (!b.envelope) expect(b.envelopeNote, b.id).toMatch(/height|declare/i);
-    }
-    const byId = new Map(BOARD_CATALOGUE.map((b) => [b.id, b]));
-    expect(byId.get("raspberry-pi-5")!.envelope).toBeNull();
-    expect(byId.get("jetson-orin-nano-devkit")).toMatchObject({ envelope: { widthMm: 100, depthMm: 79, heightMm: 21 }, unverified: true });
-    expect(byId.get("apple-mac-mini-m4-2024")).toMatchObject({ envelope: { widthMm: 127, depthMm: 127, heightMm: 50 }, unverified: false });
-    expect(byId.get("raspberry-pi-ai-hat-plus")!.kind).toBe("addon");
-  });
-
-  it("prefers a declared envelope, and replaces a claimed 'catalogue' envelope by the registry's own", () => {
+  it("prefers a declared envelope, replaces a claimed 'catalogue' envelope by the registry's own, and takes the footprint from the board size", () => {
     const mac = matchBoard("Mac16,10");
     const declared = { widthMm: 1, depthMm: 2, heightMm: 3, source: "declared" as const };
-    expect(resolveEnvelope(declared, mac)).toEqual(declared);
+    expect(resolveSize(declared, mac)).toEqual({ envelope: declared, footprint: { widthMm: 1, depthMm: 2, source: "declared" } });
     const claimed = { widthMm: 1, depthMm: 2, heightMm: 3, source: "catalogue" as const };
-    expect(resolveEnvelope(claimed, mac)).toMatchObject({ widthMm: 127, depthMm: 127, heightMm: 50, source: "catalogue" });
-    expect(resolveEnvelope(undefined, matchBoard("Raspberry Pi 5 Model B Rev 1.0"))).toBeNull();
+    // A computer sold as a chassis: its footprint is the chassis'.
+    expect(resolveSize(claimed, mac)).toEqual({
+      envelope: { widthMm: 127, depthMm: 127, heightMm: 50, source: "catalogue" },
+      footprint: { widthMm: 127, depthMm: 127, source: "catalogue" },
+    });
+    // A Pi 5 has a sourced board size but no sourced height: a footprint, no envelope (never invented).
+    expect(resolveSize(undefined, matchBoard("Raspberry Pi 5 Model B Rev 1.0"))).toEqual({
+      envelope: null,
+      footprint: { widthMm: 85, depthMm: 56, source: "catalogue" },
+    });
+    expect(resolveSize(undefined, null)).toEqual({ envelope: null, footprint: null });
   });
 });
 
@@ -65,7 +65,14 @@ describe("boards, models and metrics endpoints", () => {
     const { boards } = (await (await call("/api/v1/boards")).json()) as { boards: BoardSummary[] };
     const byId = new Map(boards.map((b) => [b.id, b]));
     expect(byId.get("raspberry-pi-5")).toMatchObject({ inCatalogue: true, submissions: 2, contributors: 2, configurations: 2 });
-    expect(byId.get("jetson-orin-nano-devkit")).toMatchObject({ submissions: 1, unverified: true, envelope: { heightMm: 21 } });
+    const orin = byId.get("jetson-orin-nano-devkit")!;
+    expect(orin).toMatchObject({ submissions: 1, envelope: { value: { widthMm: 103, depthMm: 90.5, heightMm: 34.77 }, unverified: true } });
+    // Every catalogue figure names where it comes from, with a public link where one exists, never a file outside the repository.
+    for (const figure of [orin.pcbMm, orin.envelope, orin.bandwidthGBps]) {
+      expect(figure!.sources.length).toBeGreaterThan(0);
+      for (const s of figure!.sources) expect(s.url ?? "").not.toMatch(/shared\/|reference\//);
+    }
+    expect(orin.bandwidthGBps).toMatchObject({ value: 102 });
     expect(byId.get("acme-edgebox-x1")).toMatchObject({ inCatalogue: false, name: "Acme EdgeBox X1", submissions: 1 });
     // Catalogue boards nobody has submitted yet are listed with zero counts.
     expect(byId.get("khadas-vim3-vim4")).toMatchObject({ submissions: 0, configurations: 0 });

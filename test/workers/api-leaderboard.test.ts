@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { METRICS, median, type MetricId } from "@edgebench/contract";
-import { csvHeader } from "../../workers/csv.js";
-import type { LeaderboardPage, LeaderboardRow } from "../../workers/queries/index.js";
+import { csvHeader } from "../../workers/api/csv.js";
+import type { RankedPage as LeaderboardPage } from "../../workers/ranking/rank.js";
+import type { LeaderboardRow } from "../../workers/ranking/rows.js";
 import { buildDocument, fixtureKeyPair, type FixtureKeyPair } from "../fixtures/documents.js";
 import { call, ingest, type ErrorJson } from "./helpers.js";
 

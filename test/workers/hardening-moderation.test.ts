@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signRequest, type WithdrawRequest } from "@edgebench/contract";
-import type { LeaderboardPage } from "../../workers/queries/index.js";
+import type { RankedPage as LeaderboardPage } from "../../workers/ranking/rank.js";
 import { buildDocument, fixtureKeyPair, type FixtureKeyPair } from "../fixtures/documents.js";
 import { call, ingest, submit, type ErrorJson } from "./helpers.js";
 

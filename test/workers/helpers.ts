@@ -1,5 +1,7 @@
 /** Calling the Worker under test (its default export, inside workerd) and posting fixtures. */
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { aggregatePending } from "../../workers/aggregate/configurations.js";
+import { createDb } from "../../workers/db.js";
 import { signed, type FixtureKeyPair } from "../fixtures/documents.js";
 import type { ResultDocument } from "@edgebench/contract";
 
@@ -11,12 +13,25 @@ export function call(path: string, init?: RequestInit): Promise<Response> {
   return worker.fetch(new Request(new URL(path, ORIGIN), init));
 }
 
-export function postJson(body: unknown): Promise<Response> {
-  return call("/api/v1/submissions", {
+/**
+ * Runs the aggregation step on whatever is pending. The route starts it in
+ * ctx.waitUntil after answering; tests wait for it here, deterministically
+ * (a pass that finds a newer upload than it read writes nothing: see
+ * workers/aggregate/configurations.ts, so running one more is always safe).
+ */
+export async function settle(): Promise<void> {
+  await aggregatePending(createDb(env.DB));
+}
+
+/** POSTs a submission body and waits until the rankings include whatever it stored. */
+export async function postJson(body: unknown): Promise<Response> {
+  const res = await call("/api/v1/submissions", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
+  await settle();
+  return res;
 }
 
 /** Signs and submits a document; returns the response and the id it should get. */

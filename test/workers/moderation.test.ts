@@ -2,15 +2,15 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { median } from "@edgebench/contract";
 import { createDb } from "../../workers/db.js";
-import { setSubmissionStatus } from "../../workers/queries/moderation.js";
-import type { LeaderboardPage } from "../../workers/queries/index.js";
+import { hideSubmission, restoreSubmission } from "../../workers/moderation/actions.js";
+import type { RankedPage as LeaderboardPage } from "../../workers/ranking/rank.js";
 import { buildDocument, fixtureKeyPair } from "../fixtures/documents.js";
 import { call, ingest } from "./helpers.js";
 
 const page = async (q: string) => (await (await call(`/api/v1/leaderboard${q}`)).json()) as LeaderboardPage;
 
 describe("moderation's data side", () => {
-  it("hiding a submission removes it from every aggregate in one batch, and showing it again restores them", async () => {
+  it("hiding a submission removes it from every aggregate before the action returns, and restoring it brings them back", async () => {
     const a = await fixtureKeyPair();
     const b = await fixtureKeyPair();
     const speeds = [1, 1.2, 3];
@@ -21,7 +21,7 @@ describe("moderation's data side", () => {
     expect(before.contributors).toBe(2);
 
     const db = createDb(env.DB);
-    expect(await setSubmissionStatus(db, ids[2]!, "hidden", "implausible: three times the board's other results")).toBe(true);
+    expect(await hideSubmission(db, ids[2]!, "implausible: three times the board's other results", "test")).toBe(1);
     const after = (await page("?board=intel-nuc-4x4")).rows[0]!;
     expect(after.submissions).toBe(2);
     expect(after.contributors).toBe(1);
@@ -33,13 +33,15 @@ describe("moderation's data side", () => {
     expect(models.models.find((m) => m.slug === "qwen2-5-0-5b-instruct")).toMatchObject({ submissions: 2, contributors: 1 });
 
     // Hiding every submission of a configuration takes it off the leaderboard.
-    for (const id of ids.slice(0, 2)) await setSubmissionStatus(db, id, "hidden", "test");
+    for (const id of ids.slice(0, 2)) await hideSubmission(db, id, "test", "test");
     expect((await page("?board=intel-nuc-4x4")).rows).toEqual([]);
 
-    for (const id of ids) await setSubmissionStatus(db, id, "visible", null);
+    for (const id of ids) await restoreSubmission(db, id, "test", "test");
     const restored = (await page("?board=intel-nuc-4x4")).rows[0]!;
     expect(restored.submissions).toBe(3);
     expect(restored.metrics.tg_tps).toBeCloseTo(before.metrics.tg_tps!, 9);
-    expect(await setSubmissionStatus(db, "0".repeat(64), "hidden", null)).toBe(false);
+    expect(await hideSubmission(db, "0".repeat(64), "test", "test")).toBe(0);
+    // Nothing is left for the aggregation step: moderation ran it before returning.
+    expect(await (await call("/api/v1/status")).json()).toEqual({ pending: 0 });
   });
 });

@@ -4,8 +4,8 @@
  * fixture speed model (tg = board rate x speed; tokens/J = tg / load W).
  *
  * Wall-meter scope (the busiest, so the default energy scope):
- *   mac   Mac mini M4, metal: tg 140, 4.67 tokens/J, 127x127x50 mm -> 174 tokens/s/L; two contributors
- *   rockA ROCK 5B, 4 threads: tg 24, 2.67 tokens/J, 100x72x10 mm -> 333 tokens/s/L (best size)
+ *   mac   Mac mini M4, metal: tg 140, 4.67 tokens/J, 127x127x50 mm -> 0.87 tokens/s/cm², 174 tokens/s/L; two contributors
+ *   rockA ROCK 5B, 4 threads: tg 24, 2.67 tokens/J, a 60x40x10 mm box -> 1.0 tokens/s/cm², 1,000 tokens/s/L (best size)
  *   rockB ROCK 5B, 8 threads at 0.7x: tg 16.8, 1.87 tokens/J, same box -> dominated by rockA
  * Pareto (wall): {mac, rockA}. Other scopes: orin (module-input), nuc
  * (cpu-package), rpi5 (soc-rails), hailo (board-input), and a declared board
@@ -24,7 +24,7 @@ export interface SiteFixture {
   doc: ResultDocument;
 }
 
-const box = { widthMm: 100, depthMm: 72, heightMm: 10 };
+const box = { widthMm: 60, depthMm: 40, heightMm: 10 };
 
 function doc(options: FixtureOptions): ResultDocument {
   return buildDocument({ quality: true, ...options });

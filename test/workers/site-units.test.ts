@@ -1,7 +1,7 @@
 /** The site's pure parts: Pareto membership and the URL state round trip. */
 import { describe, expect, it } from "vitest";
-import { paretoFront } from "../../leaderboard/pareto.js";
-import { DEFAULT_STATE, effectiveSort, parseState, toQuery } from "../../leaderboard/state.js";
+import { paretoFront } from "../../workers/ranking/pareto.js";
+import { DEFAULT_STATE, effectiveSort, parseState, shownColumns, toQuery } from "../../leaderboard/state.js";
 import type { MetricId } from "@edgebench/contract";
 
 type P = { name: string; m: Partial<Record<MetricId, number>> };
@@ -30,17 +30,21 @@ describe("paretoFront", () => {
 describe("URL state", () => {
   it("round-trips every field and writes nothing for the defaults", () => {
     expect(toQuery(DEFAULT_STATE)).toBe("");
-    const q = "?view=energy&scope=wall&model=qwen&quant=Q4_K_M&board=rock&accel=npu&backend=http&sort=avg_w&dir=desc&page=3";
+    // The filters, sort and order are the API's own parameter names, in the ranking's fixed order.
+    const q = "?view=energy&model=qwen&quantisation=Q4_K_M&board=rock&accelerator=npu&backend=http&scope=wall&suite=edge-llm&sort=avg_w&order=desc&page=3";
     expect(toQuery(parseState(new URLSearchParams(q)))).toBe(q);
   });
 
   it("ignores values it does not know and empty form fields", () => {
-    const s = parseState(new URLSearchParams("view=bogus&scope=moon&accel=fpga&sort=drop%20table&page=-4&model="));
+    const s = parseState(new URLSearchParams("view=bogus&scope=moon&accelerator=fpga&sort=drop%20table&order=up&page=-4&model="));
     expect(s).toEqual(DEFAULT_STATE);
   });
 
-  it("never ranks a view by a column it does not show", () => {
-    expect(effectiveSort(parseState(new URLSearchParams("sort=tokens_per_j")))).toEqual({ key: "tg_tps", dir: "desc" });
+  it("sorts by any metric of the list, showing its column when the view does not", () => {
+    const energySort = parseState(new URLSearchParams("sort=tokens_per_j"));
+    expect(effectiveSort(energySort)).toEqual({ key: "tokens_per_j", dir: "desc" });
+    expect(shownColumns(energySort)).toEqual(["tg_tps", "pp_tps", "ttft_ms", "tokens_per_j"]);
     expect(effectiveSort(parseState(new URLSearchParams("view=energy&sort=avg_w")))).toEqual({ key: "avg_w", dir: "asc" });
+    expect(effectiveSort(parseState(new URLSearchParams("view=size")))).toEqual({ key: "tps_per_cm2", dir: "desc" });
   });
 });

@@ -45,19 +45,24 @@ describe("site with signed submissions", () => {
   });
 
   it("ranks by generation throughput and applies filters from the URL", async () => {
-    const { html } = await page("/?quant=Q4_K_M");
+    const { html } = await page("/?quantisation=Q4_K_M");
     expect(rowOrder(html).map(keyOf)).toEqual(THROUGHPUT_ORDER_Q4);
     // The filter is reflected in the form, so the page reproduces the state it was linked with.
     expect(html).toMatch(/<option value="Q4_K_M" selected/);
-    const cpuOnly = rowOrder((await page("/?quant=Q4_K_M&accel=cpu")).html).map(keyOf);
+    const cpuOnly = rowOrder((await page("/?quantisation=Q4_K_M&accelerator=cpu")).html).map(keyOf);
     expect(cpuOnly).toEqual(THROUGHPUT_ORDER_Q4.filter((k) => ["nuc", "rockA", "rpi5", "rockB", "evil"].includes(k)));
   });
 
-  it("sorts by any column in both directions", async () => {
-    const asc = rowOrder((await page("/?quant=Q4_K_M&sort=tg_tps&dir=asc")).html).map(keyOf);
+  it("sorts by any metric in both directions, adding its column when the view does not show it", async () => {
+    const asc = rowOrder((await page("/?quantisation=Q4_K_M&sort=tg_tps&order=asc")).html).map(keyOf);
     expect(asc).toEqual([...THROUGHPUT_ORDER_Q4].reverse());
-    const byContributors = rowOrder((await page("/?quant=Q4_K_M&sort=contributors")).html).map(keyOf);
-    expect(byContributors[0]).toBe("mac");
+    const { html } = await page("/?quantisation=Q4_K_M&sort=perplexity");
+    expect(html).toContain('data-sort="perplexity"');
+    const values = [...html.matchAll(/data-metric="perplexity" data-value="([\d.e+-]+)"/g)].map((m) => Number(m[1]));
+    expect(values.length).toBe(rowOrder(html).length);
+    expect([...values].sort((a, b) => a - b)).toEqual(values); // lower is better: ascending by default
+    // Every metric of the contract's list is a sort choice.
+    for (const id of ["pp_tps", "tps_per_cm2", "tokens_per_j", "perplexity"]) expect(html).toContain(`<option value="${id}"`);
   });
 
   it("ranks energy only within one meter scope and shows the scope", async () => {
@@ -70,13 +75,17 @@ describe("site with signed submissions", () => {
     expect(other.html).toContain('data-scope="module-input"');
   });
 
-  it("ranks by size only the configurations with an envelope, best first", async () => {
-    const { html } = await page("/?view=size&quant=Q4_K_M");
-    const values = [...html.matchAll(/<td class="n" data-metric="tps_per_litre" data-value="([\d.e+-]+)"/g)].map((m) => Number(m[1]));
+  it("ranks by footprint every board with a known size, best first, and by volume where a height is known", async () => {
+    const { html } = await page("/?view=size&quantisation=Q4_K_M");
+    const values = [...html.matchAll(/<td class="n" data-metric="tps_per_cm2" data-value="([\d.e+-]+)"/g)].map((m) => Number(m[1]));
     const keys = rowOrder(html).map(keyOf);
-    // rockA (box 0.072 L) beats rockB (same box, slower) beats the Mac mini (0.81 L).
-    expect(keys.indexOf("rockA")).toBeLessThan(keys.indexOf("rockB"));
-    expect(keys.indexOf("rockB")).toBeLessThan(keys.indexOf("mac"));
+    // rockA (60 x 40 mm declared) beats the Mac mini (127 x 127 mm) beats rockB (same box as rockA, slower).
+    expect(keys.indexOf("rockA")).toBeLessThan(keys.indexOf("mac"));
+    expect(keys.indexOf("mac")).toBeLessThan(keys.indexOf("rockB"));
+    // A Pi 5 declares nothing: the catalogue's board size (85 x 56 mm, sourced) ranks it; its height is unknown, so no volume.
+    expect(keys).toContain("rpi5");
+    const rpi5 = html.slice(html.indexOf(`<tr data-cfg="${cfg.get("rpi5")}"`));
+    expect(rpi5.slice(0, rpi5.indexOf("</tr>"))).toMatch(/data-metric="tps_per_cm2"[\s\S]*not measured/);
     expect(values.length).toBe(keys.length);
     expect([...values].sort((a, b) => b - a)).toEqual(values);
     // No size figure, no size rank (not a zero at the bottom).
@@ -99,7 +108,7 @@ describe("site with signed submissions", () => {
   });
 
   it("marks single-contributor rows unconfirmed and shows counts", async () => {
-    const { html } = await page("/?quant=Q4_K_M");
+    const { html } = await page("/?quantisation=Q4_K_M");
     const rowHtml = (key: string) => {
       const start = html.indexOf(`<tr data-cfg="${cfg.get(key)}"`);
       return html.slice(start, html.indexOf("</tr>", start));
@@ -141,10 +150,11 @@ describe("site with signed submissions", () => {
       const start = html.indexOf(`<tr data-metric="${metric}"`);
       return html.slice(start, html.indexOf("</tr>", start));
     };
-    // mac is faster; rockA is smaller per token/s (higher tokens/s per litre); both are wall-metered.
+    // mac is faster; rockA is smaller per token/s (higher tokens/s per litre and per cm²); both are wall-metered.
     const cells = (metric: string) => [...row(metric).matchAll(/<td class="n"[^>]*?(data-best="true")?>/g)].map((m) => Boolean(m[1]));
     expect(cells("tg_tps")).toEqual([true, false]);
     expect(cells("tps_per_litre")).toEqual([false, true]);
+    expect(cells("tps_per_cm2")).toEqual([false, true]);
     expect(cells("tokens_per_j")).toEqual([true, false]);
     // Lower is better for time to first token.
     expect(cells("ttft_ms")).toEqual([true, false]);

@@ -1,11 +1,11 @@
 /** What exists: boards, models, metric definitions, configurations by id. */
-import { Hono } from "hono";
 import { METRICS } from "@edgebench/contract";
+import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
-import { getBoard, listBoards } from "../queries/boards.js";
-import { getConfigurations, MAX_COMPARE } from "../queries/configurations.js";
-import { getModel, listModels } from "../queries/models.js";
+import { getBoard, listBoards } from "../read/boards.js";
+import { getConfigurations, MAX_COMPARE } from "../read/configurations.js";
+import { getModel, listModels } from "../read/models.js";
 
 export const catalogueApi = new Hono<AppEnv>();
 
@@ -27,13 +27,16 @@ catalogueApi.get("/models/:id", async (c) => {
 
 catalogueApi.get("/metrics", (c) =>
   c.json({
-    metrics: METRICS.map(({ id, label, unit, better, axis, description }) => ({ id, label, unit, better, axis, description })),
+    metrics: METRICS.map(({ id, label, unit, better, axis, withinMeterScope, description }) => ({ id, label, unit, better, axis, withinMeterScope, description })),
   }),
 );
 
 /** ?ids=a,b,c: the rows for a compare view, in the order asked. */
 catalogueApi.get("/configurations", async (c) => {
-  const ids = (c.req.query("ids") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const ids = (c.req.query("ids") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (ids.length === 0) throw new ApiError(400, "invalid_query", "ids is a comma-separated list of configuration ids");
   if (ids.length > MAX_COMPARE) throw new ApiError(400, "invalid_query", `at most ${MAX_COMPARE} ids`);
   return c.json({ configurations: await getConfigurations(c.var.db, ids) });

@@ -1,9 +1,10 @@
-/** GET /api/v1/leaderboard: JSON by default, CSV with ?format=csv or Accept: text/csv. */
+/** GET /api/v1/leaderboard: the ranking (workers/ranking) as JSON, or CSV with ?format=csv or Accept: text/csv. */
 import { Hono } from "hono";
-import { leaderboardCsv } from "../csv.js";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
-import { LeaderboardQueryError, parseLeaderboardQuery, queryLeaderboard } from "../queries/leaderboard.js";
+import { parseLeaderboardQuery, RankQueryError } from "../ranking/query.js";
+import { rank } from "../ranking/rank.js";
+import { acceptsCsv, leaderboardCsv } from "./csv.js";
 
 export const leaderboardApi = new Hono<AppEnv>();
 
@@ -15,20 +16,16 @@ function wantsCsv(format: string | undefined, accept: string | undefined): boole
   return acceptsCsv(accept);
 }
 
-/** Whether an Accept header asks for CSV (the read cache keys on this too: workers/cache/read-cache.ts). */
-export function acceptsCsv(accept: string | undefined): boolean {
-  return /\btext\/csv\b/i.test(accept ?? "");
-}
-
 leaderboardApi.get("/", async (c) => {
   const csv = wantsCsv(c.req.query("format"), c.req.header("Accept"));
   let page;
   // Inside workerd the clock only moves across I/O, so this is the time spent in D1.
   const started = performance.now();
   try {
-    page = await queryLeaderboard(c.var.db, parseLeaderboardQuery(new URL(c.req.url).searchParams));
+    const { limit, offset, cursor, sort, order, ...filters } = parseLeaderboardQuery(new URL(c.req.url).searchParams);
+    page = await rank(c.var.db, { filters, sort, order, limit, offset, cursor });
   } catch (e) {
-    if (e instanceof LeaderboardQueryError) throw new ApiError(400, "invalid_query", e.message, e.issues);
+    if (e instanceof RankQueryError) throw new ApiError(400, "invalid_query", e.message, e.issues);
     throw e;
   }
   c.header("Server-Timing", `db;dur=${(performance.now() - started).toFixed(1)}`);

@@ -4,21 +4,21 @@
  *   POST /admin/submissions/:id/restore    { "reason": text }   admin token
  *   POST /admin/keys/:publicKey/revoke     { "reason": text }   admin token
  *   POST /admin/keys/:publicKey/restore    { "reason": text }   admin token
- *   GET  /admin/log?limit=50&before=<id>                        admin token
- *   POST /submissions/:id/withdraw   signed by the submission's key (workers/security/withdraw.ts)
+ *   GET  /admin/log?limit=50&before=<id>&target=<id or key>     admin token
+ *   POST /submissions/:id/withdraw   signed by the submission's key (workers/moderation/withdraw.ts)
  * Every action is appended to moderation_log (time, action, target, reason, actor)
  * in the same D1 batch as the status change.
  */
-import { desc, lt } from "drizzle-orm";
+import { keyFingerprint } from "@edgebench/contract";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { keyFingerprint } from "@edgebench/contract";
 import { moderationLog } from "../../db/schema.js";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
-import { requireAdmin } from "../security/admin-auth.js";
-import { findSubmission, hideSubmission, restoreKey, restoreSubmission, revokeKey, withdrawSubmission } from "../security/moderation-actions.js";
-import { claimNonce, verifyWithdrawal } from "../security/withdraw.js";
+import { findSubmission, hideSubmission, restoreKey, restoreSubmission, revokeKey, withdrawSubmission } from "../moderation/actions.js";
+import { requireAdmin } from "../moderation/admin-auth.js";
+import { claimNonce, verifyWithdrawal } from "../moderation/withdraw.js";
 
 const ID_PATTERN = /^[0-9a-f]{64}$/;
 const KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -81,13 +81,17 @@ admin.post("/keys/:publicKey/:action{revoke|restore}", smallBody, async (c) => {
 admin.get("/log", async (c) => {
   const limitRaw = c.req.query("limit") ?? "50";
   const beforeRaw = c.req.query("before");
+  const target = c.req.query("target");
   const limit = /^\d{1,3}$/.test(limitRaw) ? Math.min(200, Math.max(1, Number(limitRaw))) : null;
   if (limit === null) throw new ApiError(400, "bad_limit", "limit is an integer from 1 to 200");
   if (beforeRaw !== undefined && !/^\d{1,15}$/.test(beforeRaw)) throw new ApiError(400, "bad_cursor", "before is a log entry id");
+  if (target !== undefined && !(ID_PATTERN.test(target) || KEY_PATTERN.test(target))) {
+    throw new ApiError(400, "bad_target", "target is a submission id (64 hex digits) or a public key (43 base64url characters)");
+  }
   const rows = await c.var.db
     .select()
     .from(moderationLog)
-    .where(beforeRaw === undefined ? undefined : lt(moderationLog.id, Number(beforeRaw)))
+    .where(and(beforeRaw === undefined ? undefined : lt(moderationLog.id, Number(beforeRaw)), target === undefined ? undefined : eq(moderationLog.target, target)))
     .orderBy(desc(moderationLog.id))
     .limit(limit);
   return c.json({ entries: rows, next: rows.length === limit ? String(rows.at(-1)!.id) : null });
@@ -102,7 +106,7 @@ moderationApi.post("/submissions/:id/withdraw", smallBody, async (c) => {
   const sub = await findSubmission(c.var.db, id);
   if (!sub) throw new ApiError(404, "not_found", `no submission ${id}`);
   if (sub.publicKey !== w.publicKey) throw new ApiError(403, "not_your_submission", "only the key that signed a submission may withdraw it");
-  if (!(await claimNonce(c.env.DB, w, nowMs))) throw new ApiError(409, "replayed_request", "this nonce was already used by this key");
+  if (!(await claimNonce(c.var.db, w, nowMs))) throw new ApiError(409, "replayed_request", "this nonce was already used by this key");
   const affected = await withdrawSubmission(c.var.db, id, w.reason, `key:${await keyFingerprint(w.publicKey)}`);
   return c.json({ action: "withdraw", id, affected });
 });

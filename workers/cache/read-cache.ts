@@ -17,7 +17,9 @@
  * Entries are kept gzip-compressed (compressed once, on the miss): a hit to a
  * client that accepts gzip sends the stored bytes as they are (the runtime
  * would otherwise gzip a 66 KB leaderboard or a 116 KB page on every
- * request); any other client gets them decompressed on the way out.
+ * request); any other client gets them decompressed on the way out. Whether
+ * the client accepts gzip is read from what it sent (clientAcceptEncoding
+ * below), never from the Accept-Encoding header the Worker is handed.
  *
  * A write bumps the version in its own D1 batch, so after it every cached
  * entry is unreachable: no stale rankings, no purge. Never cached: anything
@@ -29,7 +31,8 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { sha256Hex } from "@edgebench/contract";
-import { acceptsCsv } from "../api/leaderboard.js";
+import { acceptsCsv } from "../api/csv.js";
+import { createDb } from "../db.js";
 import type { AppEnv } from "../env.js";
 import { Lru, type LruLimits } from "./lru.js";
 import { forgetVersion, registryVersion } from "./version.js";
@@ -56,7 +59,7 @@ const CACHED_PATHS: readonly RegExp[] = [
 /** Paths that choose CSV or JSON by the Accept header (workers/api/leaderboard.ts). */
 const ACCEPT_VARIANT = /^\/api\/v1\/leaderboard$/;
 /** Headers a stored copy does not keep: per-response or recomputed on the way out. */
-const DROPPED = new Set(["date", "server-timing", "content-length", "content-encoding", "vary", "cache-control", "etag", "x-cache", "age"]);
+const DROPPED = new Set(["date", "server-timing", "x-d1-rows", "content-length", "content-encoding", "vary", "cache-control", "etag", "x-cache", "age"]);
 
 interface Entry {
   /** The body, gzip-compressed. */
@@ -102,6 +105,24 @@ export function acceptsGzip(acceptEncoding: string | undefined): boolean {
     const q = params.find((p) => p.startsWith("q="));
     return q === undefined || Number(q.slice(2)) > 0;
   });
+}
+
+/**
+ * The Accept-Encoding the client itself sent, or undefined when that is unknown.
+ *
+ * Not the header the Worker sees: Cloudflare sets it to `br, gzip` on every incoming request and keeps a client's
+ * different value in `request.cf.clientAcceptEncoding` (developers.cloudflare.com/fundamentals/reference/http-request-headers/
+ * "Accept-Encoding"; /workers/runtime-apis/request/ "clientAcceptEncoding"). `wrangler dev` does the same (miniflare's
+ * entry worker overwrites the header with `br, gzip` and passes the client's value, "" for none, as
+ * cf.clientAcceptEncoding), so a curl that sent nothing looked like a gzip client and got the stored bytes raw.
+ * With a cf object and no clientAcceptEncoding the client's list is unknown: undefined, so the body goes out plain
+ * and the edge compresses it for the client if that client asked (speed/optimization/content/compression/).
+ * Without a cf object (a Request built in a test) the header is the client's own.
+ */
+export function clientAcceptEncoding(req: Request): string | undefined {
+  const cf = req.cf as { clientAcceptEncoding?: unknown } | undefined;
+  if (cf) return typeof cf.clientAcceptEncoding === "string" ? cf.clientAcceptEncoding : undefined;
+  return req.headers.get("Accept-Encoding") ?? undefined;
 }
 
 function respond(entry: Entry, req: { ifNoneMatch?: string; acceptEncoding?: string }, state: "HIT" | "MISS", vary: boolean): Response {
@@ -190,7 +211,7 @@ export const readCache = createMiddleware<AppEnv>(async (c, next) => {
 
   let version: string | null;
   try {
-    version = await registryVersion(c.env.DB, () => memory.clear());
+    version = await registryVersion(createDb(c.env.DB), () => memory.clear());
   } catch {
     version = null;
   }
@@ -199,7 +220,7 @@ export const readCache = createMiddleware<AppEnv>(async (c, next) => {
   const vary = ACCEPT_VARIANT.test(path);
   const variant = vary && !c.req.query("format") && acceptsCsv(c.req.header("Accept")) ? "csv" : "";
   const key = `${version} ${variant} ${c.req.url}`;
-  const req = { ifNoneMatch: c.req.header("If-None-Match"), acceptEncoding: c.req.header("Accept-Encoding") };
+  const req = { ifNoneMatch: c.req.header("If-None-Match"), acceptEncoding: clientAcceptEncoding(c.req.raw) };
 
   let entry = memory.get(key);
   if (!entry) {

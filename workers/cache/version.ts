@@ -1,8 +1,8 @@
 /**
  * The registry version: the token every cached read is keyed by.
  *
- * Writes bump it in their own D1 batch (bumpRegistryVersion: the ingest
- * batch, every moderation batch), so the bump commits with the data or not at
+ * Writes bump it in their own D1 batch (bumpRegistryVersion: the upload
+ * batch, the aggregation step, every moderation batch), so the bump commits with the data or not at
  * all. Readers take it from a copy held in this isolate for at most
  * VERSION_TTL_MS, else from D1 (one primary-key read, shared by the requests
  * that arrive while it is in flight).
@@ -13,7 +13,9 @@
  * forgetVersion() runs after every non-GET request (workers/cache/read-cache.ts),
  * so the uploader's next read in the same isolate re-reads the version.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { registryVersion as versionRow } from "../../db/schema.js";
+import type { Db } from "../db.js";
 
 /** How long an isolate trusts its copy of the version (the cross-isolate staleness bound). */
 export const VERSION_TTL_MS = 1000;
@@ -24,8 +26,11 @@ export const VERSION_TTL_MS = 1000;
  * stored the upload), so duplicates and refused uploads leave every cached
  * entry valid.
  */
-export function bumpRegistryVersion(when?: SQL): SQL {
-  return sql`UPDATE registry_version SET version = version + 1, salt = lower(hex(randomblob(8))) WHERE id = 1${when ? sql` AND ${when}` : sql``}`;
+export function bumpRegistryVersion(db: Db, when?: SQL) {
+  return db
+    .update(versionRow)
+    .set({ version: sql`${versionRow.version} + 1`, salt: sql`lower(hex(randomblob(8)))` })
+    .where(and(eq(versionRow.id, 1), when));
 }
 
 let held: { token: string; at: number } | null = null;
@@ -47,14 +52,14 @@ export function forgetVersion(): void {
  * missing (then nothing may be cached: no write could invalidate it).
  * `onChange` runs when the token differs from the last one this isolate held.
  */
-export async function registryVersion(d1: D1Database, onChange?: () => void): Promise<string | null> {
+export async function registryVersion(db: Db, onChange?: () => void): Promise<string | null> {
   const now = Date.now();
   if (held && now - held.at < VERSION_TTL_MS) return held.token;
   if (inFlight) return inFlight;
   const started = epoch;
   const previous = held?.token ?? lastToken;
   const read = (async () => {
-    const row = await d1.prepare("SELECT version, salt FROM registry_version WHERE id = 1").first<{ version: number; salt: string }>();
+    const row = await db.select({ version: versionRow.version, salt: versionRow.salt }).from(versionRow).where(eq(versionRow.id, 1)).get();
     const token = row ? `${row.version}.${row.salt}` : null;
     if (started === epoch) {
       // Only a read that no write in this isolate overtook may be trusted for the TTL.

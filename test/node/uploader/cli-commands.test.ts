@@ -150,9 +150,10 @@ describe("start-up: commands that never run llama.cpp never load node-llama-cpp"
     return { NODE_OPTIONS: `--import=${hook}`, EDGEBENCH_HOME: path.join(work, "startup-home"), EDGEBENCH_SYSROOT: path.join(work, "empty-sysroot") };
   };
 
-  it("--version, keygen, whoami, outbox, submit, meters, detect --no-llama and import run without it", async () => {
+  it("--version, keygen, whoami, config, outbox, submit, meters, detect --no-llama and import run without it", async () => {
     const env = hookEnv();
-    for (const args of [["--version"], ["keygen"], ["whoami"], ["outbox"], ["submit", "--server", "http://127.0.0.1:9"], ["meters"], ["detect", "--no-llama", "--json"], ["import", path.join(REPO_ROOT, "test/fixtures/llama-bench/pi5-qwen2.5-0.5b-q4_k_m.json"), "--json"]]) {
+    // config set first: detect and import then read the envelope from config.json, still without node-llama-cpp.
+    for (const args of [["--version"], ["keygen"], ["whoami"], ["config", "set", "envelope", "85x56x25"], ["config", "list"], ["outbox"], ["submit", "--server", "http://127.0.0.1:9"], ["meters"], ["detect", "--no-llama", "--json"], ["import", path.join(REPO_ROOT, "test/fixtures/llama-bench/pi5-qwen2.5-0.5b-q4_k_m.json"), "--json"]]) {
       const r = await runCli(args, env);
       expect(r.stderr, args.join(" ")).not.toMatch(/node-llama-cpp loaded at start-up/);
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);

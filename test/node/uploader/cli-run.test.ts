@@ -52,7 +52,7 @@ describe("edgebench run on the tiny model (real inference)", () => {
     expect(doc.suite).toEqual({ id: "edge-llm", version: "1" });
     expect(doc.origin).toEqual({ kind: "measured", tool: "edgebench" });
     expect(doc.fleet).toEqual({ label: "lab", node: "n1" });
-    expect(doc.system.envelope).toEqual({ widthMm: 85, depthMm: 56, heightMm: 20, source: "declared" });
+    expect(doc.system.envelope).toEqual({ widthMm: 85, depthMm: 56, heightMm: 20, source: "declared", note: "declared with --envelope" });
     expect(doc.runtime).toMatchObject({ name: "node-llama-cpp", version: "3.22.1", backend: "cpu" });
     expect(doc.runs).toHaveLength(1);
     const run = doc.runs[0]!;

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { UPLOADER_VERSION } from "../version.js";
+import { configCommand } from "./commands/config.js";
 import { detectCommand } from "./commands/detect.js";
 import { importCommand } from "./commands/import.js";
 import { keyCommand } from "./commands/key.js";
@@ -25,10 +26,29 @@ export function buildProgram(): Command {
     .version(UPLOADER_VERSION)
     .showHelpAfterError(false)
     .exitOverride();
-  for (const cmd of [runCommand(), detectCommand(), modelsCommand(), synthModelCommand(), importCommand(), metersCommand(), keygenCommand(), whoamiCommand(), keyCommand(), submitCommand(), outboxCommand(), withdrawCommand()]) {
-    program.addCommand(cmd.exitOverride());
-  }
+  const commands = [
+    runCommand(),
+    detectCommand(),
+    modelsCommand(),
+    synthModelCommand(),
+    importCommand(),
+    metersCommand(),
+    keygenCommand(),
+    whoamiCommand(),
+    configCommand(),
+    keyCommand(),
+    submitCommand(),
+    outboxCommand(),
+    withdrawCommand(),
+  ];
+  for (const cmd of commands) program.addCommand(exitOverrideAll(cmd));
   return program;
+}
+
+/** Sub-subcommands (config set, key import) too: a bad argument there is exit code 2 like anywhere else, not commander's 1. */
+function exitOverrideAll(cmd: Command): Command {
+  for (const sub of cmd.commands) exitOverrideAll(sub);
+  return cmd.exitOverride();
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {

@@ -1,6 +1,7 @@
 /** Parsers for command-line values: each gives a clear message on bad input. */
 import { InvalidArgumentError } from "commander";
 import type { Envelope } from "@edgebench/contract";
+import type { EnvelopeDims } from "../identity/index.js";
 import type { GpuLayers } from "../runner/protocol.js";
 
 export function positiveInt(name: string) {
@@ -53,10 +54,28 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** "85x56x20" (millimetres, width x depth x height) -> a declared envelope. */
-export function parseEnvelope(value: string): Envelope {
+/**
+ * "85x56x20" (millimetres, width x depth x height) -> the three dimensions, within the contract's limits.
+ * Shared by --envelope and `edgebench config set envelope`, so both accept and refuse the same text;
+ * a plain Error, because main() takes any CommanderError (InvalidArgumentError is one) as already printed.
+ */
+export function envelopeDims(value: string, name = "--envelope"): EnvelopeDims {
   const m = /^\s*([\d.]+)\s*[x×]\s*([\d.]+)\s*[x×]\s*([\d.]+)\s*(mm)?\s*$/i.exec(value);
   const dims = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [];
-  if (!m || dims.some((d) => !(d > 0 && d <= 10_000))) throw new InvalidArgumentError(`--envelope takes WxDxH in millimetres, e.g. 85x56x20, got "${value}"`);
-  return { widthMm: dims[0]!, depthMm: dims[1]!, heightMm: dims[2]!, source: "declared" };
+  if (!m || dims.some((d) => !(d > 0 && d <= 10_000))) throw new Error(`${name} takes WxDxH in millimetres, e.g. 85x56x20, got "${value}"`);
+  return { widthMm: dims[0]!, depthMm: dims[1]!, heightMm: dims[2]! };
+}
+
+/** The --envelope option parser: a declared envelope (the note saying where it came from is added by resolveEnvelope). */
+export function parseEnvelope(value: string): Envelope {
+  try {
+    return { ...envelopeDims(value), source: "declared" };
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+/** 85x56x25, the form `config set envelope` and --envelope take. */
+export function formatEnvelope(e: EnvelopeDims): string {
+  return `${e.widthMm}x${e.depthMm}x${e.heightMm}`;
 }

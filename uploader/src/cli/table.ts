@@ -2,7 +2,7 @@
  * The closing table, generated from the contract's METRICS list (one source
  * for names, units and formulas): a column per metric that any run has.
  */
-import { METRICS, computeMetrics, type ResultDocument } from "@edgebench/contract";
+import { METRICS, computeMetrics, declaredSize, type ResultDocument } from "@edgebench/contract";
 
 function fmt(v: number): string {
   const a = Math.abs(v);
@@ -10,7 +10,7 @@ function fmt(v: number): string {
 }
 
 export function resultTable(doc: ResultDocument): string {
-  const rows = doc.runs.map((run) => ({ run, m: computeMetrics({ run, doc, envelope: doc.system.envelope ?? null }) }));
+  const rows = doc.runs.map((run) => ({ run, m: computeMetrics({ run, doc, ...declaredSize(doc) }) }));
   const metrics = METRICS.filter((def) => rows.some((r) => r.m[def.id]));
   const header = ["model", "quant", "settings", "status", ...metrics.map((d) => `${d.label}${d.unit ? ` (${d.unit})` : ""}`)];
   const body = rows.map(({ run, m }) => [

@@ -2,7 +2,8 @@
  * `edgebench import FILE`: llama-bench JSON into a result document (origin
  * "imported", no power). The system is detected on this machine (run it where
  * the file was made) or declared with --board-name; llama-bench's own cpu_info
- * and gpu_info replace the detected CPU/GPU names. With --submit or --offline
+ * and gpu_info replace the detected CPU/GPU names; the envelope is --envelope,
+ * else the one in edgebench config. With --submit or --offline
  * the document is signed and queued through the same delivery as `run`.
  */
 import fs from "node:fs";
@@ -11,10 +12,11 @@ import { Command } from "commander";
 import { loadConfig, type Config } from "../../config.js";
 import { ResultDocument, type Envelope } from "@edgebench/contract";
 import { detectSystem } from "../../detect/index.js";
+import { declaredEnvelope, ENVELOPE_NOTES } from "../../identity/index.js";
 import { llamaBenchToDocument, parseLlamaBench } from "../../import/llama-bench.js";
 import { DEFAULT_SUITE, loadSuite } from "../../suite/index.js";
 import { deliverDocument } from "../delivery.js";
-import { parseEnvelope } from "../options.js";
+import { formatEnvelope, parseEnvelope } from "../options.js";
 import { resultTable } from "../table.js";
 
 export interface ImportCommandOptions {
@@ -31,7 +33,7 @@ export interface ImportCommandOptions {
   server?: string;
 }
 
-export function importAction(file: string, opts: ImportCommandOptions, config: Config = loadConfig()): ResultDocument {
+export async function importAction(file: string, opts: ImportCommandOptions, config: Config = loadConfig()): Promise<ResultDocument> {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -39,7 +41,8 @@ export function importAction(file: string, opts: ImportCommandOptions, config: C
     throw new Error(`cannot read ${file}`);
   }
   const records = parseLlamaBench(text);
-  const { system } = detectSystem(config, { boardName: opts.boardName, envelope: opts.envelope });
+  const { envelope } = await declaredEnvelope(opts.envelope, config.home);
+  const { system } = detectSystem(config, { boardName: opts.boardName, envelope });
   const suite = loadSuite(DEFAULT_SUITE);
   const doc = llamaBenchToDocument(records, {
     system,
@@ -60,7 +63,7 @@ export function importCommand(): Command {
     .option("--json", "print the document on stdout")
     .option("-o, --out <file>", "write the document to FILE")
     .option("--board-name <name>", "declare the board the file came from")
-    .option("--envelope <WxDxH>", "declare the board's envelope in mm", parseEnvelope)
+    .option("--envelope <WxDxH>", "declare the board's envelope in mm (default: `edgebench config set envelope`)", parseEnvelope)
     .option("--fleet <label>", "fleet or site label")
     .option("--node <name>", "node name within the fleet")
     .option("--submit", "sign the document with your key, queue it in the outbox and send it to the registry")
@@ -68,7 +71,10 @@ export function importCommand(): Command {
     .option("--server <url>", "registry base URL (with --submit)")
     .action(async (file: string, opts: ImportCommandOptions) => {
       const config = loadConfig();
-      const doc = importAction(file, opts, config);
+      const doc = await importAction(file, opts, config);
+      const envelope = doc.system.envelope;
+      // A stored value that changes the document: say so, as `run` does.
+      if (envelope && envelope.note === ENVELOPE_NOTES["config.json"]) process.stderr.write(`envelope ${formatEnvelope(envelope)} mm from edgebench config (--envelope overrides it)\n`);
       const json = JSON.stringify(doc, null, 2) + "\n";
       if (opts.out) {
         fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });

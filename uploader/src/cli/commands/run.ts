@@ -10,6 +10,7 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig, type Config } from "../../config.js";
 import type { Envelope } from "@edgebench/contract";
+import { declaredEnvelope } from "../../identity/index.js";
 import { BACKEND_CHOICES, type BackendChoice } from "../../detect/index.js";
 import { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, parseScope } from "../../power/index.js";
 import { runBenchmark, type RunOptions } from "../../runner/index.js";
@@ -17,7 +18,7 @@ import { addHttpRuntimeOptions, httpRunOptions, runHttpBenchmark, type HttpCliOp
 import type { GpuLayers } from "../../runner/protocol.js";
 import { DEFAULT_SUITE, loadSuite } from "../../suite/index.js";
 import { deliverDocument } from "../delivery.js";
-import { collect, gpuLayersList, intList, nonNegative, onOffList, parseEnvelope, positiveInt } from "../options.js";
+import { collect, formatEnvelope, gpuLayersList, intList, nonNegative, onOffList, parseEnvelope, positiveInt } from "../options.js";
 import { stderrProgress } from "../progress.js";
 import { resultTable } from "../table.js";
 
@@ -68,6 +69,9 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
   const suite = loadSuite(opts.suite);
   const progress = stderrProgress(config.plainProgress);
   const models = [...(opts.model ?? []), ...(opts.standard || !opts.model?.length ? suite.models.map((m) => m.uri) : [])];
+  // Read before the run, so a broken config.json stops it now rather than after the benchmark.
+  const { envelope, source: envelopeSource } = await declaredEnvelope(opts.envelope, config.home);
+  if (envelope && envelopeSource === "config.json") process.stderr.write(`envelope ${formatEnvelope(envelope)} mm from edgebench config (--envelope overrides it)\n`);
   const runOptions: RunOptions = {
     config,
     suite,
@@ -83,7 +87,7 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
     meterUser: opts.meterUser,
     meterPassword: opts.meterPassword ?? config.meterPasswordFromEnv,
     boardName: opts.boardName,
-    envelope: opts.envelope,
+    envelope,
     // A cluster run names its node; with --fleet and no --node that is this machine's hostname.
     fleet: opts.fleet || opts.node ? { label: opts.fleet, node: opts.node ?? (opts.fleet ? os.hostname() : undefined) } : undefined,
     download: opts.download,
@@ -148,7 +152,7 @@ export function runCommand(): Command {
     .option("--meter-user <user>", METER_USER_HELP)
     .option("--meter-password <password>", METER_PASSWORD_HELP)
     .option("--board-name <name>", "declare the board's name (recorded as declared)")
-    .option("--envelope <WxDxH>", "declare the board's envelope in mm, e.g. 85x56x20", parseEnvelope)
+    .option("--envelope <WxDxH>", "declare the board's envelope in mm, e.g. 85x56x20 (default: `edgebench config set envelope`)", parseEnvelope)
     .option("--fleet <label>", "fleet or site label for cluster runs")
     .option("--node <name>", "node name within the fleet (default with --fleet: this machine's hostname)")
     .option("--no-download", "never download models; use only files already in the models directory")

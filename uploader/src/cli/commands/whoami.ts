@@ -1,8 +1,9 @@
 /** `edgebench whoami`: the key's fingerprint, display name and registry; sets the latter two. */
 import { Command } from "commander";
 import { loadConfig } from "../../config.js";
-import { hasIdentity, loadIdentity, readUserConfig, updateUserConfig } from "../../identity/index.js";
-import { normaliseServer, resolveServer } from "../../submit/index.js";
+import { hasIdentity, loadIdentity, readUserConfig } from "../../identity/index.js";
+import { resolveServer } from "../../submit/index.js";
+import { setConfigValue, unsetConfigValue } from "./config.js";
 
 interface WhoamiOptions {
   setName?: string;
@@ -15,21 +16,18 @@ interface WhoamiOptions {
 export function whoamiCommand(): Command {
   return new Command("whoami")
     .description("show your key fingerprint, display name and registry")
-    .option("--set-name <name>", "set the display name signed into your results (1-64 characters)")
+    .option("--set-name <name>", "set the display name signed into your results (1-64 characters; also: edgebench config set displayName)")
     .option("--clear-name", "remove the display name")
     .option("--set-server <url>", "set the registry results go to (config.json `server`)")
     .option("--clear-server", "forget the registry set with --set-server")
     .option("--json", "machine-readable output")
     .action(async (opts: WhoamiOptions) => {
       const config = loadConfig();
-      if (opts.setName !== undefined) {
-        const name = opts.setName.trim();
-        if (name.length < 1 || name.length > 64) throw new Error("a display name is 1 to 64 characters");
-        await updateUserConfig(config.home, { displayName: name });
-      }
-      if (opts.clearName) await updateUserConfig(config.home, { displayName: undefined });
-      if (opts.setServer !== undefined) await updateUserConfig(config.home, { server: normaliseServer(opts.setServer) });
-      if (opts.clearServer) await updateUserConfig(config.home, { server: undefined });
+      // The same checks and writes as `edgebench config set/unset displayName|server`.
+      if (opts.setName !== undefined) await setConfigValue(config.home, "displayName", opts.setName);
+      if (opts.clearName) await unsetConfigValue(config.home, "displayName");
+      if (opts.setServer !== undefined) await setConfigValue(config.home, "server", opts.setServer);
+      if (opts.clearServer) await unsetConfigValue(config.home, "server");
 
       const user = await readUserConfig(config.home);
       const { server, source } = resolveServer(undefined, user, config);

@@ -1,0 +1,23 @@
+/**
+ * The statistics every figure is built from, written once: the uploader's
+ * console table, the registry's per-run figures and its configuration
+ * aggregates all call these.
+ */
+
+export function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Sample standard deviation (N-1), as llama-bench reports it; 0 for a single value. */
+export function sampleStddev(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+}
+
+/** The middle value, or the mean of the two middle values for an even count. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}

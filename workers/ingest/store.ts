@@ -1,0 +1,91 @@
+/**
+ * Storing a planned upload: one D1 batch (one round trip, one transaction)
+ * that inserts the document, its runs and whatever board, model and
+ * configuration rows are new, moves the catalogue counts by this one upload
+ * (workers/aggregate/catalogue-counts.ts), marks the upload's configurations
+ * pending for the aggregation step, and bumps the registry version.
+ *
+ * The configuration figures are not computed here: the aggregation step
+ * (workers/aggregate/configurations.ts) recomputes a pending configuration
+ * from its runs right after the response (ctx.waitUntil), so an upload's
+ * cost does not depend on how many runs its configuration already has.
+ */
+import { and, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import { boards, configurations, contributors, modelFamilies, models, runs, submissions } from "../../db/schema.js";
+import { addUpload, storedByThisBatch, type Upload } from "../aggregate/catalogue-counts.js";
+import { bumpRegistryVersion } from "../cache/version.js";
+import { type Db, statement } from "../db.js";
+import type { Admission } from "./admission.js";
+import type { IngestPlan } from "./plan.js";
+
+/**
+ * `SELECT <every column of the row> WHERE <guard>`, for an INSERT ... SELECT:
+ * the row is written only when the guard holds (drizzle's insert builds the
+ * column list; this supplies the values in the same order, missing ones
+ * taking the column's default as drizzle's own insert does). The WHERE also
+ * keeps SQLite's parser from reading a following ON CONFLICT as a join.
+ */
+function guardedRow<T extends SQLiteTable>(table: T, row: T["$inferInsert"], guard: SQL): SQL {
+  const values = Object.entries(getTableColumns(table)).map(([key, col]) => {
+    const v = (row as Record<string, unknown>)[key];
+    if (v !== undefined) return sql.param(v, col);
+    return col.hasDefault && col.default !== undefined ? sql.param(col.default, col) : sql`NULL`;
+  });
+  return sql`SELECT ${sql.join(values, sql`, `)} WHERE ${guard}`;
+}
+
+/**
+ * Stores a planned upload. Safe to repeat. With `admission` (the route), the
+ * batch starts with its statements and every insert is guarded by it, and
+ * their results are returned for its verdict; without (tests, the bench's bulk
+ * load), the upload is written unconditionally.
+ */
+export async function storeSubmission(db: Db, plan: IngestPlan, admission?: Admission): Promise<D1Result[]> {
+  const guard = admission?.guard ?? sql`1`;
+  const at = plan.receivedAt;
+  const token = plan.submission.ingestToken ?? crypto.randomUUID();
+  const visible = (plan.submission.status ?? "visible") === "visible";
+  const upload: Upload = { id: plan.id, publicKey: plan.publicKey, boardId: plan.board.id, token };
+  const families = new Map([...plan.models.values()].map((m) => [m.slug, m.name]));
+  const configIds = [...plan.configurations.keys()];
+  const lastSeen = (table: typeof contributors | typeof boards | typeof models) => ({ lastSeenAt: sql`excluded.${sql.identifier(table.lastSeenAt.name)}` });
+
+  const writes = [
+    db
+      .insert(contributors)
+      .select(guardedRow(contributors, { publicKey: plan.publicKey, fingerprint: plan.fingerprint, displayName: plan.displayName, firstSeenAt: at, lastSeenAt: at }, guard))
+      // The key holder signed the new name; keep the old one when the document carries none.
+      .onConflictDoUpdate({ target: contributors.publicKey, set: { ...lastSeen(contributors), displayName: sql`COALESCE(excluded.display_name, ${contributors.displayName})` } }),
+    db
+      .insert(boards)
+      .select(guardedRow(boards, { id: plan.board.id, name: plan.board.name, inCatalogue: plan.board.inCatalogue, firstSeenAt: at, lastSeenAt: at }, guard))
+      .onConflictDoUpdate({ target: boards.id, set: lastSeen(boards) }),
+    ...[...plan.models.values()].map((m) => db.insert(models).select(guardedRow(models, m, guard)).onConflictDoUpdate({ target: models.id, set: lastSeen(models) })),
+    ...[...families].map(([slug, name]) => db.insert(modelFamilies).select(guardedRow(modelFamilies, { slug, name }, guard)).onConflictDoNothing()),
+    ...[...plan.configurations.values()].map((c) => db.insert(configurations).select(guardedRow(configurations, c, guard)).onConflictDoNothing()),
+    db
+      .insert(submissions)
+      .select(guardedRow(submissions, { ...plan.submission, ingestToken: token }, guard))
+      .onConflictDoNothing(),
+    // One statement per run: D1 binds at most 100 parameters per statement.
+    ...plan.runs.map((r) => db.insert(runs).select(guardedRow(runs, { ...r, visible }, guard)).onConflictDoNothing()),
+    ...addUpload(db, upload, [...plan.models.keys()], [...families.keys()]),
+    // The aggregation step's work list: only an upload this batch stored visible changes a configuration.
+    ...(configIds.length
+      ? [
+          db
+            .update(configurations)
+            .set({ pendingSeq: sql`${configurations.pendingSeq} + 1` })
+            .where(and(inArray(configurations.id, configIds), storedByThisBatch(db, upload, true))),
+        ]
+      : []),
+    // Only a batch that stored the upload changes what readers see: a duplicate or a refused upload keeps the caches.
+    bumpRegistryVersion(db, storedByThisBatch(db, upload, false)),
+  ];
+  const first = admission?.statements ?? [];
+  const d1 = db.$client;
+  const results = await d1.batch([...first, ...writes.map((w) => statement(d1, w))]);
+  return results.slice(0, first.length);
+}
+

@@ -1,0 +1,73 @@
+/**
+ * The values the site's filter form offers: only values some visible result
+ * has. Read from the small catalogue tables and by index probes, one round
+ * trip, so the cost follows the number of boards and models, not of results.
+ */
+import { BACKENDS, METER_SCOPES, type MeterScope } from "@edgebench/contract";
+import { and, asc, eq, exists, gt, sql } from "drizzle-orm";
+import { boards, CONFIG_ACCELERATOR_KINDS, configurationMetrics, configurations, modelFamilies, models } from "../../db/schema.js";
+import type { Db } from "../db.js";
+
+export interface FilterOptions {
+  models: { id: string; label: string }[];
+  quantisations: string[];
+  boards: { id: string; label: string }[];
+  backends: string[];
+  accelerators: string[];
+  /** Meter scopes with a measured tokens per joule: the ones energy can be ranked within. */
+  scopes: Exclude<MeterScope, "none">[];
+}
+
+/** The metric whose scopes the scope menu lists (the energy view's). */
+const ENERGY_METRIC = "tokens_per_j";
+
+export async function filterOptions(db: Db): Promise<FilterOptions> {
+  const c = configurations;
+  const listed = (where: ReturnType<typeof eq>) =>
+    exists(
+      db
+        .select({ one: sql`1` })
+        .from(c)
+        .where(and(where, gt(c.submissionCount, 0))),
+    );
+  const energyScopes = METER_SCOPES.filter((s): s is Exclude<MeterScope, "none"> => s !== "none");
+  const probes = {
+    ...Object.fromEntries(BACKENDS.map((b) => [`backend:${b}`, sql<number>`${listed(eq(c.backend, b))}`])),
+    ...Object.fromEntries(CONFIG_ACCELERATOR_KINDS.map((a) => [`accelerator:${a}`, sql<number>`${listed(eq(c.acceleratorKind, a))}`])),
+    ...Object.fromEntries(
+      energyScopes.map((s) => [
+        `scope:${s}`,
+        sql<number>`${exists(
+          db
+            .select({ one: sql`1` })
+            .from(configurationMetrics)
+            .where(and(eq(configurationMetrics.metric, ENERGY_METRIC), eq(configurationMetrics.rankScope, s))),
+        )}`,
+      ]),
+    ),
+  };
+  const [families, boardRows, quantisations, present] = await db.batch([
+    db
+      .select({ id: modelFamilies.slug, label: modelFamilies.name })
+      .from(modelFamilies)
+      .where(gt(modelFamilies.submissionCount, 0))
+      .orderBy(asc(modelFamilies.name)),
+    db.select({ id: boards.id, label: boards.name }).from(boards).where(gt(boards.submissionCount, 0)).orderBy(asc(boards.name)),
+    db
+      .selectDistinct({ q: models.quantisation })
+      .from(models)
+      .where(gt(models.submissionCount, 0))
+      .orderBy(asc(models.quantisation)),
+    db.select(probes).from(sql`(SELECT 1)`),
+  ]);
+  const has = (key: string) => Boolean((present[0] as Record<string, unknown> | undefined)?.[key]);
+  return {
+    models: families,
+    quantisations: quantisations.map((r) => r.q),
+    boards: boardRows,
+    backends: BACKENDS.filter((b) => has(`backend:${b}`)),
+    accelerators: CONFIG_ACCELERATOR_KINDS.filter((a) => has(`accelerator:${a}`)),
+    scopes: energyScopes.filter((s) => has(`scope:${s}`)),
+  };
+}
+

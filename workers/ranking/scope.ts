@@ -1,0 +1,75 @@
+/**
+ * The one scope rule, for the API and the site alike (the /api page states it):
+ *
+ *   A metric compared within one meter scope (energy: withinMeterScope in the
+ *   contract's list) ranks only configurations whose primary meter has one
+ *   scope: the `scope` asked for, else the first of DEFAULT_ENERGY_SCOPES
+ *   that has a ranked configuration under the other filters. Any other metric
+ *   ranks across every scope, unless a `scope` is asked for (then only
+ *   configurations measured with that primary meter scope; "none": no meter).
+ *
+ * Whole-system scopes come first (MLPerf Power measures at the wall), then
+ * narrower ones. The order is fixed, so a URL keeps its meaning as results
+ * arrive.
+ */
+import { METRIC_BY_ID, type MeterScope, type MetricId } from "@edgebench/contract";
+import { and, eq, exists, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { configurationMetrics, configurations } from "../../db/schema.js";
+import type { Db } from "../db.js";
+import type { RankFilters } from "./query.js";
+
+export const DEFAULT_ENERGY_SCOPES: readonly Exclude<MeterScope, "none">[] = ["wall", "board-input", "module-input", "soc-rails", "accelerator", "cpu-package"];
+
+/** The rule above in a reader's words: the /api page prints it. */
+export const SCOPE_RULE =
+  "A metric marked \"within one meter scope\" (the energy metrics) ranks only configurations whose primary meter has one scope: the `scope` you pass, " +
+  `else the first of ${DEFAULT_ENERGY_SCOPES.join(", ")} that has a ranked configuration under your other filters (the response says which, in \`scope\`). ` +
+  "Any other metric ranks across every scope, unless you pass `scope` (then only configurations measured with that primary meter scope; `none`: without a meter).";
+
+/** How rows are ordered, in a reader's words (the /api page prints it; rank.ts does it). */
+export const ORDER_RULE =
+  "Only configurations with the sort metric measured are ranked (never as zero). Order: the metric's value, by default its better direction first " +
+  "(`order` overrides), ties broken by configuration id in the same direction, so cursor pages neither skip nor repeat.";
+
+/** The configuration filters as conditions on `configurations` (the scope is the caller's: it depends on the metric). */
+export function filterConditions(f: RankFilters, indexable = true): SQL[] {
+  const c = configurations;
+  // `+col = value` keeps SQLite from choosing that column's index (see rank.ts for when that is the better plan).
+  const eqf = (col: SQLiteColumn, value: string) => (indexable ? eq(col, value) : sql`+${col} = ${value}`);
+  const where: SQL[] = [];
+  if (f.model) where.push(eqf(/^[0-9a-f]{64}$/.test(f.model) || f.model.includes("~") ? c.modelId : c.modelSlug, f.model));
+  if (f.quantisation) where.push(eqf(c.quantisation, f.quantisation));
+  if (f.board) where.push(eqf(c.boardId, f.board));
+  if (f.accelerator) where.push(eqf(c.acceleratorKind, f.accelerator));
+  if (f.backend) where.push(eqf(c.backend, f.backend));
+  if (f.suite) where.push(eqf(c.suiteId, f.suite));
+  return where;
+}
+
+/** The scope a ranking by `metric` is restricted to under these filters, or null for none (see the rule above). */
+export async function rankingScope(db: Db, filters: RankFilters, metric: MetricId): Promise<MeterScope | null> {
+  if (filters.scope) return filters.scope;
+  if (!METRIC_BY_ID[metric].withinMeterScope) return null;
+  const m = configurationMetrics;
+  const conditions = filterConditions(filters);
+  const probe = (scope: string) => {
+    const ranked = and(eq(m.metric, metric), eq(m.rankScope, scope));
+    const q = conditions.length
+      ? db
+          .select({ one: sql`1` })
+          .from(m)
+          .innerJoin(configurations, eq(configurations.id, m.configurationId))
+          .where(and(ranked, ...conditions))
+      : db.select({ one: sql`1` }).from(m).where(ranked);
+    return sql`WHEN ${exists(q)} THEN ${scope}`;
+  };
+  // CASE stops at the first scope that has a row (D1 also caps compound SELECTs, so no UNION).
+  const [row] = await db.all<{ scope: MeterScope | null }>(
+    sql`SELECT CASE ${sql.join(
+      DEFAULT_ENERGY_SCOPES.map((s) => probe(s)),
+      sql` `,
+    )} END AS scope`,
+  );
+  return row?.scope ?? null;
+}

@@ -1,0 +1,105 @@
+/**
+ * What the site's leaderboard (/) shows, worked out with the same rank() the
+ * API answers with: the table is rank() of the URL's filters and sort; the
+ * Pareto view lists the front of the energy scope instead; the chart plots
+ * the energy scope's configurations with both axes measured. The energy scope
+ * is the scope rule's (./scope.ts) for tokens per joule.
+ */
+import { METRIC_BY_ID, type MeterScope, type MetricId } from "@edgebench/contract";
+import type { Db } from "../db.js";
+import { type FilterOptions, filterOptions } from "./options.js";
+import { paretoFront, type PointRow, pointsWith } from "./pareto.js";
+import type { RankFilters } from "./query.js";
+import { rank, TOTAL_CAP } from "./rank.js";
+import { figuresOf, type LeaderboardRow, rowsByIds } from "./rows.js";
+import { rankingScope } from "./scope.js";
+
+export interface SiteViewRequest {
+  filters: RankFilters;
+  sort: MetricId;
+  order: "asc" | "desc" | null;
+  /** List only the Pareto front of the energy scope (the Pareto view). */
+  paretoOnly: boolean;
+  limit: number;
+  offset: number;
+  /** The front's axes (throughput, energy, size) and the chart's (x, y) and marker size. */
+  paretoAxes: readonly MetricId[];
+  chart: { x: MetricId; y: MetricId; size: MetricId; limit: number };
+}
+
+export interface SiteView {
+  /** No configuration has a visible result yet. */
+  empty: boolean;
+  options: FilterOptions;
+  /** The scope energy is compared within (the scope rule for tokens per joule), null when nothing has energy. */
+  energyScope: MeterScope | null;
+  /** The scope the table is restricted to (the URL's, else the rule's for an energy sort), or null. */
+  scope: MeterScope | null;
+  order: "asc" | "desc";
+  rows: LeaderboardRow[];
+  /** Rows the view ranks, counted up to TOTAL_CAP. */
+  total: number;
+  totalCapped: boolean;
+  /** Ids of the Pareto front of energyScope under the filters. */
+  pareto: Set<string>;
+  /** Configurations of energyScope with every Pareto axis measured. */
+  paretoCandidates: number;
+  /** The chart's points: front members first, then the best on the y axis. */
+  chart: PointRow[];
+  /** Configurations that could be plotted (the chart shows at most chart.limit). */
+  chartCandidates: number;
+}
+
+const ENERGY: MetricId = "tokens_per_j";
+
+/** Orders front members like rank() orders a page: the sort metric in the asked direction, ties by id in the same direction. */
+function byMetric(sort: MetricId, order: "asc" | "desc") {
+  const sign = order === "asc" ? 1 : -1;
+  return (a: LeaderboardRow, b: LeaderboardRow) => sign * ((a.metrics[sort] ?? 0) - (b.metrics[sort] ?? 0)) || sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export async function siteView(db: Db, q: SiteViewRequest): Promise<SiteView> {
+  const [options, energyScope] = await Promise.all([filterOptions(db), rankingScope(db, q.filters, ENERGY)]);
+  const empty = options.boards.length === 0;
+  const defaultOrder = METRIC_BY_ID[q.sort].better === "higher" ? "desc" : "asc";
+
+  const candidates = energyScope ? await pointsWith(db, q.filters, energyScope, q.paretoAxes) : [];
+  const front = paretoFront(candidates, q.paretoAxes, (p, id) => p.metrics[id]);
+  const pareto = new Set([...front].map((p) => p.id));
+
+  let table: Pick<SiteView, "rows" | "total" | "totalCapped" | "scope" | "order">;
+  if (q.paretoOnly) {
+    const order = q.order ?? defaultOrder;
+    const members = (await rowsByIds(db, [...pareto])).filter((r) => r.metrics[q.sort] !== undefined).sort(byMetric(q.sort, order));
+    table = { rows: members.slice(q.offset, q.offset + q.limit), total: Math.min(members.length, TOTAL_CAP), totalCapped: members.length > TOTAL_CAP, scope: energyScope, order };
+  } else {
+    const page = await rank(db, { filters: q.filters, sort: q.sort, order: q.order ?? undefined, limit: q.limit, offset: q.offset });
+    table = { rows: page.rows, total: page.total, totalCapped: page.totalCapped, scope: page.scope, order: page.order };
+  }
+
+  // The chart: energy first (its scope keeps the read to metered configurations), best on y first, front members kept.
+  const plottable = energyScope ? await pointsWith(db, q.filters, energyScope, [q.chart.x, q.chart.y]) : [];
+  const y = q.chart.y;
+  const better = METRIC_BY_ID[y].better === "higher" ? -1 : 1;
+  plottable.sort((a, b) => better * ((a.metrics[y] ?? 0) - (b.metrics[y] ?? 0)) || (a.id < b.id ? -1 : 1));
+  const chosen = [...plottable.filter((p) => pareto.has(p.id)), ...plottable.filter((p) => !pareto.has(p.id))].slice(0, q.chart.limit);
+  const sizes = await figuresOf(
+    db,
+    chosen.map((p) => p.id),
+  );
+  for (const p of chosen) {
+    const size = sizes.get(p.id)?.find((f) => f.metric === q.chart.size);
+    if (size) p.metrics[q.chart.size] = size.value;
+  }
+
+  return {
+    empty,
+    options,
+    energyScope,
+    ...table,
+    pareto,
+    paretoCandidates: candidates.length,
+    chart: chosen,
+    chartCandidates: plottable.length,
+  };
+}

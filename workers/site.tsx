@@ -1,0 +1,105 @@
+/**
+ * The site's routes (mounted at "/" in workers/index.ts after the API): each
+ * reads through the ranking module (workers/ranking) or the read functions
+ * (workers/read), the same ones the API answers with, and renders a page of
+ * leaderboard/ (server-rendered hono/jsx, which escapes every interpolated
+ * value). Assets are served here too: no CDN, nothing third-party.
+ */
+import { type Context, Hono } from "hono";
+import { ASSETS } from "../leaderboard/assets/index.js";
+import { CHART_SIZE, CHART_X, CHART_Y } from "../leaderboard/components/chart.js";
+import { EmptyState } from "../leaderboard/components/empty.js";
+import { Layout } from "../leaderboard/components/layout.js";
+import { ApiPage } from "../leaderboard/pages/api-docs.js";
+import { BoardPage } from "../leaderboard/pages/board.js";
+import { COMPARE_MAX, ComparePage, parseCompareIds } from "../leaderboard/pages/compare.js";
+import { LeaderboardPage } from "../leaderboard/pages/leaderboard.js";
+import { ModelPage } from "../leaderboard/pages/model.js";
+import { ResultPage } from "../leaderboard/pages/result.js";
+import { effectiveSort, PAGE_SIZE, PARETO_AXES, parseState } from "../leaderboard/state.js";
+import type { AppEnv } from "./env.js";
+import { siteView } from "./ranking/site-view.js";
+import { getBoard } from "./read/boards.js";
+import { getConfigurations } from "./read/configurations.js";
+import { getModel } from "./read/models.js";
+import { getSubmission } from "./read/submissions.js";
+
+/** Most points the chart draws; the rest stay in the table (keeps the page small and quick). */
+export const CHART_MAX_POINTS = 200;
+
+export const site = new Hono<AppEnv>();
+
+for (const asset of ASSETS) {
+  site.get(asset.path, (c) =>
+    c.body(asset.body, 200, {
+      "content-type": asset.type,
+      // The path changes with the content, so it may be cached for good.
+      "cache-control": "public, max-age=31536000, immutable",
+    }),
+  );
+}
+
+site.get("/", async (c) => {
+  const state = parseState(new URL(c.req.url).searchParams);
+  const sort = effectiveSort(state);
+  const view = await siteView(c.var.db, {
+    filters: state.filters,
+    sort: sort.key,
+    order: state.order,
+    paretoOnly: state.view === "pareto",
+    limit: PAGE_SIZE,
+    offset: (state.page - 1) * PAGE_SIZE,
+    paretoAxes: PARETO_AXES,
+    chart: { x: CHART_X, y: CHART_Y, size: CHART_SIZE, limit: CHART_MAX_POINTS },
+  });
+  return c.html(<LeaderboardPage state={state} view={view} sort={sort} />);
+});
+
+site.get("/api", (c) => c.html(<ApiPage origin={new URL(c.req.url).origin} />));
+
+site.get("/boards/:id", async (c) => {
+  const id = c.req.param("id");
+  const found = await getBoard(c.var.db, id);
+  if (!found) return notFoundPage(c, "No such board", `No result has been submitted for a board with the id "${id}" yet.`);
+  return c.html(<BoardPage detail={found} />);
+});
+
+site.get("/models/:id", async (c) => {
+  const id = c.req.param("id");
+  const found = await getModel(c.var.db, id);
+  if (!found) return notFoundPage(c, "No such model", `No result has been submitted for a model with the id "${id}" yet.`);
+  return c.html(<ModelPage detail={found} focus={found.slug === id ? null : id} />);
+});
+
+site.get("/results/:id", async (c) => {
+  const id = c.req.param("id");
+  const found = /^[0-9a-f]{64}$/.test(id) ? await getSubmission(c.var.db, id) : null;
+  if (!found) return notFoundPage(c, "No such result", `There is no submission with the id "${id}".`);
+  return c.html(<ResultPage data={found} origin={new URL(c.req.url).origin} />);
+});
+
+site.get("/compare", async (c) => {
+  const ids = parseCompareIds(new URL(c.req.url).searchParams);
+  const rows = await getConfigurations(c.var.db, ids.slice(0, COMPARE_MAX));
+  return c.html(<ComparePage rows={rows} asked={ids.length} missing={Math.min(ids.length, COMPARE_MAX) - rows.length} />);
+});
+
+// Any other page path gets an HTML page that points somewhere useful; API paths
+// keep the API's JSON error (the Worker's notFound handler).
+site.get("*", async (c, next) => {
+  if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return next();
+  return notFoundPage(c, "Page not found", `There is no page at ${c.req.path}.`);
+});
+
+function notFoundPage(c: Context<AppEnv>, title: string, text: string) {
+  return c.html(
+    <Layout title={title} section="other">
+      <h1>{title}</h1>
+      <EmptyState title="Nothing here yet">
+        <p>{text}</p>
+      </EmptyState>
+    </Layout>,
+    404,
+  );
+}
+
