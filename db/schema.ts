@@ -191,6 +191,7 @@ export const configurations = sqliteTable(
     index("configurations_model_slug").on(t.modelSlug),
     index("configurations_backend").on(t.backend),
     index("configurations_accelerator").on(t.acceleratorKind),
+    index("configurations_meter_scope").on(t.meterScope),
     // Only configurations waiting for the aggregation: the step finds its work without a scan.
     index("configurations_pending").on(t.id).where(sql`${t.aggregatedSeq} < ${t.pendingSeq}`),
   ],

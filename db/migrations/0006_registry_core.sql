@@ -68,6 +68,8 @@ ALTER TABLE `configurations` ADD `pending_seq` integer DEFAULT 0 NOT NULL;
 --> statement-breakpoint
 ALTER TABLE `configurations` ADD `aggregated_seq` integer DEFAULT 0 NOT NULL;
 --> statement-breakpoint
+CREATE INDEX `configurations_meter_scope` ON `configurations` (`meter_scope`);
+--> statement-breakpoint
 CREATE INDEX `configurations_pending` ON `configurations` (`id`) WHERE "configurations"."aggregated_seq" < "configurations"."pending_seq";
 --> statement-breakpoint
 -- Every configuration waits for the aggregation step: its figures are recomputed from its runs.

@@ -22,8 +22,8 @@ import { and, asc, count, desc, eq, type SQL, sql } from "drizzle-orm";
 import { ANY_SCOPE, configurationMetrics, configurations } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import { RankQueryError, type RankFilters } from "./query.js";
-import { type LeaderboardRow, ROW_COLUMNS, withFigures } from "./rows.js";
-import { filterConditions, rankingScope } from "./scope.js";
+import { type LeaderboardRow, ROW_COLUMNS, type RowColumns, withFigures } from "./rows.js";
+import { filterConditions, hasIndexedFilter, matching, rankingScope } from "./scope.js";
 
 /** Counting stops here: past it `total` is a lower bound (an exact count would read every match). */
 export const TOTAL_CAP = 1000;
@@ -89,34 +89,32 @@ export async function rank(db: Db, q: RankRequest): Promise<RankedPage> {
     !metric.withinMeterScope && scope ? [indexable ? eq(c.meterScope, scope) : sql`+${c.meterScope} = ${scope}`] : [];
   const configFilters = (indexable: boolean) => [...filterConditions(q.filters, indexable), ...scopeFilter(indexable)];
 
-  const filtered = configFilters(true);
-  const matches = db
-    .select({ one: sql`1` })
-    .from(m)
-    .$dynamic();
-  const countFrom = filtered.length ? matches.innerJoin(c, eq(c.id, m.configurationId)).where(and(ranked, ...filtered)) : matches.where(ranked);
-  const [counted] = await db.select({ n: count() }).from(countFrom.limit(TOTAL_CAP + 1).as("matches"));
+  const viaConfigurations = hasIndexedFilter(q.filters, !metric.withinMeterScope && scope !== null);
+  const [counted] = await db
+    .select({ n: count() })
+    .from(
+      matching(db, { one: sql`1` }, ranked, configFilters(true), viaConfigurations)
+        .limit(TOTAL_CAP + 1)
+        .as("matches"),
+    );
   const n = counted?.n ?? 0;
   if (n === 0) return empty;
   const many = n > TOTAL_CAP;
 
-  const where: SQL[] = [ranked, ...configFilters(!many)];
+  const extra: SQL[] = [];
   if (q.cursor) {
     const cur = decodeCursor(q.cursor);
     // Row values follow the rank index (value, configuration_id) in either direction.
-    where.push(order === "desc" ? sql`(${m.value}, ${m.configurationId}) < (${cur.value}, ${cur.id})` : sql`(${m.value}, ${m.configurationId}) > (${cur.value}, ${cur.id})`);
+    extra.push(order === "desc" ? sql`(${m.value}, ${m.configurationId}) < (${cur.value}, ${cur.id})` : sql`(${m.value}, ${m.configurationId}) > (${cur.value}, ${cur.id})`);
   }
-  // Few matches: `+value` keeps SQLite from walking the whole rank index for the ORDER BY; it sorts the matches instead.
+  // Many matches: walk the rank index in order, the filters tested row by row (`+col` keeps SQLite off their
+  // indexes). Few: find them as the count did and sort them (`+value` keeps SQLite from walking the whole rank index).
   const sortKey = many ? m.value : sql`+${m.value}`;
   const dir = order === "desc" ? desc : asc;
-  const page = await db
-    .select({ ...ROW_COLUMNS, value: m.value })
-    .from(m)
-    .innerJoin(c, eq(c.id, m.configurationId))
-    .where(and(...where))
+  const page = (await matching(db, { ...ROW_COLUMNS, value: m.value }, and(ranked, ...extra)!, configFilters(!many), !many && viaConfigurations)
     .orderBy(dir(sortKey), dir(m.configurationId))
     .limit(q.limit)
-    .offset(offset);
+    .offset(offset)) as unknown as (RowColumns & { value: number })[];
 
   const last = page.at(-1);
   return {

@@ -13,8 +13,8 @@
  * arrive.
  */
 import { METRIC_BY_ID, type MeterScope, type MetricId } from "@edgebench/contract";
-import { and, eq, exists, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { and, Column, eq, exists, is, type SQL, sql } from "drizzle-orm";
+import type { SelectedFields, SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { configurationMetrics, configurations } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import type { RankFilters } from "./query.js";
@@ -47,22 +47,44 @@ export function filterConditions(f: RankFilters, indexable = true): SQL[] {
   return where;
 }
 
+/**
+ * The configurations that have a figure (`ranked`: a condition on
+ * configuration_metrics) under the filters, read in the order that keeps it
+ * cheap: with a filter on an indexed column (model, board, accelerator,
+ * backend, meter scope) from `configurations` through that index, then the
+ * figure by primary key (CROSS JOIN fixes that order: without statistics
+ * SQLite otherwise walks every figure of the metric and tests each
+ * configuration); without one, from the rank index.
+ */
+export function matching<T extends SelectedFields>(db: Db, fields: T, ranked: SQL, filters: SQL[], viaConfigurations: boolean) {
+  const m = configurationMetrics;
+  const c = configurations;
+  const fromFigures = db.select(fields).from(m).$dynamic();
+  // Without a filter the count needs no configuration row; a page (its fields are configuration columns) does.
+  if (filters.length === 0 && !Object.values(fields).some((f) => is(f, Column) && f.table === c)) return fromFigures.where(ranked);
+  // drizzle types each join order differently; the rows are the same fields either way.
+  type Same = typeof fromFigures;
+  if (viaConfigurations) {
+    return (db.select(fields).from(c).crossJoin(m) as unknown as Same).where(and(eq(m.configurationId, c.id), ranked, ...filters));
+  }
+  return (fromFigures.innerJoin(c, eq(c.id, m.configurationId)) as unknown as Same).where(and(ranked, ...filters));
+}
+
+/** Whether a filter narrows `configurations` through an index of its own (see matching). */
+export function hasIndexedFilter(f: RankFilters, scopeOnConfigurations: boolean): boolean {
+  return Boolean(f.model || f.board || f.accelerator || f.backend || scopeOnConfigurations);
+}
+
 /** The scope a ranking by `metric` is restricted to under these filters, or null for none (see the rule above). */
 export async function rankingScope(db: Db, filters: RankFilters, metric: MetricId): Promise<MeterScope | null> {
   if (filters.scope) return filters.scope;
   if (!METRIC_BY_ID[metric].withinMeterScope) return null;
   const m = configurationMetrics;
   const conditions = filterConditions(filters);
+  const viaConfigurations = hasIndexedFilter(filters, false);
   const probe = (scope: string) => {
-    const ranked = and(eq(m.metric, metric), eq(m.rankScope, scope));
-    const q = conditions.length
-      ? db
-          .select({ one: sql`1` })
-          .from(m)
-          .innerJoin(configurations, eq(configurations.id, m.configurationId))
-          .where(and(ranked, ...conditions))
-      : db.select({ one: sql`1` }).from(m).where(ranked);
-    return sql`WHEN ${exists(q)} THEN ${scope}`;
+    const ranked = and(eq(m.metric, metric), eq(m.rankScope, scope))!;
+    return sql`WHEN ${exists(matching(db, { one: sql`1` }, ranked, conditions, viaConfigurations))} THEN ${scope}`;
   };
   // CASE stops at the first scope that has a row (D1 also caps compound SELECTs, so no UNION).
   const [row] = await db.all<{ scope: MeterScope | null }>(

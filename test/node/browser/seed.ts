@@ -5,6 +5,7 @@
  */
 import { keyPairFromSeed, signed } from "../../fixtures/documents.js";
 import { siteFixtures } from "../../workers/site-data.js";
+import { rankingsSettled } from "../helpers/rankings.js";
 
 export interface Seeded {
   /** fixture key ("mac", "orin#1" for a document's second run) -> configuration id */
@@ -31,5 +32,7 @@ export async function seedSite(baseUrl: string): Promise<Seeded> {
     const view = (await (await fetch(`${baseUrl}/api/v1/submissions/${id}`)).json()) as { runs: { configurationId: string }[] };
     view.runs.forEach((r, i) => cfg.set(i === 0 ? f.key : `${f.key}#${i}`, r.configurationId));
   }
+  await rankingsSettled(baseUrl);
   return { cfg, subs, keyOf: (id) => [...cfg].find(([, v]) => v === id)?.[0] ?? id };
 }
+

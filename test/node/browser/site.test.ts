@@ -55,23 +55,23 @@ async function rowKeys(page: Page): Promise<string[]> {
 
 describe("leaderboard in Chromium", () => {
   it("ranks by throughput, and sorting by a column header reverses it", async () => {
-    const page = await open("/?quant=Q4_K_M");
+    const page = await open("/?quantisation=Q4_K_M");
     expect(await rowKeys(page)).toEqual(THROUGHPUT_ORDER_Q4);
     await page.screenshot({ path: shot("leaderboard-throughput"), fullPage: true });
     await page.locator('th a[data-sort="tg_tps"]').click();
-    await page.waitForURL(/dir=asc/);
+    await page.waitForURL(/order=asc/);
     expect(await rowKeys(page)).toEqual([...THROUGHPUT_ORDER_Q4].reverse());
     await close(page);
   });
 
   it("applies a filter from the form, keeps it in the URL, and a reload reproduces it", async () => {
-    const page = await open("/?quant=Q4_K_M");
+    const page = await open("/?quantisation=Q4_K_M");
     await page.getByLabel("Accelerator").selectOption("cpu");
-    await page.waitForURL(/accel=cpu/);
+    await page.waitForURL(/accelerator=cpu/);
     const expected = THROUGHPUT_ORDER_Q4.filter((k) => ["nuc", "rockA", "rpi5", "rockB", "evil"].includes(k));
     expect(await rowKeys(page)).toEqual(expected);
     const url = page.url();
-    expect(new URL(url).searchParams.get("quant")).toBe("Q4_K_M");
+    expect(new URL(url).searchParams.get("quantisation")).toBe("Q4_K_M");
     await page.reload();
     expect(page.url()).toBe(url);
     expect(await rowKeys(page)).toEqual(expected);
@@ -87,8 +87,10 @@ describe("leaderboard in Chromium", () => {
     const page = await open("/");
     await page.getByRole("link", { name: "Energy", exact: true }).click();
     await page.waitForURL(/view=energy/);
-    expect(new URL(page.url()).searchParams.get("scope")).toBe("wall");
+    // No scope in the URL: the scope rule (the API's) picks wall, and the page says so.
+    expect(new URL(page.url()).searchParams.get("scope")).toBeNull();
     await expect.poll(() => page.locator("#scope-note strong").textContent()).toBe("wall");
+    expect(await page.getByLabel(/Meter scope/).inputValue()).toBe("wall");
     expect(await rowKeys(page)).toEqual(WALL_ENERGY_ORDER);
     await page.screenshot({ path: shot("leaderboard-energy"), fullPage: true });
     await page.getByLabel(/Meter scope/).selectOption("module-input");
@@ -166,6 +168,7 @@ describe("leaderboard in Chromium", () => {
       page.locator(`tr[data-metric="${metric}"] td`).evaluateAll((tds) => tds.map((td) => td.getAttribute("data-best") === "true"));
     expect(await best("tg_tps")).toEqual([true, false]);
     expect(await best("tps_per_litre")).toEqual([false, true]);
+    expect(await best("tps_per_cm2")).toEqual([false, true]);
     expect(await page.locator('tr[data-metric="tg_tps"] td[data-best="true"] .best').isVisible()).toBe(true);
     await page.screenshot({ path: shot("compare"), fullPage: true });
     await close(page);
@@ -201,7 +204,7 @@ describe("leaderboard in Chromium", () => {
   });
 
   it("fits a phone: no sideways page scroll, tables scroll in their own box", async () => {
-    const page = await open("/?quant=Q4_K_M", { width: 375, height: 740 });
+    const page = await open("/?quantisation=Q4_K_M", { width: 375, height: 740 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: shot("phone-leaderboard"), fullPage: true });
@@ -223,7 +226,7 @@ describe("leaderboard in Chromium", () => {
   });
 
   it("works without JavaScript: tables render and the filter form submits", async () => {
-    const page = await open("/?quant=Q4_K_M", { js: false });
+    const page = await open("/?quantisation=Q4_K_M", { js: false });
     expect(await rowKeys(page)).toEqual(THROUGHPUT_ORDER_Q4);
     await page.getByLabel("Backend").selectOption("metal");
     await page.getByRole("button", { name: "Apply" }).click();

@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { REPO_ROOT } from "../helpers/local-registry.js";
+import { rankingsSettled } from "../helpers/rankings.js";
 
 let work: string | undefined;
 afterAll(async () => {
@@ -49,7 +50,11 @@ it("npm start: registry, run, submit, URLs that answer, then a clean stop on Ctr
     expect((await fetch(board![1]!)).status).toBe(200);
     const api = await fetch(new URL(`/api/v1/submissions/${result![2]}`, board![1]!));
     expect(api.status).toBe(200);
-    expect(((await api.json()) as { document: { runs: unknown[] } }).document.runs).toHaveLength(1);
+    const stored = (await api.json()) as { document: { runs: unknown[] }; runs: { configurationId: string | null }[] };
+    expect(stored.document.runs).toHaveLength(1);
+    // The run is on the leaderboard once the aggregation step has folded it in (right after the upload's answer).
+    await rankingsSettled(board![1]!.replace(/\/$/, ""));
+    expect(await (await fetch(board![1]!)).text()).toContain(`data-cfg="${stored.runs[0]!.configurationId}"`);
 
     child.kill("SIGINT");
     expect(await exited).toBe(0);

@@ -12,6 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResultDocument } from "@edgebench/contract";
 import { startLocalRegistry, type LocalRegistry } from "../helpers/local-registry.js";
+import { rankingsSettled } from "../helpers/rankings.js";
 import { tinyModel } from "../helpers/models.js";
 import { runCli } from "../uploader/cli-helpers.js";
 
@@ -72,6 +73,7 @@ describe("fleet and node on a cluster run", () => {
   });
 
   it("both nodes' runs of the one configuration aggregate into one leaderboard row", async () => {
+    await rankingsSettled(registry.url);
     const res = await fetch(`${registry.url}/api/v1/leaderboard`);
     expect(res.status).toBe(200);
     const page = (await res.json()) as { rows: { submissions: number; runs: number; latestSubmissionId: string | null }[] };

@@ -1,0 +1,66 @@
+/**
+ * The API and the site rank with one module (workers/ranking): for every
+ * metric of the contract's list, both directions and a spread of filters, the
+ * JSON API and the / page list the same configurations in the same order, and
+ * name the same meter scope.
+ */
+import { METRIC_IDS } from "@edgebench/contract";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RankedPage } from "../../workers/ranking/rank.js";
+import { buildDocument, keyPairFromSeed } from "../fixtures/documents.js";
+import { call, ingest } from "./helpers.js";
+import { siteFixtures } from "./site-data.js";
+
+/** Configuration ids of the / page's ranking table, in order. */
+function siteRows(html: string): string[] {
+  const start = html.indexOf('<table id="ranking"');
+  if (start < 0) return [];
+  const table = html.slice(start, html.indexOf("</table>", start));
+  return [...table.matchAll(/<tr data-cfg="([0-9a-f]+)"/g)].map((m) => m[1]!);
+}
+
+let variantId = "";
+
+beforeAll(async () => {
+  const signers = [await keyPairFromSeed(41), await keyPairFromSeed(42)];
+  for (const f of siteFixtures()) await ingest(f.doc, signers[f.signer]!);
+  // More of the same boards, so filters leave several rows and ties in scope are possible.
+  await ingest(buildDocument({ board: "rpi5", seed: 51, threads: 2, speed: 0.6 }), signers[0]!);
+  await ingest(buildDocument({ board: "rpi5", seed: 52, models: ["llama-3.2-1b-q4_k_m"] }), signers[1]!);
+  await ingest(buildDocument({ board: "nuc", seed: 53, threads: 4, models: ["qwen2.5-0.5b-q8_0"] }), signers[1]!);
+  await ingest(buildDocument({ board: "orin-nano", seed: 54, gpuLayers: 0, backend: "cpu" }), signers[0]!);
+  const page = (await (await call("/api/v1/leaderboard?quantisation=Q8_0&limit=1")).json()) as RankedPage;
+  variantId = page.rows[0]!.modelId;
+});
+
+describe("the API and the site rank alike", () => {
+  const filters = [
+    "",
+    "quantisation=Q4_K_M",
+    "accelerator=cpu",
+    "scope=wall",
+    "scope=soc-rails",
+    "board=raspberry-pi-5",
+    "model=qwen2-5-0-5b-instruct",
+    "backend=metal",
+    "accelerator=cpu&quantisation=Q4_K_M",
+    "scope=none",
+  ];
+  for (const sort of METRIC_IDS) {
+    it(`sort=${sort}: the same rows in the same order, every filter, both directions`, async () => {
+      let compared = 0;
+      for (const f of [...filters, `model=${variantId}`]) {
+        for (const order of ["", "asc", "desc"]) {
+          const q = [f, `sort=${sort}`, order && `order=${order}`].filter(Boolean).join("&");
+          const api = (await (await call(`/api/v1/leaderboard?${q}&limit=500`)).json()) as RankedPage;
+          const html = await (await call(`/?${q}`)).text();
+          expect(siteRows(html), q).toEqual(api.rows.map((r) => r.id));
+          if (api.scope && api.rows.length) expect(html, q).toContain(`meter: ${api.scope}`);
+          compared += api.rows.length;
+        }
+      }
+      // Not a comparison of empty lists: every metric ranks something in this registry.
+      expect(compared).toBeGreaterThan(0);
+    }, 60_000);
+  }
+});
