@@ -4,6 +4,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       DB: D1Database;
+      /** Left without migrations by the setup: test/workers/migration-0006.test.ts migrates it step by step. */
+      MIGRATION_DB: D1Database;
       TEST_MIGRATIONS: D1Migration[];
       RATE_LIMIT_PER_KEY?: string;
       RATE_LIMIT_PER_ADDRESS?: string;

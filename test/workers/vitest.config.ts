@@ -13,6 +13,7 @@ export default defineConfig(async () => {
         // Rate limits far above any test's upload count (test/workers/hardening-rate-limit.test.ts
         // passes its own low limits); a test-only admin token, never a real one.
         miniflare: {
+          d1Databases: ["MIGRATION_DB"],
           bindings: {
             TEST_MIGRATIONS: migrations,
             RATE_LIMIT_PER_KEY: "1000000",
