@@ -17,9 +17,9 @@
  */
 import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { applyLocalMigrations, REPO_ROOT, runWrangler, startLocalRegistry } from "../scripts/lib/local-registry.mjs";
 import { syntheticConfigurationsSql } from "../test/fixtures/configurations.js";
 import { buildDocument, fixtureKeyPair, signed } from "../test/fixtures/documents.js";
-import { applyLocalMigrations, REPO_ROOT, runWrangler, startLocalRegistry } from "../scripts/lib/local-registry.mjs";
 
 const CONFIGS = Number(process.env.BENCH_CONFIGS ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
@@ -41,7 +41,8 @@ async function timeRequests(label: string, make: (i: number) => Promise<Response
     times.push(performance.now() - t0);
     const dbDur = /db;dur=([\d.]+)/.exec(res.headers.get("server-timing") ?? "")?.[1];
     if (dbDur) dbTimes.push(Number(dbDur));
-    if (!res.ok && res.status !== 200 && res.status !== 201) throw new Error(`${label}: HTTP ${res.status} ${new TextDecoder().decode(body).slice(0, 300)}`);
+    if (!res.ok && res.status !== 200 && res.status !== 201)
+      throw new Error(`${label}: HTTP ${res.status} ${new TextDecoder().decode(body).slice(0, 300)}`);
     bytes += body.byteLength;
   }
   times.sort((a, b) => a - b);
@@ -70,7 +71,12 @@ async function main() {
     for (let i = 0; i < 10; i++) await (await get("")()).arrayBuffer();
 
     console.log(`\n${CONFIGS} configurations, ${REQUESTS} sequential requests each (ms, client-side over loopback)`);
-    console.log(`load average before: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")} (2 shared cores)`);
+    console.log(
+      `load average before: ${(await import("node:os"))
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ")} (2 shared cores)`,
+    );
     console.log(`client = request to last byte over loopback; db = Server-Timing db;dur (time in D1, measured inside the Worker)`);
     console.log(
       `${"request".padEnd(50)} ${"p50".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)} ${"db p50".padStart(7)} ${"db p99".padStart(7)}  body`,
@@ -112,7 +118,11 @@ async function main() {
     const boards = ["rpi5", "orin-nano", "rock5b", "nuc"] as const;
     const bodies = await Promise.all(
       Array.from({ length: UPLOADS }, async (_, i) => {
-        const doc = buildDocument({ board: boards[i % boards.length], seed: i + 1, createdAt: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString() });
+        const doc = buildDocument({
+          board: boards[i % boards.length],
+          seed: i + 1,
+          createdAt: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(),
+        });
         return JSON.stringify((await signed(doc, keys)).body);
       }),
     );

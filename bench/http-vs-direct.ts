@@ -20,13 +20,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { type ResultDocument, rateFigure, type TestResult } from "@edgebench/contract";
+import { startOpenAiServer } from "../test/fixtures/http-runtime/openai-server.js";
 import { loadConfig } from "../uploader/src/config.js";
-import { rateFigure, type ResultDocument, type TestResult } from "@edgebench/contract";
 import { findPreset, synthModel, type WeightType } from "../uploader/src/gguf/index.js";
 import { runBenchmark } from "../uploader/src/runner/index.js";
 import { runHttpBenchmark } from "../uploader/src/runtimes/http/index.js";
 import { loadSuite, type Suite } from "../uploader/src/suite/index.js";
-import { startOpenAiServer } from "../test/fixtures/http-runtime/openai-server.js";
 
 const preset = process.env.BENCH_PRESET ?? "qwen2.5-0.5b";
 const type = (process.env.BENCH_TYPE ?? "q8_0") as WeightType;
@@ -66,7 +66,16 @@ const LABEL: Record<Method, string> = {
 
 async function measure(method: Method): Promise<ResultDocument> {
   if (method === "direct") {
-    const r = await runBenchmark({ config, suite, models: [file], backend: "cpu", reps, perplexity: false, sweep: { threads: [threads], contextSizes: [1024] }, progress: quiet });
+    const r = await runBenchmark({
+      config,
+      suite,
+      models: [file],
+      backend: "cpu",
+      reps,
+      perplexity: false,
+      sweep: { threads: [threads], contextSizes: [1024] },
+      progress: quiet,
+    });
     return r.document;
   }
   const server = await startOpenAiServer({ modelFile: file, modelName: "standin", llamaServer: method === "server", threads, contextSize: 1024 });
@@ -104,14 +113,21 @@ for (let round = 0; round < rounds; round++) {
       if (t.status !== "ok") throw new Error(`${LABEL[method]}: ${t.name} failed: ${t.error}`);
       const prev = tests.get(t.name);
       // Same shape every round (same prompt text lengths); a smaller count would be pooled conservatively.
-      tests.set(t.name, prev ? { ...prev, nPrompt: Math.min(prev.nPrompt, t.nPrompt), nGen: Math.min(prev.nGen, t.nGen), samplesNs: [...prev.samplesNs, ...t.samplesNs] } : t);
+      tests.set(
+        t.name,
+        prev
+          ? { ...prev, nPrompt: Math.min(prev.nPrompt, t.nPrompt), nGen: Math.min(prev.nGen, t.nGen), samplesNs: [...prev.samplesNs, ...t.samplesNs] }
+          : t,
+      );
     }
     pooled.set(method, tests);
   }
 }
 const direct = { document: lastDoc! };
 const m = direct.document.runs[0]!.model;
-console.log(`\nmodel: ${m.name} (${m.quantisation}, ${((m.parameters ?? 0) / 1e6).toFixed(0)}M parameters), CPU, ${threads} thread(s) for the runner and for the server, ${rounds} rounds x (${reps} reps + 1 warm-up) per method`);
+console.log(
+  `\nmodel: ${m.name} (${m.quantisation}, ${((m.parameters ?? 0) / 1e6).toFixed(0)}M parameters), CPU, ${threads} thread(s) for the runner and for the server, ${rounds} rounds x (${reps} reps + 1 warm-up) per method`,
+);
 console.log(`machine: ${direct.document.system.cpu.model}, ${direct.document.system.cpu.cores} cores, shared; load average after: ${load()}`);
 console.log("| test | method | tokens/s (mean of reps ± stddev) | reps | tokens per rep (prompt+gen) | difference vs direct |");
 console.log("|---|---|---|---|---|---|");
@@ -122,7 +138,9 @@ for (const name of [`pp${pp}`, `tg${tg}`]) {
     const f = rateFigure(t)!;
     const diff = (100 * (f.value - base.value)) / base.value;
     const extra = method === "direct" ? "" : ` (${t.timing} clock, ${t.tokenCounts} counts)`;
-    console.log(`| ${name} | ${LABEL[method]}${extra} | ${f.value.toFixed(2)} ± ${((100 * (f.stddev ?? 0)) / f.value).toFixed(1)} % | ${t.samplesNs.length} | ${t.nPrompt}+${t.nGen} | ${method === "direct" ? "" : `${diff >= 0 ? "+" : ""}${diff.toFixed(1)} %`} |`);
+    console.log(
+      `| ${name} | ${LABEL[method]}${extra} | ${f.value.toFixed(2)} ± ${((100 * (f.stddev ?? 0)) / f.value).toFixed(1)} % | ${t.samplesNs.length} | ${t.nPrompt}+${t.nGen} | ${method === "direct" ? "" : `${diff >= 0 ? "+" : ""}${diff.toFixed(1)} %`} |`,
+    );
   }
 }
 process.exit(0);

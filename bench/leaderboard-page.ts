@@ -19,8 +19,16 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { buildDocument, keyPairFromSeed, signed, type FixtureBoardId, type FixtureKeyPair, type FixtureModelId, type FixtureOptions } from "../test/fixtures/documents.js";
 import { REPO_ROOT, startLocalRegistry } from "../scripts/lib/local-registry.mjs";
+import {
+  buildDocument,
+  type FixtureBoardId,
+  type FixtureKeyPair,
+  type FixtureModelId,
+  type FixtureOptions,
+  keyPairFromSeed,
+  signed,
+} from "../test/fixtures/documents.js";
 
 const TARGET = Number(process.env.BENCH_RESULTS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
@@ -177,7 +185,9 @@ async function main(): Promise<void> {
       );
     }
     console.log("");
-    console.log(`targets: total transfer < 100 KB compressed; render < 50 ms. Times: ${REQUESTS} sequential GETs from Node over 127.0.0.1 to wrangler dev (client-side, includes HTTP).`);
+    console.log(
+      `targets: total transfer < 100 KB compressed; render < 50 ms. Times: ${REQUESTS} sequential GETs from Node over 127.0.0.1 to wrangler dev (client-side, includes HTTP).`,
+    );
   } finally {
     await registry.stop();
   }

@@ -2,16 +2,12 @@
  * Load figures for the registry at scale (issue 8), printed as a table.
  *
  * 1. Seeds a local D1 with BENCH_RESULTS (default 100,000) signed results
- *    (bench/lib/population.ts: fixture boards plus a long tail of community
- *    boards, 4 models, varied threads/offload, 256 contributor keys). Each one
- *    goes through the route's own steps (schema, signature, plausibility,
- *    planIngest) and the exact INSERTs storeSubmission issues are written to
- *    SQL files (bench/lib/ingest-sql.ts), loaded in chunks with
- *    `wrangler d1 execute --local --file`; the aggregates are recomputed once
- *    at the end with ingest's own statements. Posting 100,000 uploads one by
- *    one is measured below (ingest rate) and would take far longer than this.
- *    The seeded state is reused by the next run when the count and the
- *    migrations are unchanged (BENCH_RESEED=1 forces a fresh one).
+ *    (bench/lib/seed.ts: the population of bench/lib/population.ts, fixture
+ *    boards plus a long tail of community boards, 4 models, varied
+ *    threads/offload, 256 contributor keys, through the upload route's own
+ *    steps, then the Worker's own aggregation step). The seeded state is
+ *    reused by the next run when the count and the migrations are unchanged
+ *    (BENCH_RESEED=1 forces a fresh one).
  * 2. Starts `wrangler dev` on 127.0.0.1 on that state (rate limits raised for
  *    this instance with --var) and drives it with a bounded load generator
  *    (bench/lib/load-gen.ts; BENCH_CONCURRENCY connections, at most
@@ -28,6 +24,9 @@
  *
  * Targets: leaderboard >= 0.5 x baseline req/s with p99 < 50 ms (checked at
  * that steady half-baseline load, and shown at saturation too); ingest >= 200/s.
+ * The POST phase also waits, after its last answer, until the aggregation
+ * step has folded every upload into the rankings (GET /api/v1/status), and
+ * prints how long that took: the "in the rankings within 10 s" figure.
  * The load generator shares the machine's cores with wrangler/workerd; the
  * load average is printed next to the figures.
  *
@@ -37,18 +36,15 @@
  *
  *   npm run bench -- load        BENCH_RESULTS=10000 npm run bench -- load        BENCH_PHASES=ingest npm run bench -- load
  */
-import { spawn, spawnSync } from "node:child_process";
-import { createHash, randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import { applyLocalMigrations, REPO_ROOT, runWrangler, startLocalRegistry } from "../scripts/lib/local-registry.mjs";
 import { verifySubmission } from "@edgebench/contract";
-import { emptyTouched, ingestSql, recomputeStatements } from "./lib/ingest-sql.js";
+import { REPO_ROOT, startLocalRegistry } from "../scripts/lib/local-registry.mjs";
 import { BYPASS_HEADER } from "../workers/cache/read-cache.js";
-import { runLoad, type LoadResult } from "./lib/load-gen.js";
+import { type LoadResult, runLoad } from "./lib/load-gen.js";
 import { populationSubmission } from "./lib/population.js";
+import { loadavg, seedRegistry } from "./lib/seed.js";
 
 const RESULTS = Number(process.env.BENCH_RESULTS ?? 100_000);
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 5_000);
@@ -61,132 +57,20 @@ const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 5);
 /** Seeded state; BENCH_DIR puts it elsewhere (e.g. a copy to try a change on without touching the shared one). */
 const DIR = process.env.BENCH_DIR ? path.resolve(process.env.BENCH_DIR) : path.join(REPO_ROOT, ".tmp", "bench-load");
 const STATE = path.join(DIR, "state");
-const MARKER = path.join(DIR, "seeded.json");
 /** This wrangler instance's read-cache bypass (workers/cache): the "uncached" phases send it, so misses are measured too. */
 const BYPASS_TOKEN = randomUUID();
-const PHASES = (process.env.BENCH_PHASES ?? "").split(",").map((w) => w.trim().toLowerCase()).filter(Boolean);
+const PHASES = (process.env.BENCH_PHASES ?? "")
+  .split(",")
+  .map((w) => w.trim().toLowerCase())
+  .filter(Boolean);
 const INGEST_LABEL = "POST /api/v1/submissions (fresh signed)";
 /** Whether a phase runs under BENCH_PHASES (all of them when it is unset). */
 const wanted = (label: string) =>
   PHASES.length === 0 || PHASES.some((w) => label.toLowerCase().includes(w) || (w === "ingest" && label === INGEST_LABEL));
 
-const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
-const SEED_START = Date.parse("2026-02-01T00:00:00Z");
-const SEED_END = Date.parse("2026-11-20T00:00:00Z");
-const seededCreatedAt = (i: number) => new Date(SEED_START + Math.floor(((SEED_END - SEED_START) * i) / RESULTS)).toISOString();
-
-async function migrationsHash(): Promise<string> {
-  const dir = path.join(REPO_ROOT, "db", "migrations");
-  const files = (await readdir(dir)).filter((f) => f.endsWith(".sql")).sort();
-  const h = createHash("sha256");
-  for (const f of files) h.update(f).update(await readFile(path.join(dir, f)));
-  return h.digest("hex");
-}
-
-interface Marker {
-  results: number;
-  migrations: string;
-  sampleIds: string[];
-  seconds: number;
-  flagged: number;
-}
-
-/** The SQLite file behind the local D1 binding (what wrangler dev opens). */
-async function localD1File(): Promise<string> {
-  const dir = path.join(STATE, "v3", "d1", "miniflare-D1DatabaseObject");
-  const f = (await readdir(dir)).find((x) => x.endsWith(".sqlite") && x !== "metadata.sqlite");
-  if (!f) throw new Error(`no local D1 database under ${dir}`);
-  return path.join(dir, f);
-}
-
-const hasSqliteCli = spawnSync("sqlite3", ["-version"]).status === 0;
-
-/**
- * Runs a SQL file against the local D1. `wrangler d1 execute --local --file`
- * measured about 30 s per 1,000 results here (most of it wrangler's own start
- * on a loaded machine), so when the sqlite3 CLI is installed the same file is
- * applied to the same SQLite database file in one transaction instead.
- */
-async function d1File(file: string): Promise<void> {
-  if (!hasSqliteCli || process.env.BENCH_WRANGLER_LOAD) {
-    await runWrangler(["d1", "execute", "DB", "--local", "--persist-to", STATE, "--file", file], { timeoutMs: 600_000 });
-    return;
-  }
-  const db = await localD1File();
-  // Asynchronous, so the next chunk is generated while this one loads.
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn("sqlite3", ["-bail", db], { stdio: ["pipe", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()).length > 4000 && (err = err.slice(-2000)));
-    child.once("error", reject);
-    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`sqlite3 failed on ${file} (exit ${code}): ${err}`))));
-    child.stdin.end(`PRAGMA busy_timeout=10000;\nBEGIN;\n.read ${file}\nCOMMIT;\n`);
-  });
-}
-
-async function seed(): Promise<Marker> {
-  const migrations = await migrationsHash();
-  if (!process.env.BENCH_RESEED && existsSync(MARKER)) {
-    const m = JSON.parse(await readFile(MARKER, "utf8")) as Marker;
-    if (m.results === RESULTS && m.migrations === migrations) {
-      console.log(`reusing the seeded state in ${path.relative(REPO_ROOT, DIR)} (${RESULTS} results; BENCH_RESEED=1 to rebuild)`);
-      return m;
-    }
-  }
-  await rm(DIR, { recursive: true, force: true });
-  await mkdir(DIR, { recursive: true });
-  await applyLocalMigrations(STATE);
-  const t0 = performance.now();
-  const touched = emptyTouched();
-  const sampleIds: string[] = [];
-  let flagged = 0;
-  let genMs = 0;
-  let loadMs = 0;
-  let pending: Promise<void> = Promise.resolve();
-  for (let start = 0; start < RESULTS; start += CHUNK) {
-    const g0 = performance.now();
-    const lines: string[] = [];
-    for (let i = start; i < Math.min(RESULTS, start + CHUNK); i++) {
-      const createdAt = seededCreatedAt(i);
-      const receivedAt = new Date(Date.parse(createdAt) + 60_000).toISOString();
-      const { body } = await populationSubmission(i, createdAt);
-      const r = await ingestSql(body, receivedAt, touched);
-      if (r.flagged) flagged++;
-      if (i % Math.ceil(RESULTS / 20) === 0) sampleIds.push(r.id);
-      for (const s of r.sql) lines.push(s + ";");
-    }
-    const file = path.join(DIR, `chunk-${String(start).padStart(7, "0")}.sql`);
-    await writeFile(file, lines.join("\n"));
-    genMs += performance.now() - g0;
-    await pending; // one load at a time; the next chunk is generated while this one loads
-    pending = (async () => {
-      const l0 = performance.now();
-      await d1File(file);
-      loadMs += performance.now() - l0;
-      await rm(file);
-      process.stdout.write(`  loaded ${Math.min(RESULTS, start + CHUNK)} / ${RESULTS}\r`);
-    })();
-  }
-  await pending;
-  const r0 = performance.now();
-  const recompute = path.join(DIR, "recompute.sql");
-  await writeFile(recompute, recomputeStatements(touched).map((s) => s + ";").join("\n"));
-  await d1File(recompute);
-  await rm(recompute);
-  const seconds = (performance.now() - t0) / 1000;
-  console.log(
-    `seeded ${RESULTS} signed results (${flagged} flagged by plausibility) in ${seconds.toFixed(0)} s: ` +
-      `generate+verify+plan ${(genMs / 1000).toFixed(0)} s, ${hasSqliteCli && !process.env.BENCH_WRANGLER_LOAD ? "sqlite3 load" : "wrangler d1 execute"} ${(loadMs / 1000).toFixed(0)} s (overlapped), ` +
-      `recompute ${touched.configurations.size} configurations ${((performance.now() - r0) / 1000).toFixed(0)} s; load average ${loadavg()}`,
-  );
-  const marker: Marker = { results: RESULTS, migrations, sampleIds, seconds, flagged };
-  await writeFile(MARKER, JSON.stringify(marker));
-  return marker;
-}
-
 async function main() {
   console.log(`load average at start: ${loadavg()} (${os.cpus().length} cores, shared)`);
-  const marker = await seed();
+  const marker = await seedRegistry({ results: RESULTS, dir: DIR, chunk: CHUNK });
   const registry = await startLocalRegistry({
     persistDir: STATE,
     migrate: false,
@@ -201,7 +85,9 @@ async function main() {
       if (await verifySubmission({ document: s.document, signature: s.signature, publicKey: s.publicKey })) verified++;
     }
     const counts = (await (await fetch(`${base}/api/v1/leaderboard?limit=1`)).json()) as { total: number; totalCapped: boolean };
-    console.log(`${verified}/${marker.sampleIds.length} sampled stored signatures verify; leaderboard total ${counts.total}${counts.totalCapped ? "+" : ""} configurations`);
+    console.log(
+      `${verified}/${marker.sampleIds.length} sampled stored signatures verify; leaderboard total ${counts.total}${counts.totalCapped ? "+" : ""} configurations`,
+    );
 
     const leaderboard: [string, string][] = [
       ["leaderboard default (tg_tps desc)", ""],
@@ -209,16 +95,18 @@ async function main() {
       ["leaderboard board=raspberry-pi-5 sort=pp_tps", "?board=raspberry-pi-5&sort=pp_tps"],
       ["leaderboard model+backend=cpu sort=ttft_ms", "?model=qwen2-5-0-5b-instruct&backend=cpu&sort=ttft_ms"],
       ["leaderboard accelerator=gpu scope=wall tokens_per_j", "?accelerator=gpu&scope=wall&sort=tokens_per_j"],
-      ["leaderboard limit=100 offset=200 sort=tps_per_litre", "?limit=100&offset=200&sort=tps_per_litre"],
+      ["leaderboard limit=100 offset=200 sort=tps_per_cm2", "?limit=100&offset=200&sort=tps_per_cm2"],
       ["leaderboard format=csv", "?format=csv"],
     ];
     const gets: [string, string][] = [
       ["baseline GET /api/v1/health", "/api/v1/health"],
-      ...([
-        ...leaderboard.map(([l, q]): [string, string] => [l, `/api/v1/leaderboard${q}`]),
-        ["page /", "/"],
-        ["page /results/:id", `/results/${marker.sampleIds[3]}`],
-      ] as [string, string][]).filter(([l]) => wanted(l)),
+      ...(
+        [
+          ...leaderboard.map(([l, q]): [string, string] => [l, `/api/v1/leaderboard${q}`]),
+          ["page /", "/"],
+          ["page /results/:id", `/results/${marker.sampleIds[3]}`],
+        ] as [string, string][]
+      ).filter(([l]) => wanted(l)),
     ];
     // Warm-up: compile the Worker, open the database, fill SQLite's page cache.
     for (const [, p] of gets) for (let i = 0; i < 5; i++) await (await fetch(base + p)).arrayBuffer();
@@ -227,7 +115,8 @@ async function main() {
     const g0 = performance.now();
     const createdAt = new Date(Date.now() - 60_000).toISOString();
     const bodies: string[] = [];
-    for (let j = 0; j < (wanted(INGEST_LABEL) ? POSTS : 0); j++) bodies.push(JSON.stringify((await populationSubmission(RESULTS + 1_000_000 + j + Date.now() % 1_000_000, createdAt)).body));
+    for (let j = 0; j < (wanted(INGEST_LABEL) ? POSTS : 0); j++)
+      bodies.push(JSON.stringify((await populationSubmission(RESULTS + 1_000_000 + j + (Date.now() % 1_000_000), createdAt)).body));
     console.log(`generated ${POSTS} fresh signed documents in ${((performance.now() - g0) / 1000).toFixed(1)} s (not timed)`);
 
     const results: (LoadResult & { load: string })[] = [];
@@ -241,34 +130,61 @@ async function main() {
     const steadyRate = Math.max(1, Math.round(results[0]!.rps / 2));
     const steady: (LoadResult & { load: string })[] = [];
     for (const [label, p] of gets.filter(([l]) => l.startsWith("leaderboard"))) {
-      const r = await runLoad({ label: `steady ${steadyRate}/s: ${label}`, concurrency: CONCURRENCY, requests: steadyRate * STEADY_SECONDS, maxSeconds: STEADY_SECONDS * 2, rate: steadyRate, make: () => ({ url: base + p }) });
+      const r = await runLoad({
+        label: `steady ${steadyRate}/s: ${label}`,
+        concurrency: CONCURRENCY,
+        requests: steadyRate * STEADY_SECONDS,
+        maxSeconds: STEADY_SECONDS * 2,
+        rate: steadyRate,
+        make: () => ({ url: base + p }),
+      });
       steady.push({ ...r, load: loadavg() });
     }
     // The phases above repeat one URL, so after the warm-up they are read-cache hits. These
     // are the same reads with the cache skipped (x-edgebench-cache-bypass with this
     // instance's token): what a miss costs, i.e. the first read after each write.
-    const uncached = ([
-      ["uncached: leaderboard default (cache bypassed)", "/api/v1/leaderboard"],
-      ["uncached: page / (cache bypassed)", "/"],
-    ] as [string, string][]).filter(([l]) => wanted(l));
+    const uncached = (
+      [
+        ["uncached: leaderboard default (cache bypassed)", "/api/v1/leaderboard"],
+        ["uncached: page / (cache bypassed)", "/"],
+      ] as [string, string][]
+    ).filter(([l]) => wanted(l));
     for (const [label, p] of uncached) {
       const init = { headers: { [BYPASS_HEADER]: BYPASS_TOKEN } };
       const r = await runLoad({ label, concurrency: CONCURRENCY, requests: REQUESTS, maxSeconds: SECONDS, make: () => ({ url: base + p, init }) });
       results.push({ ...r, load: loadavg() });
     }
-    const post = !wanted(INGEST_LABEL) ? null : await runLoad({
-      label: INGEST_LABEL,
-      concurrency: CONCURRENCY,
-      requests: POSTS,
-      maxSeconds: SECONDS * 3,
-      ok: [201],
-      make: (i) => ({ url: `${base}/api/v1/submissions`, init: { method: "POST", headers: { "content-type": "application/json" }, body: bodies[i % bodies.length] } }),
-    });
+    const post = !wanted(INGEST_LABEL)
+      ? null
+      : await runLoad({
+          label: INGEST_LABEL,
+          concurrency: CONCURRENCY,
+          requests: POSTS,
+          maxSeconds: SECONDS * 3,
+          ok: [201],
+          make: (i) => ({
+            url: `${base}/api/v1/submissions`,
+            init: { method: "POST", headers: { "content-type": "application/json" }, body: bodies[i % bodies.length] },
+          }),
+        });
     if (post) results.push({ ...post, load: loadavg() });
     results.push(...steady);
+    let settledMs: number | null = null;
+    if (post) {
+      const s0 = performance.now();
+      for (;;) {
+        const { pending } = (await (await fetch(`${base}/api/v1/status`)).json()) as { pending: number };
+        if (pending === 0) break;
+        if (performance.now() - s0 > 60_000) throw new Error(`${pending} configurations still pending 60 s after the last upload`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      settledMs = performance.now() - s0;
+    }
 
     const baseline = results[0]!;
-    console.log(`\n${RESULTS} seeded results; ${CONCURRENCY} concurrent keep-alive connections; each phase at most ${REQUESTS} requests or ${SECONDS} s (POST: ${POSTS} or ${SECONDS * 3} s)`);
+    console.log(
+      `\n${RESULTS} seeded results; ${CONCURRENCY} concurrent keep-alive connections; each phase at most ${REQUESTS} requests or ${SECONDS} s (POST: ${POSTS} or ${SECONDS * 3} s)`,
+    );
     console.log("latency = client-side, request start to last byte over loopback (ms)");
     const head = `${"phase".padEnd(52)} ${"req/s".padStart(8)} ${"x base".padStart(7)} ${"p50".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)} ${"n".padStart(6)} ${"errors".padStart(6)}  load avg (1/5/15 min)`;
     console.log(head);
@@ -292,6 +208,11 @@ async function main() {
           ]
         : []),
       ...(post ? [`ingest >= 200/s: ${post.rps.toFixed(0)}/s ${post.rps >= 200 ? "met" : "MISSED"}`] : []),
+      ...(settledMs !== null
+        ? [
+            `every upload in the rankings within 10 s: ${(settledMs / 1000).toFixed(2)} s after the last answer ${settledMs <= 10_000 ? "met" : "MISSED"}`,
+          ]
+        : []),
     ];
     console.log(`\ntargets: ${targets.join("; ")}`);
   } finally {

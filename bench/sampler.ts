@@ -15,8 +15,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Config } from "../uploader/src/config.js";
+import { type Series, windowEnergy } from "../uploader/src/power/energy.js";
 import { openPowerSession } from "../uploader/src/power/index.js";
-import { windowEnergy, type Series } from "../uploader/src/power/energy.js";
 
 const SECONDS = Number(process.argv[2] ?? 20);
 // USER_HZ: clock ticks per second in /proc stat fields (100 on Linux).
@@ -26,7 +26,7 @@ function tree(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "edgebench-bench-"));
   for (const [rel, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), content + "\n");
+    fs.writeFileSync(path.join(root, rel), `${content}\n`);
   }
   return root;
 }
@@ -57,7 +57,9 @@ async function cost(name: string, run: ((s: number) => Promise<string>) | null):
   const c0 = process.cpuUsage();
   const k0 = childCpuSeconds();
   const t0 = process.hrtime.bigint();
-  const readings = run ? await run(SECONDS) : (await new Promise((r) => setTimeout(r, SECONDS * 1000)), "-");
+  let readings = "-";
+  if (run) readings = await run(SECONDS);
+  else await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = process.cpuUsage(c0);
   const k = childCpuSeconds() - k0;

@@ -61,12 +61,20 @@ try {
   }
 
   const installs = [
-    { label: "linux-x64, lean (--omit=optional + linux-x64)", dir: install("x64-lean", ["--omit=optional"], [`@node-llama-cpp/linux-x64@${LLAMA_VERSION}`]) },
+    {
+      label: "linux-x64, lean (--omit=optional + linux-x64)",
+      dir: install("x64-lean", ["--omit=optional"], [`@node-llama-cpp/linux-x64@${LLAMA_VERSION}`]),
+    },
     { label: "linux-x64, plain npm i (all x64 builds)", dir: install("x64-default", []) },
-    { label: "linux-arm64 (what a Pi gets from plain npm i)", dir: install("arm64", ["--cpu=arm64", "--os=linux", "--libc=glibc", "--ignore-scripts"]) },
+    {
+      label: "linux-arm64 (what a Pi gets from plain npm i)",
+      dir: install("arm64", ["--cpu=arm64", "--os=linux", "--libc=glibc", "--ignore-scripts"]),
+    },
   ];
 
-  console.log(`edgebench ${pkg.version}, node-llama-cpp ${LLAMA_VERSION}, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()})`);
+  console.log(
+    `edgebench ${pkg.version}, node-llama-cpp ${LLAMA_VERSION}, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()})`,
+  );
   console.log("\nInstalled size (apparent bytes of files under node_modules)");
   console.log("| install | edgebench itself | node-llama-cpp + JS deps | llama.cpp binaries | total without binaries | total | binary packages |");
   console.log("|---|---|---|---|---|---|---|");
@@ -77,7 +85,9 @@ try {
     const binaries = bytes(binDir);
     const total = bytes(nm);
     const names = fs.existsSync(binDir) ? fs.readdirSync(binDir).join(", ") : "none";
-    console.log(`| ${label} | ${mib(own)} | ${mib(total - own - binaries)} | ${mib(binaries)} | ${mib(total - binaries)} | ${mib(total)} | ${names} |`);
+    console.log(
+      `| ${label} | ${mib(own)} | ${mib(total - own - binaries)} | ${mib(binaries)} | ${mib(total - binaries)} | ${mib(total)} | ${names} |`,
+    );
   }
 
   function time(bin: string, args: string[], runs: number): number[] {
@@ -99,13 +109,21 @@ try {
   console.log("|---|---|---|---|---|---|---|");
   for (const { label, dir } of installs.slice(0, 2)) {
     const bin = path.join(dir, "node_modules", ".bin", "edgebench");
-    for (const [args, n] of [[["--version"], RUNS.version], [["detect", "--no-llama"], RUNS.detectNoLlama], [["detect"], RUNS.detect]] as const) {
+    for (const [args, n] of [
+      [["--version"], RUNS.version],
+      [["detect", "--no-llama"], RUNS.detectNoLlama],
+      [["detect"], RUNS.detect],
+    ] as const) {
       const s = time(bin, [...args], n);
-      console.log(`| ${label} | edgebench ${args.join(" ")} | ${n} | ${q(s, 0.5).toFixed(0)} | ${q(s, 0.9).toFixed(0)} | ${s[0]!.toFixed(0)} | ${s[s.length - 1]!.toFixed(0)} |`);
+      console.log(
+        `| ${label} | edgebench ${args.join(" ")} | ${n} | ${q(s, 0.5).toFixed(0)} | ${q(s, 0.9).toFixed(0)} | ${s[0]!.toFixed(0)} | ${s[s.length - 1]!.toFixed(0)} |`,
+      );
     }
   }
   const bare = time(process.execPath, ["-e", "0"], RUNS.version);
-  console.log(`| (reference) | node -e 0 | ${RUNS.version} | ${q(bare, 0.5).toFixed(0)} | ${q(bare, 0.9).toFixed(0)} | ${bare[0]!.toFixed(0)} | ${bare[bare.length - 1]!.toFixed(0)} |`);
+  console.log(
+    `| (reference) | node -e 0 | ${RUNS.version} | ${q(bare, 0.5).toFixed(0)} | ${q(bare, 0.9).toFixed(0)} | ${bare[0]!.toFixed(0)} | ${bare[bare.length - 1]!.toFixed(0)} |`,
+  );
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

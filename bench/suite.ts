@@ -22,13 +22,13 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import type { TestResult } from "@edgebench/contract";
+import { msFigure, rateFigure, repRates } from "@edgebench/contract";
 import { LLAMA_BENCH } from "../scripts/lib/llama-bench.mjs";
 import { loadConfig } from "../uploader/src/config.js";
-import { rateFigure, msFigure, repRates } from "@edgebench/contract";
 import { findPreset, synthModel, type WeightType } from "../uploader/src/gguf/index.js";
 import { runBenchmark } from "../uploader/src/runner/index.js";
 import { loadSuite } from "../uploader/src/suite/index.js";
-import type { TestResult } from "@edgebench/contract";
 
 const preset = process.env.BENCH_PRESET ?? "qwen2.5-0.5b";
 const type = (process.env.BENCH_TYPE ?? "q8_0") as WeightType;
@@ -41,7 +41,9 @@ const file = path.join(dir, `standin-${preset}-${type}.gguf`);
 if (!fs.existsSync(file)) {
   const t0 = performance.now();
   const r = synthModel(file, { shape: findPreset(preset).shape, type, name: `edgebench stand-in ${preset}` });
-  console.log(`wrote ${file}: ${(r.bytes / 1e6).toFixed(0)} MB, ${(r.parameters / 1e6).toFixed(0)}M parameters in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `wrote ${file}: ${(r.bytes / 1e6).toFixed(0)} MB, ${(r.parameters / 1e6).toFixed(0)}M parameters in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 
 const load = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
@@ -64,8 +66,12 @@ if (run.status !== "ok") {
   process.exit(1);
 }
 
-console.log(`\nmodel: ${run.model.name} (${run.model.quantisation}, ${((run.model.parameters ?? 0) / 1e6).toFixed(0)}M parameters), backend ${result.document.runtime.backend}, threads ${run.settings.threads}, ${reps} reps + 1 warm-up`);
-console.log(`machine: ${result.document.system.cpu.model}, ${result.document.system.cpu.cores} cores; load average at start ${load} (the machine is shared with other work)`);
+console.log(
+  `\nmodel: ${run.model.name} (${run.model.quantisation}, ${((run.model.parameters ?? 0) / 1e6).toFixed(0)}M parameters), backend ${result.document.runtime.backend}, threads ${run.settings.threads}, ${reps} reps + 1 warm-up`,
+);
+console.log(
+  `machine: ${result.document.system.cpu.model}, ${result.document.system.cpu.cores} cores; load average at start ${load} (the machine is shared with other work)`,
+);
 console.log("| test | tokens/s (or ms) | stddev % of mean | harness overhead % | per repetition |");
 console.log("|---|---|---|---|---|");
 for (const test of run.tests) {
@@ -95,12 +101,32 @@ interface LlamaBenchRow {
 
 const llamaBench = process.env.BENCH_LLAMA_BENCH ?? LLAMA_BENCH;
 if (!fs.existsSync(llamaBench)) {
-  console.log(`\n(no llama-bench at ${llamaBench}: \`node scripts/build-llama-bench.mjs\` builds it from node-llama-cpp's bundled llama.cpp source, for a side-by-side comparison)`);
+  console.log(
+    `\n(no llama-bench at ${llamaBench}: \`node scripts/build-llama-bench.mjs\` builds it from node-llama-cpp's bundled llama.cpp source, for a side-by-side comparison)`,
+  );
 } else {
   const s = run.settings;
-  const common = ["-m", file, "-t", String(s.threads), "-b", String(s.batchSize), "-ub", String(s.ubatchSize ?? s.batchSize), "-fa", s.flashAttention ? "1" : "0", "-r", String(reps), "-o", "json"];
+  const common = [
+    "-m",
+    file,
+    "-t",
+    String(s.threads),
+    "-b",
+    String(s.batchSize),
+    "-ub",
+    String(s.ubatchSize ?? s.batchSize),
+    "-fa",
+    s.flashAttention ? "1" : "0",
+    "-r",
+    String(reps),
+    "-o",
+    "json",
+  ];
   const rows: LlamaBenchRow[] = [];
-  for (const args of [["-p", "512", "-n", "128", "-pg", "512,128"], ["-p", "0", "-n", "128", "-d", "2048"]]) {
+  for (const args of [
+    ["-p", "512", "-n", "128", "-pg", "512,128"],
+    ["-p", "0", "-n", "128", "-d", "2048"],
+  ]) {
     const r = spawnSync(llamaBench, [...common, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
     if (r.status !== 0) {
       console.log(`llama-bench ${args.join(" ")} failed (${r.status}): ${r.stderr.slice(-500)}`);
@@ -118,6 +144,8 @@ if (!fs.existsSync(llamaBench)) {
     const theirs = match(test);
     if (!theirs) continue;
     const pct = (sd: number, v: number) => ((100 * sd) / v).toFixed(2);
-    console.log(`| ${test.name} | ${ours.value.toFixed(2)} (${pct(ours.stddev ?? 0, ours.value)}) | ${theirs.avg_ts.toFixed(2)} (${pct(theirs.stddev_ts, theirs.avg_ts)}) | ${(ours.value / theirs.avg_ts).toFixed(3)} |`);
+    console.log(
+      `| ${test.name} | ${ours.value.toFixed(2)} (${pct(ours.stddev ?? 0, ours.value)}) | ${theirs.avg_ts.toFixed(2)} (${pct(theirs.stddev_ts, theirs.avg_ts)}) | ${(ours.value / theirs.avg_ts).toFixed(3)} |`,
+    );
   }
 }

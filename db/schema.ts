@@ -17,9 +17,10 @@
  *   an upload and after moderation.
  * - `contributors`, `boards`, `models`, `model_families`: what exists, with counts.
  */
+
+import { ACCELERATOR_KINDS, BACKENDS, type ComputedMetrics, METER_SCOPES } from "@edgebench/contract";
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { ACCELERATOR_KINDS, BACKENDS, type ComputedMetrics, METER_SCOPES } from "@edgebench/contract";
 
 /** Moderation state of a submission; only visible ones feed the aggregates. */
 export const SUBMISSION_STATUSES = ["visible", "hidden", "flagged"] as const;
@@ -92,6 +93,12 @@ export const submissions = sqliteTable(
      * the same millisecond, inserts nothing and counts nothing).
      */
     ingestToken: text("ingest_token"),
+    /**
+     * The contract's FIGURES_VERSION the runs' figures were computed with; a
+     * result of an older one is recomputed from this stored document by the
+     * aggregation step's cron pass (workers/aggregate/refigure.ts).
+     */
+    figuresVersion: text("figures_version").notNull().default(""),
   },
   (t) => [
     // `document` sits before these columns in the row, so reading them from the table walks the
@@ -99,6 +106,7 @@ export const submissions = sqliteTable(
     index("submissions_id_status").on(t.id, t.status, t.boardId),
     index("submissions_board_status_key").on(t.boardId, t.status, t.publicKey),
     index("submissions_key_status").on(t.publicKey, t.status),
+    index("submissions_figures_version").on(t.figuresVersion),
   ],
 );
 
@@ -215,7 +223,10 @@ export const configurationMetrics = sqliteTable(
     stddev: real("stddev"),
     runs: integer("runs").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.configurationId, t.metric] }), index("configuration_metrics_rank").on(t.metric, t.rankScope, t.value, t.configurationId)],
+  (t) => [
+    primaryKey({ columns: [t.configurationId, t.metric] }),
+    index("configuration_metrics_rank").on(t.metric, t.rankScope, t.value, t.configurationId),
+  ],
 );
 
 /** Boards seen in submissions (the catalogue itself lives in db/catalogue). */
@@ -264,10 +275,10 @@ export const modelFamilies = sqliteTable("model_families", {
   boardCount: integer("board_count").notNull().default(0),
 });
 
-// Abuse resistance and moderation tables (rate limits, log, revoked keys, nonces).
-export * from "./security-schema.js";
 // The registry version the read cache is keyed by (workers/cache).
 export * from "./cache-schema.js";
+// Abuse resistance and moderation tables (rate limits, log, revoked keys, nonces).
+export * from "./security-schema.js";
 
 export type ContributorRow = typeof contributors.$inferSelect;
 export type SubmissionRow = typeof submissions.$inferSelect;

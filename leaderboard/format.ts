@@ -3,7 +3,7 @@
  * (@edgebench/contract, contract/src/metrics.ts); this file only decides digits. A missing
  * figure is "not measured", never 0 (RULES: honest results only).
  */
-import { median, METRIC_BY_ID, type MetricId } from "@edgebench/contract";
+import { METRIC_BY_ID, type MetricId, median } from "@edgebench/contract";
 
 export const NOT_MEASURED = "not measured";
 

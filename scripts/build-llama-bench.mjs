@@ -46,6 +46,20 @@ const generator = have("ninja") ? ["-G", "Ninja"] : [];
 // prebuilt does not link libgomp; it uses ggml's own thread pool, and the two
 // differ in speed: bench/suite.ts can be pointed at either build).
 // Nothing but llama-bench and its libraries.
-run("cmake", ["-S", LLAMA_CPP_SRC, "-B", LLAMA_CPP_BUILD, ...generator, "-DCMAKE_BUILD_TYPE=Release", "-DGGML_NATIVE=ON", "-DGGML_OPENMP=OFF", "-DLLAMA_CURL=OFF", "-DLLAMA_OPENSSL=OFF", "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", "-DLLAMA_BUILD_SERVER=OFF"]);
+run("cmake", [
+  "-S",
+  LLAMA_CPP_SRC,
+  "-B",
+  LLAMA_CPP_BUILD,
+  ...generator,
+  "-DCMAKE_BUILD_TYPE=Release",
+  "-DGGML_NATIVE=ON",
+  "-DGGML_OPENMP=OFF",
+  "-DLLAMA_CURL=OFF",
+  "-DLLAMA_OPENSSL=OFF",
+  "-DLLAMA_BUILD_TESTS=OFF",
+  "-DLLAMA_BUILD_EXAMPLES=OFF",
+  "-DLLAMA_BUILD_SERVER=OFF",
+]);
 run("cmake", ["--build", LLAMA_CPP_BUILD, "--target", "llama-bench", "-j", String(os.availableParallelism())]);
 console.log(`${LLAMA_BENCH} (llama.cpp ${info.tag} as bundled with node-llama-cpp)`);

@@ -7,8 +7,8 @@
 // from the npm registry while packing. Installing on the board needs Node only.
 // How it works: scripts/lib/pack-bundle.mjs. How to use it: docs/offline-install.md.
 import path from "node:path";
-import { buildOfflineBundle } from "./lib/pack-bundle.mjs";
 import { parsePackArgs, USAGE } from "./lib/pack-args.mjs";
+import { buildOfflineBundle } from "./lib/pack-bundle.mjs";
 
 const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
@@ -23,7 +23,9 @@ try {
   const m = r.manifest;
   console.log(`${r.file}`);
   console.log(`  ${mib(r.bytes)} (sha256 ${r.sha256}), built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  console.log(`  ${m.name} ${m.version} for ${m.platform}${m.with.length ? ` with ${m.with.join(", ")}` : ""}: ${m.packages.length} packages (${mib(m.dependencyBytes)} installed) from ${m.dependenciesFrom}`);
+  console.log(
+    `  ${m.name} ${m.version} for ${m.platform}${m.with.length ? ` with ${m.with.join(", ")}` : ""}: ${m.packages.length} packages (${mib(m.dependencyBytes)} installed) from ${m.dependenciesFrom}`,
+  );
   console.log(`  binaries: ${m.binaries.join(", ")}`);
   for (const model of m.models) console.log(`  model ${model.file}: ${mib(model.bytes)}, sha256 ${model.sha256}`);
   console.log(`On the board: tar xzf ${path.basename(r.file)} && ${path.basename(r.file, ".tar.gz")}/install.sh [--prefix DIR]`);

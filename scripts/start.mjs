@@ -59,7 +59,9 @@ async function main() {
     if (made.code !== 0) throw new Error(`synth-model failed (exit ${made.code})`);
   }
 
-  say(`running the standard suite on this machine (tiny model, meter auto, ${IDLE_SECONDS} s idle baseline); key and outbox in ${path.relative(REPO_ROOT, DEMO_HOME)}`);
+  say(
+    `running the standard suite on this machine (tiny model, meter auto, ${IDLE_SECONDS} s idle baseline); key and outbox in ${path.relative(REPO_ROOT, DEMO_HOME)}`,
+  );
   const run = await runCli(
     ["run", "--model", MODEL, "--meter", "auto", "--idle-seconds", String(IDLE_SECONDS), "--server", registry.url, ...process.argv.slice(2)],
     { env, inherit: true, onSpawn: track },

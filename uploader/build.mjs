@@ -2,8 +2,9 @@
 // process into dist/worker.mjs beside it (the runner forks that file).
 // node-llama-cpp stays external: it carries native binaries and is the one
 // runtime dependency; zod, commander and canonicalize are bundled.
-import { build } from "esbuild";
+
 import path from "node:path";
+import { build } from "esbuild";
 
 const root = import.meta.dirname;
 const common = {
@@ -21,7 +22,9 @@ const common = {
   sourcemap: "linked",
   logLevel: "warning",
   // Bundled CommonJS dependencies may call require(); give ESM output one.
-  banner: { js: "import { createRequire as __edgebenchCreateRequire } from 'node:module'; const require = __edgebenchCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __edgebenchCreateRequire } from 'node:module'; const require = __edgebenchCreateRequire(import.meta.url);",
+  },
 };
 
 await Promise.all([

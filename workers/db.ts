@@ -3,11 +3,11 @@
  * context (c.var.db) so every route (API and pages) shares one way in.
  */
 import { is, SQL } from "drizzle-orm";
-import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { createMiddleware } from "hono/factory";
 import * as schema from "../db/schema.js";
-import { isMetered, meterHeader, meteredD1, newMeter } from "./d1-meter.js";
+import { isMetered, meteredD1, meterHeader, newMeter } from "./d1-meter.js";
 import type { AppEnv } from "./env.js";
 
 /** drizzle over D1; $client is the D1 binding itself (batches that mix drizzle queries and their results use it). */

@@ -102,4 +102,3 @@ function notFoundPage(c: Context<AppEnv>, title: string, text: string) {
     404,
   );
 }
-

@@ -1,28 +1,30 @@
 /**
- * The exact SQL the Worker's ingest would write for a signed submission, as
- * text a SQL file can carry: the route's own steps (contract verification,
- * planIngest, plausibility, storeSubmission's statements) run here against a
- * capturing stand-in for the D1 binding, and the captured statements are
- * rendered with their parameters inlined.
+ * The exact SQL the Worker's upload batch would write for a signed
+ * submission, as text a SQL file can carry: the route's own steps (contract
+ * verification, plausibility, planIngest, storeSubmission's statements) run
+ * here against a capturing stand-in for the D1 binding, and the captured
+ * statements are rendered with their parameters inlined.
  *
- * One difference, on purpose: ingest updates the aggregates a submission
- * touches in every upload's batch; a bulk load keeps only the INSERTs and
- * recomputes each touched aggregate once at the end with the full recompute
- * statements (recomputeStatements), whose results the incremental updates
- * are tested to equal (test/workers/hardening-counts.test.ts).
+ * One difference, on purpose: an upload batch moves the catalogue counts by
+ * one upload and marks its configurations pending; a bulk load keeps only the
+ * INSERTs and, at the end (finishStatements), recounts each touched count once
+ * with the statements moderation uses (test/workers/aggregate.test.ts keeps the
+ * two equal) and marks every configuration pending, for the Worker's own
+ * aggregation step to compute (bench/lib/seed.ts runs it through the cron
+ * handler).
  */
+import { canonicalJson, keyFingerprint, ResultDocument, type SignedSubmission, submissionId, verifySubmission } from "@edgebench/contract";
+import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import type { SQL } from "drizzle-orm";
 import * as schema from "../../db/schema.js";
-import { boardIdFor } from "../../db/catalogue.js";
-import { canonicalJson, keyFingerprint, ResultDocument, submissionId, verifySubmission, type SignedSubmission } from "@edgebench/contract";
+import { recount } from "../../workers/aggregate/catalogue-counts.js";
+import { bumpRegistryVersion } from "../../workers/cache/version.js";
 import type { Db } from "../../workers/db.js";
-import { planIngest } from "../../workers/ingest.js";
-import { recomputeBoard, recomputeConfiguration, recomputeContributor, recomputeModel, recomputeModelFamily, storeSubmission } from "../../workers/queries/ingest.js";
-import { rebuildAllMedianStates } from "../../workers/queries/median-state.js";
-import { assessPlausibility, flagReason, nonFiniteFigures } from "../../workers/security/plausibility.js";
-import { unsafeText } from "../../workers/security/text-safety.js";
+import { boardIdFor } from "../../workers/ingest/identity.js";
+import { planIngest } from "../../workers/ingest/plan.js";
+import { assessPlausibility, flagReason, nonFiniteFigures } from "../../workers/ingest/plausibility.js";
+import { storeSubmission } from "../../workers/ingest/store.js";
+import { unsafeText } from "../../workers/ingest/text-safety.js";
 
 function literal(v: unknown): string {
   if (v === null || v === undefined) return "NULL";
@@ -78,7 +80,11 @@ class CapturingD1 {
   }
 }
 
-const dialect = new SQLiteAsyncDialect();
+/** drizzle over the capturing stand-in: statements are built, never run. */
+function capturingDb(): { db: Db; d1: CapturingD1 } {
+  const d1 = new CapturingD1();
+  return { db: drizzle(d1 as unknown as D1Database, { schema }) as unknown as Db, d1 };
+}
 
 export interface Touched {
   keys: Set<string>;
@@ -88,14 +94,24 @@ export interface Touched {
   configurations: Set<string>;
 }
 
-export const emptyTouched = (): Touched => ({ keys: new Set(), boards: new Set(), models: new Set(), families: new Set(), configurations: new Set() });
+export const emptyTouched = (): Touched => ({
+  keys: new Set(),
+  boards: new Set(),
+  models: new Set(),
+  families: new Set(),
+  configurations: new Set(),
+});
 
 /**
  * Verifies a submission exactly as POST /api/v1/submissions does and returns
  * the INSERT statements ingest would run (without the per-upload recomputes),
  * recording what they touch.
  */
-export async function ingestSql(body: SignedSubmission, receivedAt: string, touched: Touched): Promise<{ id: string; sql: string[]; flagged: boolean }> {
+export async function ingestSql(
+  body: SignedSubmission,
+  receivedAt: string,
+  touched: Touched,
+): Promise<{ id: string; sql: string[]; flagged: boolean }> {
   const parsed = ResultDocument.safeParse(body.document);
   if (!parsed.success) throw new Error(`fixture is not schema-valid: ${parsed.error.message}`);
   if (!(await verifySubmission(body))) throw new Error("fixture signature does not verify");
@@ -105,7 +121,14 @@ export async function ingestSql(body: SignedSubmission, receivedAt: string, touc
   if (verdict.refuse.length) throw new Error(`ingest would refuse: ${verdict.refuse.map((r) => r.message).join("; ")}`);
   const id = await submissionId(body.document);
   const plan = await planIngest(
-    { id, canonical: canonicalJson(body.document), document: doc, signature: body.signature, publicKey: body.publicKey, fingerprint: await keyFingerprint(body.publicKey) },
+    {
+      id,
+      canonical: canonicalJson(body.document),
+      document: doc,
+      signature: body.signature,
+      publicKey: body.publicKey,
+      fingerprint: await keyFingerprint(body.publicKey),
+    },
     receivedAt,
   );
   if (nonFiniteFigures(plan.metrics).length) throw new Error("ingest would refuse non-finite figures");
@@ -113,8 +136,8 @@ export async function ingestSql(body: SignedSubmission, receivedAt: string, touc
     plan.submission.status = "flagged";
     plan.submission.statusReason = flagReason(verdict.flag);
   }
-  const d1 = new CapturingD1();
-  await storeSubmission(drizzle(d1 as unknown as D1Database, { schema }) as unknown as Db, plan);
+  const { db, d1 } = capturingDb();
+  await storeSubmission(db, plan);
   touched.keys.add(plan.publicKey);
   touched.boards.add(plan.board.id);
   for (const m of plan.models.values()) {
@@ -126,21 +149,19 @@ export async function ingestSql(body: SignedSubmission, receivedAt: string, touc
 }
 
 /**
- * The full recompute statements (what moderation runs), once per touched
- * aggregate, then every configuration's median state (rebuildAllMedianStates:
- * what the first upload after a recompute would build, in one pass per column).
+ * After the INSERTs: every touched catalogue count recounted once (the
+ * statements moderation runs), every configuration marked pending for the
+ * aggregation step, and the registry version moved.
  */
-export function recomputeStatements(t: Touched): string[] {
-  const render = (q: SQL) => {
-    const { sql, params } = dialect.sqlToQuery(q);
-    return inline(sql, params);
+export function finishStatements(t: Touched): string[] {
+  const { db } = capturingDb();
+  const render = (q: { toSQL(): { sql: string; params: unknown[] } }) => {
+    const { sql: text, params } = q.toSQL();
+    return inline(text, params);
   };
   return [
-    ...[...t.keys].map((k) => render(recomputeContributor(k))),
-    ...[...t.boards].map((b) => render(recomputeBoard(b))),
-    ...[...t.models].map((m) => render(recomputeModel(m))),
-    ...[...t.families].map((f) => render(recomputeModelFamily(f))),
-    ...[...t.configurations].map((c) => render(recomputeConfiguration(c))),
-    ...rebuildAllMedianStates().map(render),
+    ...recount(db, { keys: t.keys, boards: t.boards, models: t.models, families: t.families }).map(render),
+    render(db.update(schema.configurations).set({ pendingSeq: sql`${schema.configurations.pendingSeq} + 1` })),
+    render(bumpRegistryVersion(db)),
   ];
 }

@@ -6,8 +6,18 @@
  * (keyPairFromSeed), creation times over the year. Deterministic per index.
  * Synthetic figures in the real format, for load only; never shown as measured.
  */
-import { buildDocument, FIXTURE_BOARDS, FIXTURE_MODELS, keyPairFromSeed, signed, type FixtureBoardId, type FixtureKeyPair, type FixtureModelId } from "../../test/fixtures/documents.js";
+
 import type { ResultDocument, SignedSubmission } from "@edgebench/contract";
+import {
+  buildDocument,
+  FIXTURE_BOARDS,
+  FIXTURE_MODELS,
+  type FixtureBoardId,
+  type FixtureKeyPair,
+  type FixtureModelId,
+  keyPairFromSeed,
+  signed,
+} from "../../test/fixtures/documents.js";
 
 const BOARDS = Object.keys(FIXTURE_BOARDS) as FixtureBoardId[];
 const MODELS = (Object.keys(FIXTURE_MODELS) as FixtureModelId[]).filter((m) => m !== "tiny-local-q8_0");

@@ -2,9 +2,10 @@
  * The edgebench contract: the result document schema, the signing rule and the
  * metric definitions. Imported by the uploader and by the Worker alike.
  */
-export * from "./schema.js";
-export * from "./canonical.js";
+
 export * from "./base64url.js";
+export * from "./canonical.js";
+export * from "./metrics.js";
+export * from "./schema.js";
 export * from "./signing.js";
 export * from "./stats.js";
-export * from "./metrics.js";

@@ -17,8 +17,6 @@
 import type { Envelope, ModelRun, ResultDocument, TestResult } from "./schema.js";
 import { mean, median, sampleStddev } from "./stats.js";
 
-
-
 /** Tokens a test processes per repetition (llama-bench: n_prompt + n_gen). */
 export function testTokens(test: TestResult): number {
   return test.nPrompt + test.nGen;
@@ -54,7 +52,7 @@ export function msFigure(test: TestResult): Figure | null {
 export function primaryEnergy(test: TestResult): number[] | null {
   if (test.status !== "ok") return null;
   const e = test.energy?.find((x) => x.meter === 0);
-  if (!e || e.status !== "measured" || !e.joulesPerRep || e.joulesPerRep.length !== test.samplesNs.length) return null;
+  if (e?.status !== "measured" || !e.joulesPerRep || e.joulesPerRep.length !== test.samplesNs.length) return null;
   return e.joulesPerRep;
 }
 
@@ -301,6 +299,26 @@ export function isMetricId(id: string): id is MetricId {
 }
 
 export type ComputedMetrics = Partial<Record<MetricId, Figure>>;
+
+/**
+ * Bump when a metric's formula changes (a new metric needs no bump: the ids
+ * are part of FIGURES_VERSION). The registry recomputes the stored figures of
+ * every result whose version differs, from the stored signed document.
+ */
+export const FIGURES_REVISION = 1;
+
+/** 32-bit FNV-1a, hex: a short, stable fingerprint of the metric list. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
+/** The version of the figures computeMetrics() gives: the formula revision and the metric list. */
+export const FIGURES_VERSION = `${FIGURES_REVISION}.${fnv1a(METRIC_IDS.join(","))}`;
 
 /** All metrics of one model run that can be computed (absent = not measured). */
 export function computeMetrics(ctx: MetricContext): ComputedMetrics {

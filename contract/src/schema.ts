@@ -34,15 +34,7 @@ const nonNegInt = z.number().int().nonnegative();
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "a lowercase hex SHA-256");
 
 /** Where a power figure comes from; energy is only ranked within one scope. */
-export const METER_SCOPES = [
-  "wall",
-  "board-input",
-  "module-input",
-  "soc-rails",
-  "accelerator",
-  "cpu-package",
-  "none",
-] as const;
+export const METER_SCOPES = ["wall", "board-input", "module-input", "soc-rails", "accelerator", "cpu-package", "none"] as const;
 export const MeterScope = z.enum(METER_SCOPES);
 
 export const ACCELERATOR_KINDS = ["gpu", "npu", "tpu"] as const;

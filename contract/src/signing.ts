@@ -6,8 +6,9 @@
  *   id        = lowercase hex SHA-256 of the same canonical bytes
  * WebCrypto Ed25519 is used because both Node 20 and workerd provide it.
  */
-import { canonicalBytes, canonicalDocument, sha256Hex, type CanonicalDocument } from "./canonical.js";
+
 import { decodeBase64Url, encodeBase64Url } from "./base64url.js";
+import { type CanonicalDocument, canonicalBytes, canonicalDocument, sha256Hex } from "./canonical.js";
 
 const ED25519 = { name: "Ed25519" } as const;
 

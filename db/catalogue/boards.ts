@@ -90,7 +90,7 @@ export const BOARDS: readonly CatalogueBoard[] = [
       value: { bytesPerSecond: 17 * GB, unified: false },
       sources: ["1", "5"],
       unverified: false,
-      note: "Vendor-stated \"up to 17GB/s\" from the 32-bit LPDDR4X interface, the same for every RAM size; LPDDR4X-4267 x 32-bit = 17.07 GB/s.",
+      note: 'Vendor-stated "up to 17GB/s" from the 32-bit LPDDR4X interface, the same for every RAM size; LPDDR4X-4267 x 32-bit = 17.07 GB/s.',
     },
     power: {
       value:
@@ -150,7 +150,7 @@ export const BOARDS: readonly CatalogueBoard[] = [
       value: { widthMm: 66, depthMm: 56.5 },
       sources: ["7"],
       unverified: false,
-      note: "Approximate (\"all measurements approximate\"); the NPU's metal can is about 17 x 17 mm.",
+      note: 'Approximate ("all measurements approximate"); the NPU\'s metal can is about 17 x 17 mm.',
     },
     envelope: null,
     envelopeNote:
@@ -192,7 +192,7 @@ export const BOARDS: readonly CatalogueBoard[] = [
     },
     accelerators: {
       value:
-        "Hailo-10H: 40 TOPS INT4 (a reviewer writes \"40 TOPS INT8\", unverified and in conflict with the vendor), with 8 GB of on-board memory " +
+        'Hailo-10H: 40 TOPS INT4 (a reviewer writes "40 TOPS INT8", unverified and in conflict with the vendor), with 8 GB of on-board memory ' +
         "(LPDDR4X-4267 per the press, unverified). Runs LLMs and VLMs of up to about 6 billion parameters per the vendor.",
       sources: ["7", "12", "13"],
       unverified: false,
@@ -255,8 +255,7 @@ export const BOARDS: readonly CatalogueBoard[] = [
       value: { widthMm: 69.6, depthMm: 45 },
       sources: ["14", "15", "17"],
       unverified: false,
-      note:
-        "260-pin SO-DIMM module, the same footprint as the Orin Nano module, so it also fits NVIDIA's Orin Nano dev-kit carrier.",
+      note: "260-pin SO-DIMM module, the same footprint as the Orin Nano module, so it also fits NVIDIA's Orin Nano dev-kit carrier.",
     },
     envelope: null,
     envelopeNote:
@@ -269,13 +268,13 @@ export const BOARDS: readonly CatalogueBoard[] = [
       note: "16 GB 128-bit LPDDR5.",
     },
     power: {
-      value: "10-25 W configurable. \"Super\" firmware adds a 40 W mode (unverified; a community page citing NVIDIA).",
+      value: '10-25 W configurable. "Super" firmware adds a 40 W mode (unverified; a community page citing NVIDIA).',
       sources: ["14", "49"],
       unverified: false,
     },
     accelerators: {
       value:
-        "100 TOPS (157 TOPS with \"Super\" firmware, unverified). GPU: 1024-core Ampere with 32 Tensor cores; 2x NVDLA v2; 1x PVA v2. " +
+        '100 TOPS (157 TOPS with "Super" firmware, unverified). GPU: 1024-core Ampere with 32 Tensor cores; 2x NVDLA v2; 1x PVA v2. ' +
         "CPU: 8x Cortex-A78AE at 2.0 GHz.",
       sources: ["14", "18", "49"],
       unverified: false,
@@ -331,8 +330,7 @@ export const BOARDS: readonly CatalogueBoard[] = [
       value: { bytesPerSecond: 204.8 * GB, unified: true },
       sources: ["19", "50"],
       unverified: false,
-      note:
-        "256-bit LPDDR5 on both the 64 GB and the 32 GB module (the 32 GB figure unverified); which module a dev kit carries depends on the SKU.",
+      note: "256-bit LPDDR5 on both the 64 GB and the 32 GB module (the 32 GB figure unverified); which module a dev kit carries depends on the SKU.",
     },
     power: {
       value:
@@ -595,7 +593,7 @@ export const BOARDS: readonly CatalogueBoard[] = [
       value: { widthMm: 125, depthMm: 78 },
       sources: ["35a", "35b"],
       unverified: false,
-      note: "The vendor's \"Dimension\": 125 x 78 x 16 mm.",
+      note: 'The vendor\'s "Dimension": 125 x 78 x 16 mm.',
     },
     envelope: {
       value: { widthMm: 125, depthMm: 78, heightMm: 16 },
@@ -703,7 +701,7 @@ export const BOARDS: readonly CatalogueBoard[] = [
       sources: ["39a", "39b"],
       unverified: false,
       note:
-        "\"5 x 5 in, 2 in tall\" from Apple's launch as reported, \"nearly 13 cm each side, exactly 5 cm tall\" per a review (0.806 L); " +
+        '"5 x 5 in, 2 in tall" from Apple\'s launch as reported, "nearly 13 cm each side, exactly 5 cm tall" per a review (0.806 L); ' +
         "Apple's size block was not read.",
     },
     envelopeNote: "The chassis (127 x 127 x 50 mm).",
@@ -716,7 +714,7 @@ export const BOARDS: readonly CatalogueBoard[] = [
     power: {
       value:
         "Reviewers: 4.1 W idle, 31.2 W under stress-ng (unverified); about 6 W idle with 10 GbE and a 4K display, and 31.4 W running " +
-        "llama3.2:3b at 41 tokens/s on the GPU (unverified); 4-6 W idle, 40-45 W maximum, \"Apple says ... 65W\" (unverified). " +
+        'llama3.2:3b at 41 tokens/s on the GPU (unverified); 4-6 W idle, 40-45 W maximum, "Apple says ... 65W" (unverified). ' +
         "Apple's power figures and the internal PSU rating: unknown.",
       sources: ["9", "10", "40"],
       unverified: true,
@@ -772,7 +770,7 @@ export const BOARDS: readonly CatalogueBoard[] = [
     bandwidth: null,
     power: null,
     accelerators: {
-      value: "QCS6490 (QCS5430 on the \"Lite\" kit); TOPS not stated in the vendor text read.",
+      value: 'QCS6490 (QCS5430 on the "Lite" kit); TOPS not stated in the vendor text read.',
       sources: ["42"],
       unverified: false,
     },

@@ -3,10 +3,10 @@
  * the registry needs on it. Slugs for unknown boards and the envelope used for
  * ranking are decided elsewhere; this module only describes boards.
  */
-import { BOARDS, type CatalogueBoard, type SourceId, type Sourced } from "./boards.js";
+import { BOARDS, type CatalogueBoard, type Sourced, type SourceId } from "./boards.js";
 import { SOURCES, type Source } from "./sources.js";
 
-export type { CatalogueBoard, Source, SourceId, Sourced };
+export type { CatalogueBoard, Source, Sourced, SourceId };
 export { BOARDS, SOURCES };
 
 /** Every entry in catalogue order (more specific boards before general ones). */

@@ -25,7 +25,7 @@ const LATTEPANDA_GUIDES = `${LATTEPANDA_DOCS}/assets/LattePanda%20Product%20Seri
 const list: readonly Source[] = [
   {
     id: "1",
-    title: "Raspberry Pi documentation: Processors, BCM2712 (\"32-bit LPDDR4X memory interface provides up to 17GB/s\")",
+    title: 'Raspberry Pi documentation: Processors, BCM2712 ("32-bit LPDDR4X memory interface provides up to 17GB/s")',
     url: "https://www.raspberrypi.com/documentation/computers/processors.html",
   },
   {
@@ -99,7 +99,7 @@ const list: readonly Source[] = [
     id: "16",
     title:
       "Juxi Technology wiki: Jetson Orin Nano Super Developer Kit (8GB), citing NVIDIA's dev-kit user guide, Jetson Orin page, " +
-      "\"Super boost\" blog post and Super dev-kit datasheet",
+      '"Super boost" blog post and Super dev-kit datasheet',
     url: "https://github.com/Juxi-Technology/wiki-documents",
   },
   {
@@ -130,7 +130,7 @@ const list: readonly Source[] = [
   {
     id: "22",
     title:
-      "Community CAD and design files giving \"AGX Dev Kit: 110mm x 110mm x 71.65mm (board + heatsink)\" " +
+      'Community CAD and design files giving "AGX Dev Kit: 110mm x 110mm x 71.65mm (board + heatsink)" ' +
       "(two OpenSCAD enclosure files and one design document; their repositories were not identified)",
     url: null,
   },
@@ -195,7 +195,7 @@ const list: readonly Source[] = [
     id: "33",
     title:
       "U-Boot documentation: Khadas VIM3 (v2023.10), and Linux commit c6d29c66e582 " +
-      "\"arm64: dts: meson-g12b-khadas-vim3: add initial device-tree\"",
+      '"arm64: dts: meson-g12b-khadas-vim3: add initial device-tree"',
     url: "https://github.com/u-boot/u-boot/blob/v2023.10/doc/board/amlogic/khadas-vim3.rst",
   },
   {
@@ -302,20 +302,19 @@ const list: readonly Source[] = [
     id: "46",
     title:
       "MisterHW/RPi5-HATplus (links Raspberry Pi's Pi 5 mechanical drawing), plus community Pi 5 CAD files using 85 x 56 mm " +
-      "(anchorscad Pi 5 case, \"Rack Scad\" Pi 5 mount)",
+      '(anchorscad Pi 5 case, "Rack Scad" Pi 5 mount)',
     url: "https://github.com/MisterHW/RPi5-HATplus",
   },
   {
     id: "48",
     title:
-      "Third-party board-art file citing Raspberry Pi's Pi 4 mechanical drawing RP-008343-DS (85 x 56 mm); " +
-      "its repository was not identified",
+      "Third-party board-art file citing Raspberry Pi's Pi 4 mechanical drawing RP-008343-DS (85 x 56 mm); " + "its repository was not identified",
     url: null,
   },
   {
     id: "49",
     title:
-      "Community Jetson Orin NX 16GB \"Super\" specification page citing NVIDIA's product page (157 TOPS, 10/15/25 W plus a 40 W mode); " +
+      'Community Jetson Orin NX 16GB "Super" specification page citing NVIDIA\'s product page (157 TOPS, 10/15/25 W plus a 40 W mode); ' +
       "its repository was not identified",
     url: null,
   },

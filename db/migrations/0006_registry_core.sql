@@ -240,3 +240,8 @@ ALTER TABLE `submissions` ADD `footprint_width_mm` real;
 ALTER TABLE `submissions` ADD `footprint_depth_mm` real;
 --> statement-breakpoint
 ALTER TABLE `submissions` ADD `footprint_source` text;
+--> statement-breakpoint
+-- Every stored result is recomputed from its document by the aggregation step's cron pass (an empty version is older than any).
+ALTER TABLE `submissions` ADD `figures_version` text DEFAULT '' NOT NULL;
+--> statement-breakpoint
+CREATE INDEX `submissions_figures_version` ON `submissions` (`figures_version`);

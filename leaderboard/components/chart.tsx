@@ -6,8 +6,8 @@
  * tooltip on hover and keyboard focus. Axis labels and units come from METRICS.
  */
 import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
-import { metricText } from "../format.js";
 import { paretoFront } from "../../workers/ranking/pareto.js";
+import { metricText } from "../format.js";
 
 export interface ChartPoint {
   id: string;
@@ -102,9 +102,7 @@ export function Chart(props: { points: ChartPoint[]; caption: string; omitted: n
   // Area proportional to the size figure: r grows with its square root.
   const radius = (p: ChartPoint) => (p.size && sizeMax > 0 ? Math.max(R_MIN, R_MAX * Math.sqrt(p.size / sizeMax)) : 5);
   // The front on these two axes, drawn as the boundary of what it dominates.
-  const front2 = [
-    ...paretoFront(pts, [CHART_X, CHART_Y], (p, id) => (id === CHART_X ? p.x : p.y)),
-  ].sort((a, b) => a.x - b.x);
+  const front2 = [...paretoFront(pts, [CHART_X, CHART_Y], (p, id) => (id === CHART_X ? p.x : p.y))].sort((a, b) => a.x - b.x);
   let d = "";
   front2.forEach((p, i) => {
     const x = xs.map(p.x).toFixed(1);
@@ -115,6 +113,7 @@ export function Chart(props: { points: ChartPoint[]; caption: string; omitted: n
   const order = [...pts].sort((a, b) => radius(b) - radius(a));
   return (
     <figure class="chartbox" id="chart">
+      {/* biome-ignore lint/a11y/useSemanticElements: role="group" is the ARIA for an <svg> holding focusable point links; a <fieldset> cannot sit in or replace an SVG, and role="img" would hide the links from screen readers. */}
       <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="group" aria-label={props.caption}>
         <g class="axis">
           {xs.ticks.map((t) => (

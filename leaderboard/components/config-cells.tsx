@@ -1,6 +1,6 @@
 /** How a configuration is named wherever it appears (tables, compare, chart tooltips). */
 import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
-import { num, NOT_MEASURED } from "../format.js";
+import { NOT_MEASURED, num } from "../format.js";
 import type { ConfigRow } from "../types.js";
 
 export function acceleratorText(r: Pick<ConfigRow, "acceleratorKind" | "acceleratorName">): string {

@@ -44,8 +44,7 @@ export function Layout(props: { title: string; section: Section; script?: boolea
         </main>
         <footer>
           <div class="in">
-            Every figure is recomputed by the registry from the raw samples of a signed submission.{" "}
-            <a href="/api">API and verification</a>
+            Every figure is recomputed by the registry from the raw samples of a signed submission. <a href="/api">API and verification</a>
           </div>
         </footer>
       </body>

@@ -17,7 +17,12 @@ export function PowerTrace(props: { tMs: number[]; w: number[]; label: string })
   const y = (v: number) => H - PAD.b - (v / wMax) * (H - PAD.t - PAD.b);
   const pts = t.map((tv, i) => `${x(tv).toFixed(1)},${y(w[i]!).toFixed(1)}`).join(" ");
   return (
-    <svg class="trace" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${props.label}: power from 0 to ${num(wMax)} W over ${num((t1 - t0) / 1000)} s`}>
+    <svg
+      class="trace"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={`${props.label}: power from 0 to ${num(wMax)} W over ${num((t1 - t0) / 1000)} s`}
+    >
       <line x1={PAD.l} x2={W - PAD.r} y1={H - PAD.b} y2={H - PAD.b} />
       <line x1={PAD.l} x2={PAD.l} y1={PAD.t} y2={H - PAD.b} />
       <text x={PAD.l - 4} y={PAD.t + 8} text-anchor="end">{`${num(wMax)} W`}</text>

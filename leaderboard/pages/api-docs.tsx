@@ -7,12 +7,28 @@ import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
 export function ApiPage(props: { origin: string }) {
   const o = props.origin;
   const endpoints: [string, string, string][] = [
-    ["POST", "/api/v1/submissions", "Submit a signed result: {\"document\", \"signature\", \"publicKey\"}. 201 with {id, url}; the same document again is 200 with the same id."],
+    [
+      "POST",
+      "/api/v1/submissions",
+      'Submit a signed result: {"document", "signature", "publicKey"}. 201 with {id, url}; the same document again is 200 with the same id.',
+    ],
     ["GET", "/api/v1/submissions/:id", "The stored document, its signature and key (verify it offline), plus the figures the server computed."],
-    ["GET", "/api/v1/leaderboard", "Configurations aggregated over their submissions; filters, sort, pagination; ?format=csv for CSV. The site's / takes the same parameters and ranks the same rows."],
-    ["GET", "/api/v1/status", "How many configurations are waiting for the aggregation step after an upload or a moderation action ({pending}); 0 when the rankings include every stored result."],
+    [
+      "GET",
+      "/api/v1/leaderboard",
+      "Configurations aggregated over their submissions; filters, sort, pagination; ?format=csv for CSV. The site's / takes the same parameters and ranks the same rows.",
+    ],
+    [
+      "GET",
+      "/api/v1/status",
+      "How many configurations are waiting for the aggregation step after an upload or a moderation action ({pending}); 0 when the rankings include every stored result.",
+    ],
     ["GET", "/api/v1/boards", "The board catalogue and every board with results, with counts."],
-    ["GET", "/api/v1/boards/:id", "One board: its catalogue figures (size, envelope, memory bandwidth, power) each with its public sources, and every configuration measured on it."],
+    [
+      "GET",
+      "/api/v1/boards/:id",
+      "One board: its catalogue figures (size, envelope, memory bandwidth, power) each with its public sources, and every configuration measured on it.",
+    ],
     ["GET", "/api/v1/models", "Model families and their variants (quantisations), with counts."],
     ["GET", "/api/v1/models/:id", "One model family (or variant id): every configuration of its variants."],
     ["GET", "/api/v1/configurations?ids=a,b", "Configurations by id (what the compare page shows)."],
@@ -75,8 +91,8 @@ curl -s -X POST '${o}/api/v1/submissions' -H 'content-type: application/json' --
       <h2 id="withdraw">Withdrawing your own result</h2>
       <p>
         <code>edgebench withdraw ID</code> sends <code>POST /api/v1/submissions/ID/withdraw</code> with{" "}
-        <code>{`{"withdraw":{"action":"withdraw","id":ID,"at":RFC3339,"nonce":N,"reason"?:text},"signature","publicKey"}`}</code>, where the
-        signature is Ed25519 over the RFC 8785 bytes of the <code>withdraw</code> object. Accepted only from the key that signed the result, with{" "}
+        <code>{`{"withdraw":{"action":"withdraw","id":ID,"at":RFC3339,"nonce":N,"reason"?:text},"signature","publicKey"}`}</code>, where the signature
+        is Ed25519 over the RFC 8785 bytes of the <code>withdraw</code> object. Accepted only from the key that signed the result, with{" "}
         <code>at</code> within 10 minutes of the registry's clock and a nonce (16-64 base64url characters) the key has not used before. The result is
         hidden, not deleted.
       </p>
@@ -90,8 +106,8 @@ curl -s -X POST '${o}/api/v1/submissions' -H 'content-type: application/json' --
       <h2>Leaderboard parameters</h2>
       <p>
         <code>model</code>, <code>quantisation</code>, <code>board</code>, <code>accelerator</code> (cpu, gpu, npu, tpu), <code>backend</code>,{" "}
-        <code>scope</code> ({METER_SCOPES.join(", ")}), <code>sort</code> (a metric id below), <code>order</code> (asc, desc; default: the metric's better
-        direction), <code>limit</code>, <code>offset</code> or <code>cursor</code>, <code>format=csv</code>.
+        <code>scope</code> ({METER_SCOPES.join(", ")}), <code>sort</code> (a metric id below), <code>order</code> (asc, desc; default: the metric's
+        better direction), <code>limit</code>, <code>offset</code> or <code>cursor</code>, <code>format=csv</code>.
       </p>
       <p id="order-rule">{ORDER_RULE}</p>
       <p id="scope-rule">{SCOPE_RULE}</p>

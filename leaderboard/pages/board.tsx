@@ -8,12 +8,25 @@ import { num, plural } from "../format.js";
 import type { ConfigRow } from "../types.js";
 
 /** A catalogue figure, its trust marks and the links to where it comes from. */
-function Figure<T>(props: { figure: SourcedFigure<T> | null; text: (value: T) => string; missing: string; field: string }) {
+function Figure<T>(props: { figure: SourcedFigure<T> | null; text: (value: T) => string; missing: string; field: string; about?: string | null }) {
   const f = props.figure;
-  if (!f) return <dd data-field={props.field}>{props.missing}</dd>;
+  const about = props.about ? (
+    <span class="sub muted" style="display:block">
+      {props.about}
+    </span>
+  ) : null;
+  if (!f) {
+    return (
+      <dd data-field={props.field}>
+        {props.missing}
+        {about}
+      </dd>
+    );
+  }
   return (
     <dd data-field={props.field}>
       {props.text(f.value)}
+      {about}
       {f.unverified ? (
         <span class="badge declared" title="From a single source that is not the vendor's: provisional">
           unverified
@@ -71,15 +84,20 @@ export function BoardPage(props: { detail: BoardDetail }) {
             <dt>Vendor</dt>
             <dd>{board.vendor ?? "not given"}</dd>
             <dt>Board size</dt>
-            <Figure field="pcb" figure={board.pcbMm} text={(v) => `${v.widthMm} x ${v.depthMm} mm (${num((v.widthMm * v.depthMm) / 100)} cm²)`} missing="unknown" />
+            <Figure
+              field="pcb"
+              figure={board.pcbMm}
+              text={(v) => `${v.widthMm} x ${v.depthMm} mm (${num((v.widthMm * v.depthMm) / 100)} cm²)`}
+              missing="unknown"
+            />
             <dt>Envelope</dt>
             <Figure
               field="envelope"
               figure={board.envelope}
               text={(v) => `${v.widthMm} x ${v.depthMm} x ${v.heightMm} mm (${num(envelopeLitres(v)!)} L)`}
               missing="unknown (no sourced height)"
+              about={board.envelopeNote}
             />
-            <dd class="muted">{board.envelopeNote}</dd>
             <dt>Peak memory bandwidth</dt>
             <Figure field="bandwidth" figure={board.bandwidthGBps} text={(v) => `${num(v)} GB/s`} missing="unknown" />
             <dt>Power</dt>
@@ -89,8 +107,8 @@ export function BoardPage(props: { detail: BoardDetail }) {
           </dl>
         ) : (
           <p>
-            This board is not in the registry's catalogue: its name is as submitted, and its size is known only where a submission declared an envelope
-            (shown on each result page as "declared by submitter").
+            This board is not in the registry's catalogue: its name is as submitted, and its size is known only where a submission declared an
+            envelope (shown on each result page as "declared by submitter").
           </p>
         )}
       </div>

@@ -6,7 +6,7 @@
 import { METRIC_BY_ID, METRICS, type MetricId } from "@edgebench/contract";
 import type { FilterOptions } from "../../workers/ranking/options.js";
 import type { SiteView } from "../../workers/ranking/site-view.js";
-import { Chart, CHART_SIZE, CHART_X, CHART_Y, type ChartPoint, pointLines } from "../components/chart.js";
+import { CHART_SIZE, CHART_X, CHART_Y, Chart, type ChartPoint, pointLines } from "../components/chart.js";
 import { configHref, configSubline, MetricCell, UnconfirmedBadge } from "../components/config-cells.js";
 import { EmptyState } from "../components/empty.js";
 import { Layout } from "../components/layout.js";
@@ -90,11 +90,29 @@ function Filters(props: { state: BoardState; options: FilterOptions; energyScope
       {sel("model", "Model", f.model, options.models, "All models")}
       {sel("quantisation", "Quantisation", f.quantisation, plain(options.quantisations), "All")}
       {sel("board", "Board", f.board, options.boards, "All boards")}
-      {sel("accelerator", "Accelerator", f.accelerator, options.accelerators.map((a) => ({ id: a, label: a.toUpperCase() })), "All")}
+      {sel(
+        "accelerator",
+        "Accelerator",
+        f.accelerator,
+        options.accelerators.map((a) => ({ id: a, label: a.toUpperCase() })),
+        "All",
+      )}
       {sel("backend", "Backend", f.backend, plain(options.backends), "All")}
-      {sel("scope", scoped ? "Meter scope (energy compared within)" : "Meter scope", scoped ? (f.scope ?? props.energyScope) : f.scope, plain(options.scopes), scoped ? null : "Any")}
+      {sel(
+        "scope",
+        scoped ? "Meter scope (energy compared within)" : "Meter scope",
+        scoped ? (f.scope ?? props.energyScope) : f.scope,
+        plain(options.scopes),
+        scoped ? null : "Any",
+      )}
       {/* Every metric of the contract's list can order the table (its column is added when the view does not show it). */}
-      {sel("sort", "Sort by", props.sort.key, METRICS.map((m) => ({ id: m.id, label: m.label })), null)}
+      {sel(
+        "sort",
+        "Sort by",
+        props.sort.key,
+        METRICS.map((m) => ({ id: m.id, label: m.label })),
+        null,
+      )}
       <button type="submit">Apply</button>
       <a href={hrefWith({ ...state, filters: {} }, {})}>Clear filters</a>
     </form>
@@ -167,8 +185,8 @@ function RankTable(props: LeaderboardProps) {
     return (
       <EmptyState title="No configuration matches">
         <p>
-          Nothing here matches these filters{SCOPED_VIEWS.has(state.view) ? " in this meter scope" : ""}. <a href="/">Show everything</a>, or add
-          the missing result yourself.
+          Nothing here matches these filters{SCOPED_VIEWS.has(state.view) ? " in this meter scope" : ""}. <a href="/">Show everything</a>, or add the
+          missing result yourself.
         </p>
       </EmptyState>
     );
@@ -186,8 +204,8 @@ function RankTable(props: LeaderboardProps) {
         <div class="tablewrap">
           <table id="ranking" data-view={state.view}>
             <caption class="muted" style="text-align:left;padding:.4rem .6rem">
-              Rows {first} to {last}. Figures are medians over submissions; ± is the median standard deviation over repetitions. Configurations without a
-              measured {METRIC_BY_ID[sort.key].label.toLowerCase()} are not ranked here.
+              Rows {first} to {last}. Figures are medians over submissions; ± is the median standard deviation over repetitions. Configurations
+              without a measured {METRIC_BY_ID[sort.key].label.toLowerCase()} are not ranked here.
             </caption>
             <thead>
               <tr>
@@ -236,7 +254,10 @@ function Row(props: { row: ConfigRow; rank: number; cols: readonly MetricId[]; o
       <td class="cfg">
         <a href={configHref(row)}>{row.boardName}</a>
         {props.onFront ? (
-          <span class="badge pareto" title="On the Pareto front: no configuration in this meter scope beats it on throughput, energy and size at once">
+          <span
+            class="badge pareto"
+            title="On the Pareto front: no configuration in this meter scope beats it on throughput, energy and size at once"
+          >
             Pareto
           </span>
         ) : null}

@@ -15,7 +15,8 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
   const rows = props.detail.rows;
   // Quantisations as columns; one row per board setup (board, accelerator, backend, threads, layers, scope).
   const quants = [...new Set(variants.map((v) => v.quantisation))];
-  const setupKey = (r: ConfigRow) => [r.boardId, r.acceleratorKind, r.acceleratorName, r.backend, r.runtime, r.threads, r.gpuLayers, r.meterScope].join("|");
+  const setupKey = (r: ConfigRow) =>
+    [r.boardId, r.acceleratorKind, r.acceleratorName, r.backend, r.runtime, r.threads, r.gpuLayers, r.meterScope].join("|");
   const setups = new Map<string, { first: ConfigRow; byQuant: Map<string, ConfigRow> }>();
   for (const r of rows) {
     const k = setupKey(r);
@@ -23,7 +24,8 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
     if (!s.byQuant.has(r.quantisation)) s.byQuant.set(r.quantisation, r);
     setups.set(k, s);
   }
-  const perplexity = (q: string) => medianOrNull(rows.filter((r) => r.quantisation === q).flatMap((r) => (r.metrics.perplexity !== undefined ? [r.metrics.perplexity] : [])));
+  const perplexity = (q: string) =>
+    medianOrNull(rows.filter((r) => r.quantisation === q).flatMap((r) => (r.metrics.perplexity !== undefined ? [r.metrics.perplexity] : [])));
   const tg: MetricId = "tg_tps";
   return (
     <Layout title={name} section="other">
@@ -33,7 +35,8 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
       <h1>{name}</h1>
       <p class="lede">
         {variants.length} quantisation{variants.length === 1 ? "" : "s"} measured on {new Set(rows.map((r) => r.boardId)).size} board
-        {new Set(rows.map((r) => r.boardId)).size === 1 ? "" : "s"}. Perplexity is over the suite's fixed text, so it compares quantisations of this model.
+        {new Set(rows.map((r) => r.boardId)).size === 1 ? "" : "s"}. Perplexity is over the suite's fixed text, so it compares quantisations of this
+        model.
       </p>
       <h2>Quantisations</h2>
       <div class="tablewrap">
@@ -71,7 +74,7 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
                   <td class="n">{v.parameters ? `${num(v.parameters / 1e9)} B` : <span class="nm">unknown</span>}</td>
                   <td class="n">{best ? `${metricText(tg, best.metrics.tg_tps)} on ${best.boardName}` : <span class="nm">{NOT_MEASURED}</span>}</td>
                   <td class="n">{v.submissions}</td>
-                  <td class="mono">{v.sha256 ? v.sha256.slice(0, 16) + "…" : "not given"}</td>
+                  <td class="mono">{v.sha256 ? `${v.sha256.slice(0, 16)}…` : "not given"}</td>
                 </tr>
               );
             })}

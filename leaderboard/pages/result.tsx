@@ -4,10 +4,20 @@
  * fingerprint, a link to the raw signed JSON and how to verify it. Everything
  * the submitter wrote is interpolated through hono/jsx, which escapes it.
  */
-import { envelopeLitres, footprintCm2, joulesPerTokenFigure, METRICS, type ModelRun, netJoulesPerTokenFigure, type ResultDocument, repRates, type TestResult } from "@edgebench/contract";
+import {
+  envelopeLitres,
+  footprintCm2,
+  joulesPerTokenFigure,
+  METRICS,
+  type ModelRun,
+  netJoulesPerTokenFigure,
+  type ResultDocument,
+  repRates,
+  type TestResult,
+} from "@edgebench/contract";
 import type { SubmissionRunView, SubmissionView } from "../../workers/read/submissions.js";
-import { PowerTrace } from "../components/power-trace.js";
 import { Layout } from "../components/layout.js";
+import { PowerTrace } from "../components/power-trace.js";
 import { bytes, metricText, NOT_MEASURED, num, when } from "../format.js";
 import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
 
@@ -24,7 +34,8 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
       </p>
       <h1>{title}</h1>
       <p class="lede">
-        Run {when(doc.createdAt)} with {doc.uploader.name} {doc.uploader.version} (suite {doc.suite.id} {doc.suite.version}), received {when(s.receivedAt)}.
+        Run {when(doc.createdAt)} with {doc.uploader.name} {doc.uploader.version} (suite {doc.suite.id} {doc.suite.version}), received{" "}
+        {when(s.receivedAt)}.
         {doc.origin.kind === "imported" ? ` Imported from ${doc.origin.tool ?? "another tool"}: no power was measured by edgebench.` : ""}
         {s.status !== "visible" ? ` Status: ${s.status}${s.statusReason ? ` (${s.statusReason})` : ""}; not counted in the rankings.` : ""}
         {s.status === "visible" && s.rankings === "pending" ? " Its leaderboard rows are being recomputed; they include it within seconds." : ""}
@@ -170,7 +181,10 @@ function Signature(props: { data: SubmissionView; origin: string }) {
         </dd>
         <dt>Contributor</dt>
         <dd>
-          {props.data.displayName ?? "anonymous"} · key fingerprint <span class="mono" data-field="fingerprint">{props.data.fingerprint}</span>
+          {props.data.displayName ?? "anonymous"} · key fingerprint{" "}
+          <span class="mono" data-field="fingerprint">
+            {props.data.fingerprint}
+          </span>
         </dd>
         <dt>Public key</dt>
         <dd class="mono" data-field="public-key">

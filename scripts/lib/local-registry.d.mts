@@ -19,6 +19,8 @@ export interface LocalRegistryOptions {
   stopTimeoutMs?: number;
   /** Wrangler vars for this instance only (`--var K:V`), e.g. raised rate limits for a benchmark. */
   vars?: Record<string, string>;
+  /** Serve /__scheduled, which runs the Worker's cron handler (the aggregation backstop): benchmarks use it. */
+  testScheduled?: boolean;
 }
 
 export interface LocalRegistry {
@@ -34,12 +36,6 @@ export interface LocalRegistry {
 }
 
 export declare function startLocalRegistry(options?: LocalRegistryOptions): Promise<LocalRegistry>;
-export declare function applyLocalMigrations(
-  persistDir: string,
-  options?: { timeoutMs?: number; log?: (chunk: string) => void },
-): Promise<string>;
-export declare function runWrangler(
-  args: string[],
-  options?: { timeoutMs?: number; log?: (chunk: string) => void },
-): Promise<string>;
+export declare function applyLocalMigrations(persistDir: string, options?: { timeoutMs?: number; log?: (chunk: string) => void }): Promise<string>;
+export declare function runWrangler(args: string[], options?: { timeoutMs?: number; log?: (chunk: string) => void }): Promise<string>;
 export declare function freePort(preferred?: number): Promise<number>;

@@ -4,7 +4,7 @@
 // real Worker the same way. Plain ESM so `npm start` needs no TypeScript step;
 // local-registry.d.mts carries the types for the TS tests.
 import { spawn } from "node:child_process";
-import { mkdtemp, mkdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -47,7 +47,7 @@ function canBind(port) {
 
 function outputTail(buffer) {
   const text = buffer.join("");
-  return text.length > TAIL_CHARS ? "…" + text.slice(-TAIL_CHARS) : text;
+  return text.length > TAIL_CHARS ? `…${text.slice(-TAIL_CHARS)}` : text;
 }
 
 /** Runs a wrangler command to completion, returning its output; throws with the tail on failure. */
@@ -105,18 +105,12 @@ export async function applyLocalMigrations(persistDir, options = {}) {
  * @param {number} [options.readyTimeoutMs] default 90 s (two shared cores).
  * @param {number} [options.stopTimeoutMs] SIGKILL after this long (default 10 s).
  * @param {Record<string, string>} [options.vars] wrangler vars for this instance (`--var K:V`).
+ * @param {boolean} [options.testScheduled] serve /__scheduled, which runs the Worker's cron handler (benchmarks use it).
  */
 export async function startLocalRegistry(options = {}) {
-  const {
-    log,
-    migrate = true,
-    readyTimeoutMs = 90_000,
-    stopTimeoutMs = 10_000,
-  } = options;
+  const { log, migrate = true, readyTimeoutMs = 90_000, stopTimeoutMs = 10_000 } = options;
   const ownsDir = !options.persistDir;
-  const persistDir = options.persistDir
-    ? path.resolve(options.persistDir)
-    : await mkdtemp(path.join(os.tmpdir(), "edgebench-registry-"));
+  const persistDir = options.persistDir ? path.resolve(options.persistDir) : await mkdtemp(path.join(os.tmpdir(), "edgebench-registry-"));
   if (migrate) await applyLocalMigrations(persistDir, { log });
 
   const port = options.port ?? (await freePort(options.preferredPort));
@@ -137,6 +131,7 @@ export async function startLocalRegistry(options = {}) {
     "--show-interactive-dev-session=false",
     // Wrangler vars for this instance only (e.g. raised rate limits for a load benchmark).
     ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+    ...(options.testScheduled ? ["--test-scheduled"] : []),
   ];
   const out = [];
   // Own process group: if wrangler ignores SIGINT we can SIGKILL it together
@@ -214,7 +209,7 @@ export async function startLocalRegistry(options = {}) {
     if (exited) {
       await stop();
       throw new Error(
-        `wrangler dev exited before the registry was ready (${exited.error?.message ?? (exited.signal ?? `exit ${exited.code}`)}):\n${outputTail(out)}`,
+        `wrangler dev exited before the registry was ready (${exited.error?.message ?? exited.signal ?? `exit ${exited.code}`}):\n${outputTail(out)}`,
       );
     }
     if (Date.now() > deadline) {

@@ -51,7 +51,18 @@ export async function packUploader(dir) {
  */
 async function installForPlatform(stageDir, platform, log) {
   const p = PLATFORMS[platform];
-  const args = ["install", `--os=${p.os}`, `--cpu=${p.cpu}`, ...(p.libc ? [`--libc=${p.libc}`] : []), "--omit=optional", "--omit=dev", "--ignore-scripts", "--no-package-lock", "--no-audit", "--no-fund"];
+  const args = [
+    "install",
+    `--os=${p.os}`,
+    `--cpu=${p.cpu}`,
+    ...(p.libc ? [`--libc=${p.libc}`] : []),
+    "--omit=optional",
+    "--omit=dev",
+    "--ignore-scripts",
+    "--no-package-lock",
+    "--no-audit",
+    "--no-fund",
+  ];
   try {
     await npm([...args, "--offline"], { cwd: stageDir });
     return "this machine's npm cache";
@@ -73,7 +84,8 @@ async function installedPackages(nodeModules) {
         await visit(path.join(dir, e.name));
         continue;
       }
-      for (const s of await readdir(path.join(dir, e.name), { withFileTypes: true })) if (s.isDirectory()) await visit(path.join(dir, e.name, s.name));
+      for (const s of await readdir(path.join(dir, e.name), { withFileTypes: true }))
+        if (s.isDirectory()) await visit(path.join(dir, e.name, s.name));
     }
   }
   async function visit(pkgDir) {
@@ -109,7 +121,7 @@ export async function buildOfflineBundle({ platform, withGpu = [], outDir, model
     pkg.bundleDependencies = Object.keys(pkg.dependencies);
     delete pkg.devDependencies;
     delete pkg.scripts; // prepack would try to rebuild from sources the tarball does not hold
-    await writeFile(path.join(stagePkg, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+    await writeFile(path.join(stagePkg, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
 
     log(`installing node-llama-cpp ${llamaVersion} + ${binaries.join(", ")} for ${platform}`);
     const source = await installForPlatform(stagePkg, platform, log);
@@ -172,7 +184,7 @@ export async function buildOfflineBundle({ platform, withGpu = [], outDir, model
       dependenciesFrom: source,
       models: modelEntries,
     };
-    await writeFile(path.join(bundle, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    await writeFile(path.join(bundle, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 
     await mkdir(outDir, { recursive: true });
     const file = path.join(outDir, `${name}.tar.gz`);

@@ -34,7 +34,9 @@ export function binaryPackages(platform, withGpu = []) {
     const more = p.extras[extra];
     if (!more) {
       const allowed = Object.keys(p.extras);
-      throw new Error(`--with ${extra} is not available for ${platform}${allowed.length ? ` (available: ${allowed.join(", ")})` : " (it has one build)"}`);
+      throw new Error(
+        `--with ${extra} is not available for ${platform}${allowed.length ? ` (available: ${allowed.join(", ")})` : " (it has one build)"}`,
+      );
     }
     for (const n of more) if (!names.includes(n)) names.push(n);
   }

@@ -7,14 +7,23 @@
  * replayed batch, moderation, and a pass that read before a newer upload.
  */
 import { env } from "cloudflare:workers";
-import { aggregateRuns, canonicalJson, type ComputedMetrics, keyFingerprint, median, METRIC_IDS, ResultDocument, submissionId } from "@edgebench/contract";
+import {
+  aggregateRuns,
+  type ComputedMetrics,
+  canonicalJson,
+  keyFingerprint,
+  METRIC_IDS,
+  median,
+  ResultDocument,
+  submissionId,
+} from "@edgebench/contract";
 import { describe, expect, it } from "vitest";
 import { recount } from "../../workers/aggregate/catalogue-counts.js";
 import { aggregateConfigurations, readForAggregation, writeAggregation } from "../../workers/aggregate/configurations.js";
 import { createDb } from "../../workers/db.js";
 import app from "../../workers/index.js";
-import { storeSubmission } from "../../workers/ingest/store.js";
 import { planIngest } from "../../workers/ingest/plan.js";
+import { storeSubmission } from "../../workers/ingest/store.js";
 import { hideSubmission, restoreSubmission, revokeKey } from "../../workers/moderation/actions.js";
 import { buildDocument, type FixtureKeyPair, fixtureKeyPair, signed } from "../fixtures/documents.js";
 import { call, ingest, ORIGIN, postJson, settle, submit } from "./helpers.js";
@@ -51,26 +60,32 @@ async function configurationsAgainstRuns(): Promise<void> {
     const runs = (await rows(
       `SELECT submission_id, public_key, received_at, figures FROM runs WHERE configuration_id = '${c.id}' AND visible = 1`,
     )) as { submission_id: string; public_key: string; received_at: string; figures: string }[];
-    const latest = [...runs].sort((a, b) => (a.received_at === b.received_at ? (a.submission_id < b.submission_id ? -1 : 1) : a.received_at < b.received_at ? 1 : -1))[0];
+    const latest = [...runs].sort((a, b) =>
+      a.received_at === b.received_at ? (a.submission_id < b.submission_id ? -1 : 1) : a.received_at < b.received_at ? 1 : -1,
+    )[0];
     expect(c, String(c.id)).toMatchObject({
       run_count: runs.length,
       submission_count: new Set(runs.map((r) => r.submission_id)).size,
       key_count: new Set(runs.map((r) => r.public_key)).size,
       first_submitted_at: runs.length ? runs.map((r) => r.received_at).sort()[0] : null,
-      last_submitted_at: runs.length ? runs.map((r) => r.received_at).sort().at(-1) : null,
+      last_submitted_at: runs.length
+        ? runs
+            .map((r) => r.received_at)
+            .sort()
+            .at(-1)
+        : null,
       latest_submission_id: latest?.submission_id ?? null,
     });
     const expected = aggregateRuns(runs.map((r) => JSON.parse(r.figures) as ComputedMetrics));
-    const stored = (await rows(`SELECT metric, value, stddev, runs FROM configuration_metrics WHERE configuration_id = '${c.id}' ORDER BY metric`)) as {
+    const stored = (await rows(
+      `SELECT metric, value, stddev, runs FROM configuration_metrics WHERE configuration_id = '${c.id}' ORDER BY metric`,
+    )) as {
       metric: string;
       value: number;
       stddev: number | null;
       runs: number;
     }[];
-    expect(
-      stored,
-      String(c.id),
-    ).toEqual(
+    expect(stored, String(c.id)).toEqual(
       Object.entries(expected)
         .map(([metric, f]) => ({ metric, value: f!.value, stddev: f!.stddev ?? null, runs: f!.runs }))
         .sort((a, b) => (a.metric < b.metric ? -1 : 1)),
@@ -86,7 +101,15 @@ describe("the aggregation path", () => {
     await ingest(buildDocument({ board: "rpi5", seed: 8, speed: 1.1 }), b); // same configuration, another key
     await ingest(buildDocument({ board: "nuc", seed: 3, models: ["qwen2.5-0.5b-q8_0"] }), b); // same family, another variant
     await ingest(buildDocument({ board: "rock5b", seed: 4, models: ["llama-3.2-1b-q4_k_m", "llama-3.2-1b-q4_k_m"], threads: 2 }), c); // two runs, one configuration
-    const failed = buildDocument({ board: "orin-nano", seed: 5, models: ["qwen2.5-0.5b-q4_k_m"], mutate: (d) => ((d.runs[0]!.status = "failed"), (d.runs[0]!.error = "out of memory")) });
+    const failed = buildDocument({
+      board: "orin-nano",
+      seed: 5,
+      models: ["qwen2.5-0.5b-q4_k_m"],
+      mutate: (d) => {
+        d.runs[0]!.status = "failed";
+        d.runs[0]!.error = "out of memory";
+      },
+    });
     await ingest(failed, b);
     const dup = buildDocument({ board: "nuc", seed: 6 });
     await ingest(dup, c);
@@ -127,10 +150,17 @@ describe("the aggregation path", () => {
     await recountAll();
     expect(incremental).toEqual(await catalogue());
     await configurationsAgainstRuns();
-    expect(incremental.families.find((f) => (f as { slug: string }).slug === "qwen2-5-0-5b-instruct")).toMatchObject({ key_count: 3, board_count: 3 });
+    expect(incremental.families.find((f) => (f as { slug: string }).slug === "qwen2-5-0-5b-instruct")).toMatchObject({
+      key_count: 3,
+      board_count: 3,
+    });
     const rpi = incremental.boards.find((x) => (x as { id: string }).id === "raspberry-pi-5");
     expect(rpi).toMatchObject({ submission_count: 5, key_count: 2 }); // seeds 1, 2, 8, 9 (raced), 10; not the flagged one
-    expect((await rows("SELECT run_count, submission_count FROM configurations")).some((x) => (x as { run_count: number }).run_count === 2 && (x as { submission_count: number }).submission_count === 1)).toBe(true);
+    expect(
+      (await rows("SELECT run_count, submission_count FROM configurations")).some(
+        (x) => (x as { run_count: number }).run_count === 2 && (x as { submission_count: number }).submission_count === 1,
+      ),
+    ).toBe(true);
   });
 
   it("moderation re-aggregates through the same path, and the next upload agrees", async () => {
@@ -170,7 +200,11 @@ describe("the aggregation path", () => {
       const runs = ((await rows(`SELECT figures FROM runs WHERE configuration_id = '${id}' AND visible = 1`)) as { figures: string }[]).map(
         (r) => JSON.parse(r.figures) as ComputedMetrics,
       );
-      const stored = new Map(((await rows(`SELECT metric, value FROM configuration_metrics WHERE configuration_id = '${id}'`)) as { metric: string; value: number }[]).map((r) => [r.metric, r.value]));
+      const stored = new Map(
+        ((await rows(`SELECT metric, value FROM configuration_metrics WHERE configuration_id = '${id}'`)) as { metric: string; value: number }[]).map(
+          (r) => [r.metric, r.value],
+        ),
+      );
       for (const m of METRIC_IDS) {
         const xs = runs.flatMap((r) => (r[m] ? [r[m].value] : []));
         expect(stored.get(m) ?? null, `${m} after upload ${i + 1}`).toBe(xs.length ? median(xs) : null);
@@ -204,23 +238,44 @@ describe("the aggregation path", () => {
 
   it("writes nothing but the rate-limit count for an upload refused by its rate limit or a revoked key (one batch, guarded writes)", async () => {
     const tables = ["contributors", "boards", "models", "model_families", "configurations", "configuration_metrics", "submissions", "runs"];
-    const counts = async () => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${t}`).first<{ n: number }>())!.n])));
+    const counts = async () =>
+      Object.fromEntries(
+        await Promise.all(tables.map(async (t) => [t, (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${t}`).first<{ n: number }>())!.n])),
+      );
     const limitedEnv = { ...env, RATE_LIMIT_PER_KEY: "1", RATE_LIMIT_WINDOW_SECONDS: "3600" };
     const post = async (doc: ReturnType<typeof buildDocument>, keys: FixtureKeyPair, e: typeof env) =>
       app.fetch(
-        new Request(`${ORIGIN}/api/v1/submissions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify((await signed(doc, keys)).body) }),
+        new Request(`${ORIGIN}/api/v1/submissions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify((await signed(doc, keys)).body),
+        }),
         e,
       );
     // A new board, model and configuration each time, so a leaked write would show as a new row.
     const k = await fixtureKeyPair();
     expect((await post(buildDocument({ board: "custom", seed: 31 }), k, limitedEnv)).status).toBe(201);
     const before = await counts();
-    expect((await post(buildDocument({ board: "rpi5-hailo", seed: 32, models: ["llama-3.2-1b-q4_k_m"], threads: 5 }), k, limitedEnv)).status).toBe(429);
+    expect((await post(buildDocument({ board: "rpi5-hailo", seed: 32, models: ["llama-3.2-1b-q4_k_m"], threads: 5 }), k, limitedEnv)).status).toBe(
+      429,
+    );
     expect(await counts()).toEqual(before);
 
     const r = await fixtureKeyPair();
     await revokeKey(createDb(env.DB), r.publicKeyB64, "test", "test");
-    const revokedRes = await post(buildDocument({ board: "custom", seed: 33, models: ["llama-3.2-1b-q4_k_m"], threads: 6, mutate: (d) => void (d.system.board.name = "Refused board 403") }), r, env);
+    const revokedRes = await post(
+      buildDocument({
+        board: "custom",
+        seed: 33,
+        models: ["llama-3.2-1b-q4_k_m"],
+        threads: 6,
+        mutate: (d) => {
+          d.system.board.name = "Refused board 403";
+        },
+      }),
+      r,
+      env,
+    );
     expect(revokedRes.status).toBe(403);
     expect(await counts()).toEqual(before);
   });

@@ -1,11 +1,11 @@
-import { beforeAll, describe, expect, it } from "vitest";
 import { METRICS } from "@edgebench/contract";
+import { beforeAll, describe, expect, it } from "vitest";
 import { matchBoard } from "../../db/catalogue/index.js";
 import { resolveSize } from "../../workers/ingest/identity.js";
 import type { BoardDetail, BoardSummary } from "../../workers/read/boards.js";
 import type { ModelDetail, ModelFamily } from "../../workers/read/models.js";
-import { buildDocument, fixtureKeyPair, FIXTURE_MODELS } from "../fixtures/documents.js";
-import { call, ingest, type ErrorJson } from "./helpers.js";
+import { buildDocument, FIXTURE_MODELS, fixtureKeyPair } from "../fixtures/documents.js";
+import { call, type ErrorJson, ingest } from "./helpers.js";
 
 describe("board catalogue", () => {
   it("matches the names boards report to catalogue entries", () => {

@@ -4,11 +4,12 @@
  * must be stored in one batch within D1's limits (100 bound parameters per
  * statement, 2 MB per row) and make 64 configurations.
  */
-import { describe, expect, it } from "vitest";
+
 import { LIMITS, type ModelRun } from "@edgebench/contract";
+import { describe, expect, it } from "vitest";
+import { MAX_BODY_BYTES } from "../../workers/api/submissions.js";
 import { buildDocument, fixtureKeyPair, signed } from "../fixtures/documents.js";
 import { call, postJson } from "./helpers.js";
-import { MAX_BODY_BYTES } from "../../workers/api/submissions.js";
 
 describe("large documents", () => {
   it("stores a 64-run sweep with traces in one batch and ranks every run", async () => {

@@ -1,10 +1,10 @@
+import { METRICS, type MetricId, median } from "@edgebench/contract";
 import { beforeAll, describe, expect, it } from "vitest";
-import { METRICS, median, type MetricId } from "@edgebench/contract";
 import { csvHeader } from "../../workers/api/csv.js";
 import type { RankedPage as LeaderboardPage } from "../../workers/ranking/rank.js";
 import type { LeaderboardRow } from "../../workers/ranking/rows.js";
-import { buildDocument, fixtureKeyPair, type FixtureKeyPair } from "../fixtures/documents.js";
-import { call, ingest, type ErrorJson } from "./helpers.js";
+import { buildDocument, type FixtureKeyPair, fixtureKeyPair } from "../fixtures/documents.js";
+import { call, type ErrorJson, ingest } from "./helpers.js";
 
 let alice: FixtureKeyPair;
 let bob: FixtureKeyPair;

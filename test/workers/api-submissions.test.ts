@@ -1,7 +1,7 @@
+import { canonicalJson, computeMetrics, keyFingerprint, type ResultDocument } from "@edgebench/contract";
 import { beforeAll, describe, expect, it } from "vitest";
-import { computeMetrics, canonicalJson, keyFingerprint, type ResultDocument } from "@edgebench/contract";
-import { buildDocument, fixtureKeyPair, signed, type FixtureKeyPair } from "../fixtures/documents.js";
-import { call, postJson, submit, type ErrorJson } from "./helpers.js";
+import { buildDocument, type FixtureKeyPair, fixtureKeyPair, signed } from "../fixtures/documents.js";
+import { call, type ErrorJson, postJson, submit } from "./helpers.js";
 
 let keys: FixtureKeyPair;
 beforeAll(async () => {

@@ -7,7 +7,7 @@
  * Run by test/workers/hardening-bad-input.test.ts inside workerd.
  */
 import { canonicalJson, type ResultDocument, type SignedSubmission } from "@edgebench/contract";
-import { buildDocument, encodeBase64Url, signed, type FixtureKeyPair } from "../fixtures/documents.js";
+import { buildDocument, encodeBase64Url, type FixtureKeyPair, signed } from "../fixtures/documents.js";
 
 export interface CorpusCase {
   group: string;
@@ -44,7 +44,10 @@ type Path = (string | number)[];
 /** Every path in a JSON value, the root included, with its value. */
 function paths(v: unknown, at: Path = []): [Path, unknown][] {
   const out: [Path, unknown][] = [[at, v]];
-  if (Array.isArray(v)) v.forEach((x, i) => out.push(...paths(x, [...at, i])));
+  if (Array.isArray(v))
+    v.forEach((x, i) => {
+      out.push(...paths(x, [...at, i]));
+    });
   else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...at, k]));
   return out;
 }
@@ -149,8 +152,29 @@ export async function buildCorpus(ctx: CorpusContext): Promise<CorpusCase[]> {
   const freshText = JSON.stringify(fresh);
 
   // 1. Malformed and truncated JSON.
-  const malformed = ["", " ", "{", "}", "[", "null", "true", "0", '"text"', "{'document':1}", '{"document":1,}', '{"a":NaN}', "Infinity", "\u0000", "{\"document\":", "\ufeff{}", "{}{}", "[]"];
-  malformed.forEach((b, i) => cases.push(post("malformed-json", `malformed #${i} ${JSON.stringify(b.slice(0, 20))}`, b, [400])));
+  const malformed = [
+    "",
+    " ",
+    "{",
+    "}",
+    "[",
+    "null",
+    "true",
+    "0",
+    '"text"',
+    "{'document':1}",
+    '{"document":1,}',
+    '{"a":NaN}',
+    "Infinity",
+    "\u0000",
+    '{"document":',
+    "\ufeff{}",
+    "{}{}",
+    "[]",
+  ];
+  malformed.forEach((b, i) => {
+    cases.push(post("malformed-json", `malformed #${i} ${JSON.stringify(b.slice(0, 20))}`, b, [400]));
+  });
   for (let i = 1; i <= 30; i++) {
     const cut = Math.floor((freshText.length * i) / 31);
     cases.push(post("truncated-json", `truncated at ${cut}/${freshText.length}`, freshText.slice(0, cut), [400]));
@@ -178,23 +202,42 @@ export async function buildCorpus(ctx: CorpusContext): Promise<CorpusCase[]> {
   }
 
   // 4. Deep nesting (10,000 levels) in the body, the document and a text field.
-  const deepObj = '{"a":'.repeat(10_000) + "1" + "}".repeat(10_000);
+  const deepObj = `${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`;
   const deepArr = "[".repeat(10_000) + "]".repeat(10_000);
   cases.push(post("deep-nesting", "10,000 nested arrays as the body", deepArr, [400]));
   cases.push(post("deep-nesting", "10,000 nested objects as the body", deepObj, [400]));
-  cases.push(post("deep-nesting", "10,000 nested objects as the document", `{"document":${deepObj},"signature":"${fresh.signature}","publicKey":"${fresh.publicKey}"}`, [400]));
-  cases.push(post("deep-nesting", "10,000 nested arrays in fleet.label", freshText.replace('"displayName":"corpus"', `"displayName":${deepArr}`), [400]));
+  cases.push(
+    post(
+      "deep-nesting",
+      "10,000 nested objects as the document",
+      `{"document":${deepObj},"signature":"${fresh.signature}","publicKey":"${fresh.publicKey}"}`,
+      [400],
+    ),
+  );
+  cases.push(
+    post("deep-nesting", "10,000 nested arrays in fleet.label", freshText.replace('"displayName":"corpus"', `"displayName":${deepArr}`), [400]),
+  );
   cases.push(post("deep-nesting", "100,000 nested arrays as the body", "[".repeat(100_000) + "]".repeat(100_000), [400]));
 
   // 5. Oversized bodies and arrays.
   cases.push(post("oversized", "2 MB body", `{"document":"${"x".repeat(2_000_000)}"}`, [413]));
   cases.push(post("oversized", "5 MB body", `[${"0,".repeat(2_500_000)}0]`, [413]));
-  cases.push(post("oversized", "1.8 MB array as the document", `{"document":[${"0,".repeat(900_000)}0],"signature":"${fresh.signature}","publicKey":"${fresh.publicKey}"}`, [400]));
+  cases.push(
+    post(
+      "oversized",
+      "1.8 MB array as the document",
+      `{"document":[${"0,".repeat(900_000)}0],"signature":"${fresh.signature}","publicKey":"${fresh.publicKey}"}`,
+      [400],
+    ),
+  );
   const arrays: [string, (d: ResultDocument) => void][] = [
     ["101 samples", (d) => (d.runs[0]!.tests[0]!.samplesNs = Array.from({ length: 101 }, () => 1e9))],
     ["65 runs", (d) => (d.runs = Array.from({ length: 65 }, () => structuredClone(d.runs[0]!)))],
     ["33 tests", (d) => (d.runs[0]!.tests = Array.from({ length: 33 }, () => structuredClone(d.runs[0]!.tests[0]!)))],
-    ["601 trace points", (d) => (d.runs[0]!.tests[1]!.energy![0]!.trace = { tMs: Array.from({ length: 601 }, (_, i) => i), w: Array.from({ length: 601 }, () => 5) })],
+    [
+      "601 trace points",
+      (d) => (d.runs[0]!.tests[1]!.energy![0]!.trace = { tMs: Array.from({ length: 601 }, (_, i) => i), w: Array.from({ length: 601 }, () => 5) }),
+    ],
     ["17 accelerators", (d) => (d.system.accelerators = Array.from({ length: 17 }, () => ({ kind: "gpu" as const, name: "g" })))],
     ["129-character board name", (d) => (d.system.board.name = "B".repeat(129))],
     ["empty runs", (d) => (d.runs = [])],
@@ -245,41 +288,87 @@ export async function buildCorpus(ctx: CorpusContext): Promise<CorpusCase[]> {
     ["document changed after signing", tampered, [401]],
     ["all-zero signature", { ...fresh, signature: "A".repeat(86) }, [401]],
     ["all-zero (small-order) public key", { ...fresh, publicKey: "A".repeat(43) }, [401]],
-    ["non-canonical base64url key (spare bits set)", { ...fresh, publicKey: fresh.publicKey.slice(0, 42) + (fresh.publicKey[42] === "B" ? "C" : "B") }, [401]],
+    [
+      "non-canonical base64url key (spare bits set)",
+      { ...fresh, publicKey: fresh.publicKey.slice(0, 42) + (fresh.publicKey[42] === "B" ? "C" : "B") },
+      [401],
+    ],
     ["stored document's signature on a replayed body with another key", { ...ctx.stored, publicKey: other.publicKeyB64 }, [401]],
   ];
   for (const [name, body, expect] of forged) cases.push(post("forged-signature", name, JSON.stringify(body), expect));
   const wrongLength: [string, Partial<SignedSubmission>][] = [
     ["empty public key", { publicKey: "" }],
     ["42-character public key", { publicKey: fresh.publicKey.slice(0, 42) }],
-    ["44-character public key", { publicKey: fresh.publicKey + "A" }],
-    ["padded public key", { publicKey: fresh.publicKey + "=" }],
+    ["44-character public key", { publicKey: `${fresh.publicKey}A` }],
+    ["padded public key", { publicKey: `${fresh.publicKey}=` }],
     ["public key in hex", { publicKey: "ab".repeat(32) }],
-    ["public key in standard base64 (+/)", { publicKey: "+/" + fresh.publicKey.slice(2) }],
+    ["public key in standard base64 (+/)", { publicKey: `+/${fresh.publicKey.slice(2)}` }],
     ["64-byte public key", { publicKey: encodeBase64Url(new Uint8Array(64)) }],
     ["85-character signature", { signature: fresh.signature.slice(0, 85) }],
-    ["87-character signature", { signature: fresh.signature + "A" }],
-    ["padded signature", { signature: fresh.signature + "==" }],
+    ["87-character signature", { signature: `${fresh.signature}A` }],
+    ["padded signature", { signature: `${fresh.signature}==` }],
     ["empty signature", { signature: "" }],
     ["signature as a number", { signature: 1 as unknown as string }],
   ];
   for (const [name, over] of wrongLength) cases.push(post("wrong-length", name, JSON.stringify({ ...fresh, ...over }), [400]));
 
   // Replays of the stored document must be idempotent: 200, the same id, no second row.
-  const reordered = JSON.stringify({ publicKey: ctx.stored.publicKey, signature: ctx.stored.signature, document: JSON.parse(canonicalJson(ctx.stored.document)) }, null, 2);
+  const reordered = JSON.stringify(
+    { publicKey: ctx.stored.publicKey, signature: ctx.stored.signature, document: JSON.parse(canonicalJson(ctx.stored.document)) },
+    null,
+    2,
+  );
   for (let i = 0; i < 3; i++) cases.push(post("replay", `replay #${i + 1} of a stored submission`, validBody, [200]));
   cases.push(post("replay", "replay with reordered keys and whitespace", reordered, [200]));
 
   // 9. Bad input on the other write paths: withdraw and admin.
   const withdrawPath = `/api/v1/submissions/${ctx.storedId}/withdraw`;
-  for (const b of ["", "{", "null", "[]", '{"withdraw":1}']) cases.push(post("withdraw", `withdraw body ${JSON.stringify(b)}`, b, [400], withdrawPath));
+  for (const b of ["", "{", "null", "[]", '{"withdraw":1}'])
+    cases.push(post("withdraw", `withdraw body ${JSON.stringify(b)}`, b, [400], withdrawPath));
   const withdraw = { action: "withdraw", id: ctx.storedId, at: new Date().toISOString(), nonce: "corpus-nonce-0123456789" };
-  cases.push(post("withdraw", "withdraw with a forged signature", JSON.stringify({ withdraw, signature: ctx.stored.signature, publicKey: keys.publicKeyB64 }), [401], withdrawPath));
-  cases.push(post("withdraw", "withdraw with a document's signature replayed as a request", JSON.stringify({ withdraw: ctx.stored.document, signature: ctx.stored.signature, publicKey: keys.publicKeyB64 }), [400], withdrawPath));
+  cases.push(
+    post(
+      "withdraw",
+      "withdraw with a forged signature",
+      JSON.stringify({ withdraw, signature: ctx.stored.signature, publicKey: keys.publicKeyB64 }),
+      [401],
+      withdrawPath,
+    ),
+  );
+  cases.push(
+    post(
+      "withdraw",
+      "withdraw with a document's signature replayed as a request",
+      JSON.stringify({ withdraw: ctx.stored.document, signature: ctx.stored.signature, publicKey: keys.publicKeyB64 }),
+      [400],
+      withdrawPath,
+    ),
+  );
   cases.push(post("admin", "hide without a token", JSON.stringify({ reason: "x" }), [401], `/api/v1/admin/submissions/${ctx.storedId}/hide`));
-  cases.push({ ...post("admin", "hide with a wrong token", JSON.stringify({ reason: "x" }), [401], `/api/v1/admin/submissions/${ctx.storedId}/hide`), headers: { authorization: `Bearer ${ctx.adminToken.slice(0, -1)}X` } });
-  cases.push({ ...post("admin", "revoke with SQL in the key", JSON.stringify({ reason: "x" }), [400, 404], `/api/v1/admin/keys/${encodeURIComponent("' OR 1=1 --")}/revoke`), headers: { authorization: `Bearer ${ctx.adminToken}` } });
-  cases.push({ ...post("admin", "hide with 100 kB reason", JSON.stringify({ reason: "r".repeat(100_000) }), [413], `/api/v1/admin/submissions/${ctx.storedId}/hide`), headers: { authorization: `Bearer ${ctx.adminToken}` } });
+  cases.push({
+    ...post("admin", "hide with a wrong token", JSON.stringify({ reason: "x" }), [401], `/api/v1/admin/submissions/${ctx.storedId}/hide`),
+    headers: { authorization: `Bearer ${ctx.adminToken.slice(0, -1)}X` },
+  });
+  cases.push({
+    ...post(
+      "admin",
+      "revoke with SQL in the key",
+      JSON.stringify({ reason: "x" }),
+      [400, 404],
+      `/api/v1/admin/keys/${encodeURIComponent("' OR 1=1 --")}/revoke`,
+    ),
+    headers: { authorization: `Bearer ${ctx.adminToken}` },
+  });
+  cases.push({
+    ...post(
+      "admin",
+      "hide with 100 kB reason",
+      JSON.stringify({ reason: "r".repeat(100_000) }),
+      [413],
+      `/api/v1/admin/submissions/${ctx.storedId}/hide`,
+    ),
+    headers: { authorization: `Bearer ${ctx.adminToken}` },
+  });
 
   // 10. SQL meta-characters in every query parameter and path segment of every GET endpoint.
   for (const endpoint of GET_ENDPOINTS) {

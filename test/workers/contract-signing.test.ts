@@ -4,17 +4,18 @@
  * to canonicalisation, hashing or encoding shows up here first. Then every
  * kind of tampering is refused.
  */
-import { describe, expect, it } from "vitest";
+
 import {
   canonicalBytes,
   canonicalJson,
   decodeBase64Url,
   encodeBase64Url,
   ResultDocument,
+  type SignedSubmission,
   submissionId,
   verifySubmission,
-  type SignedSubmission,
 } from "@edgebench/contract";
+import { describe, expect, it } from "vitest";
 import { fixtureKeyPair, keyPairFromSeed, signed } from "../fixtures/documents.js";
 import { FIXED_DOCUMENT } from "./fixed-document.js";
 
@@ -33,7 +34,11 @@ function leaves(value: unknown, path: (string | number)[] = []): (string | numbe
 function reversedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversedKeys);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reversedKeys(v)]),
+    );
   }
   return value;
 }

@@ -1,18 +1,9 @@
+import { canonicalJson, exportPublicKey, generateKeyPair, signDocument, submissionId, verifySubmission } from "@edgebench/contract";
 import { describe, expect, it } from "vitest";
-import {
-  canonicalJson,
-  exportPublicKey,
-  generateKeyPair,
-  signDocument,
-  submissionId,
-  verifySubmission,
-} from "@edgebench/contract";
 
 describe("contract in workerd", () => {
   it("canonicalises with sorted keys and no whitespace", () => {
-    expect(canonicalJson({ b: 1, a: [true, null, "x"], c: { z: 1.5, y: 1e21 } })).toBe(
-      '{"a":[true,null,"x"],"b":1,"c":{"y":1e+21,"z":1.5}}',
-    );
+    expect(canonicalJson({ b: 1, a: [true, null, "x"], c: { z: 1.5, y: 1e21 } })).toBe('{"a":[true,null,"x"],"b":1,"c":{"y":1e+21,"z":1.5}}');
   });
 
   it("signs and verifies, and refuses a tampered document", async () => {

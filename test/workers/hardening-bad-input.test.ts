@@ -11,7 +11,18 @@ import { buildDocument, fixtureKeyPair, signed } from "../fixtures/documents.js"
 import { baseDocument, buildCorpus, type CorpusCase } from "./bad-input-corpus.js";
 import { call, postJson } from "./helpers.js";
 
-const COUNTED = ["submissions", "runs", "contributors", "boards", "models", "model_families", "configurations", "moderation_log", "revoked_keys", "request_nonces"];
+const COUNTED = [
+  "submissions",
+  "runs",
+  "contributors",
+  "boards",
+  "models",
+  "model_families",
+  "configurations",
+  "moderation_log",
+  "revoked_keys",
+  "request_nonces",
+];
 const countAll = async () =>
   env.DB.prepare(`SELECT ${COUNTED.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(", ")}`).first<Record<string, number>>();
 
@@ -45,21 +56,30 @@ describe("bad-input corpus", () => {
       if (!c.expect.includes(res.status)) failures.push(`[${c.group}] ${c.name}: ${res.status} (want ${c.expect.join("/")}) ${text.slice(0, 200)}`);
       if (res.status >= 400 && res.headers.get("content-type")?.includes("application/json")) {
         const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-        if (typeof body.error?.code !== "string" || typeof body.error?.message !== "string") failures.push(`[${c.group}] ${c.name}: not the error shape`);
+        if (typeof body.error?.code !== "string" || typeof body.error?.message !== "string")
+          failures.push(`[${c.group}] ${c.name}: not the error shape`);
       }
       if (res.status === 200 && c.emptyList) {
         const list = (JSON.parse(text) as Record<string, unknown[]>)[c.emptyList];
         if (!Array.isArray(list) || list.length !== 0) failures.push(`[${c.group}] ${c.name}: ${c.emptyList} not empty`);
       }
-      if (c.group === "replay" && res.status === 200 && (JSON.parse(text) as { id: string }).id !== stored.id) failures.push(`[replay] ${c.name}: another id`);
+      if (c.group === "replay" && res.status === 200 && (JSON.parse(text) as { id: string }).id !== stored.id)
+        failures.push(`[replay] ${c.name}: another id`);
       const after = await countAll();
-      if (JSON.stringify(after) !== JSON.stringify(before)) failures.push(`[${c.group}] ${c.name}: stored something ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+      if (JSON.stringify(after) !== JSON.stringify(before))
+        failures.push(`[${c.group}] ${c.name}: stored something ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
       before = after;
-      const route = c.path.split("?")[0]!.split("/").slice(0, c.path.startsWith("/api/") ? 4 : 2).join("/");
+      const route = c.path
+        .split("?")[0]!
+        .split("/")
+        .slice(0, c.path.startsWith("/api/") ? 4 : 2)
+        .join("/");
       const bucket = c.group === "sql-meta" ? `sql-meta ${route}` : c.group;
       msByGroup.set(bucket, (msByGroup.get(bucket) ?? 0) + performance.now() - t0);
     }
-    console.log(`bad-input corpus: ${cases.length} cases tried (${[...byGroup].map(([g, n]) => `${g} ${n}`).join(", ")}); ${failures.length} failures`);
+    console.log(
+      `bad-input corpus: ${cases.length} cases tried (${[...byGroup].map(([g, n]) => `${g} ${n}`).join(", ")}); ${failures.length} failures`,
+    );
     for (const f of failures) console.log(`FAILED ${f}`);
     console.log(`time per group (ms): ${[...msByGroup].map(([g, ms]) => `${g} ${Math.round(ms)}`).join(", ")}`);
     expect(failures).toEqual([]);

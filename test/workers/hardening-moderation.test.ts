@@ -3,11 +3,11 @@
  * the log, flagged results, and a contributor's signed withdrawal.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
 import { signRequest, type WithdrawRequest } from "@edgebench/contract";
+import { describe, expect, it } from "vitest";
 import type { RankedPage as LeaderboardPage } from "../../workers/ranking/rank.js";
-import { buildDocument, fixtureKeyPair, type FixtureKeyPair } from "../fixtures/documents.js";
-import { call, ingest, submit, type ErrorJson } from "./helpers.js";
+import { buildDocument, type FixtureKeyPair, fixtureKeyPair } from "../fixtures/documents.js";
+import { call, type ErrorJson, ingest, submit } from "./helpers.js";
 
 const TOKEN = env.ADMIN_TOKEN!;
 const auth = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
@@ -40,7 +40,10 @@ describe("admin moderation", () => {
     const mallory = await fixtureKeyPair();
     const honest = await fixtureKeyPair();
     const good = await ingest(buildDocument({ board: "rock5b", seed: 1 }), honest);
-    const bad = [await ingest(buildDocument({ board: "rock5b", seed: 2 }), mallory), await ingest(buildDocument({ board: "rock5b", seed: 3 }), mallory)];
+    const bad = [
+      await ingest(buildDocument({ board: "rock5b", seed: 2 }), mallory),
+      await ingest(buildDocument({ board: "rock5b", seed: 3 }), mallory),
+    ];
     expect((await board("radxa-rock-5b"))[0]!.submissions).toBe(3);
 
     expect((await adminPost(`/submissions/${good}/hide`, { reason: "duplicate of an earlier run" })).status).toBe(200);
@@ -141,7 +144,9 @@ describe("contributor withdrawal", () => {
     expect(replay.status).toBe(409);
     expect(((await replay.json()) as ErrorJson).error.code).toBe("replayed_request");
 
-    const log = (await (await call("/api/v1/admin/log?limit=1", { headers: auth })).json()) as { entries: { action: string; actor: string; reason: string }[] };
+    const log = (await (await call("/api/v1/admin/log?limit=1", { headers: auth })).json()) as {
+      entries: { action: string; actor: string; reason: string }[];
+    };
     expect(log.entries[0]).toMatchObject({ action: "withdraw", reason: "wrong power meter attached" });
     expect(log.entries[0]!.actor).toMatch(/^key:[0-9a-f]{4}(:[0-9a-f]{4}){3}$/);
   });

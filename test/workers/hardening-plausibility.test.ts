@@ -1,6 +1,7 @@
 /** Plausibility rules (workers/ingest/plausibility.ts) as pure functions, inside workerd. */
-import { describe, expect, it } from "vitest";
+
 import { ResultDocument } from "@edgebench/contract";
+import { describe, expect, it } from "vitest";
 import { ACCELERATOR_CEILING, bandwidthCeiling, CPU_CEILING } from "../../workers/ingest/bandwidth.js";
 import { boardIdFor } from "../../workers/ingest/identity.js";
 import { assessPlausibility, bytesPerToken, SUITE_EPOCH } from "../../workers/ingest/plausibility.js";

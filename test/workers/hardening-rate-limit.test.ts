@@ -5,8 +5,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import app from "../../workers/index.js";
-import { buildDocument, fixtureKeyPair, signed, type FixtureKeyPair } from "../fixtures/documents.js";
-import { ORIGIN, type ErrorJson } from "./helpers.js";
+import { buildDocument, type FixtureKeyPair, fixtureKeyPair, signed } from "../fixtures/documents.js";
+import { type ErrorJson, ORIGIN } from "./helpers.js";
 
 // An hour-long window so a minute boundary cannot reset the counts mid-test.
 const limited = { ...env, RATE_LIMIT_PER_KEY: "3", RATE_LIMIT_PER_ADDRESS: "5", RATE_LIMIT_WINDOW_SECONDS: "3600" };

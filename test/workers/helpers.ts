@@ -1,9 +1,9 @@
 /** Calling the Worker under test (its default export, inside workerd) and posting fixtures. */
 import { env, exports } from "cloudflare:workers";
+import type { ResultDocument } from "@edgebench/contract";
 import { aggregatePending } from "../../workers/aggregate/configurations.js";
 import { createDb } from "../../workers/db.js";
-import { signed, type FixtureKeyPair } from "../fixtures/documents.js";
-import type { ResultDocument } from "@edgebench/contract";
+import { type FixtureKeyPair, signed } from "../fixtures/documents.js";
 
 export const ORIGIN = "https://registry.test";
 

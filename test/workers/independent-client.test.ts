@@ -5,15 +5,18 @@
  * the contract module or the fixtures. The registry must accept it, give it
  * the id the client computed, and refuse the same body with one byte changed.
  */
-import canonicalizeModule from "canonicalize";
+
 import { exports } from "cloudflare:workers";
+import canonicalizeModule from "canonicalize";
 import { describe, expect, it } from "vitest";
 import { FIXED_DOCUMENT } from "./fixed-document.js";
 
 type Canonicalize = (input: unknown) => string | undefined;
 // CommonJS default export: a function, or { default: fn } depending on the bundler.
 const canonicalize: Canonicalize =
-  typeof canonicalizeModule === "function" ? (canonicalizeModule as Canonicalize) : (canonicalizeModule as unknown as { default: Canonicalize }).default;
+  typeof canonicalizeModule === "function"
+    ? (canonicalizeModule as Canonicalize)
+    : (canonicalizeModule as unknown as { default: Canonicalize }).default;
 
 const worker = (exports as unknown as { default: { fetch(req: Request): Promise<Response> } }).default;
 

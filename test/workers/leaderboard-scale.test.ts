@@ -50,7 +50,8 @@ function reference(c: Case, scope: string | null): string[] {
 }
 
 const db = () => createDb(env.DB);
-const request = ({ sort, order, ...filters }: Case, page: { limit: number; offset?: number; cursor?: string }) => rank(db(), { filters, sort, order, ...page });
+const request = ({ sort, order, ...filters }: Case, page: { limit: number; offset?: number; cursor?: string }) =>
+  rank(db(), { filters, sort, order, ...page });
 
 async function walkByCursor(c: Case, limit: number, maxPages: number): Promise<string[]> {
   const ids: string[] = [];

@@ -30,7 +30,9 @@ beforeAll(async () => {
   await apply((f) => f < "0006");
   const at = (i: number) => `2026-11-0${i}T10:00:00.000Z`;
   await db.batch([
-    db.prepare("INSERT INTO contributors (public_key, fingerprint, first_seen_at, last_seen_at, submission_count) VALUES ('k1', 'f1', ?1, ?1, 3)").bind(at(1)),
+    db
+      .prepare("INSERT INTO contributors (public_key, fingerprint, first_seen_at, last_seen_at, submission_count) VALUES ('k1', 'f1', ?1, ?1, 3)")
+      .bind(at(1)),
     ...[1, 2, 3].map((i) =>
       db
         .prepare(
@@ -62,7 +64,9 @@ beforeAll(async () => {
 
 describe("migration 0006", () => {
   it("keeps every run's figures as JSON keyed by metric id, and its received_at", async () => {
-    const runs = await rows<{ submission_id: string; received_at: string; figures: string }>("SELECT submission_id, received_at, figures FROM runs ORDER BY submission_id");
+    const runs = await rows<{ submission_id: string; received_at: string; figures: string }>(
+      "SELECT submission_id, received_at, figures FROM runs ORDER BY submission_id",
+    );
     expect(runs.map((r) => [r.submission_id, r.received_at, JSON.parse(r.figures)])).toEqual([
       ["s1", "2026-11-01T10:00:00.000Z", { pp_tps: { value: 41 }, tg_tps: { value: 11, stddev: 0.5 }, tokens_per_j: { value: 2.5 } }],
       ["s2", "2026-11-02T10:00:00.000Z", { pp_tps: { value: 42 }, tg_tps: { value: 12, stddev: 0.5 } }],
@@ -93,11 +97,16 @@ describe("migration 0006", () => {
 
   it("then the aggregation step recomputes the configuration from its visible runs", async () => {
     expect(await aggregatePending(createDb(db))).toBe(1);
-    const figures = new Map((await rows<{ metric: string; value: number; runs: number }>("SELECT metric, value, runs FROM configuration_metrics")).map((r) => [r.metric, r]));
+    const figures = new Map(
+      (await rows<{ metric: string; value: number; runs: number }>("SELECT metric, value, runs FROM configuration_metrics")).map((r) => [
+        r.metric,
+        r,
+      ]),
+    );
     expect(figures.get("tg_tps")).toMatchObject({ value: median([11, 12]), runs: 2 }); // s3 is hidden
     expect(figures.get("tokens_per_j")).toMatchObject({ value: 2.5, runs: 1 });
-    expect(await rows("SELECT run_count, submission_count, key_count, latest_submission_id, pending_seq, aggregated_seq FROM configurations")).toEqual([
-      { run_count: 2, submission_count: 2, key_count: 1, latest_submission_id: "s2", pending_seq: 1, aggregated_seq: 1 },
-    ]);
+    expect(
+      await rows("SELECT run_count, submission_count, key_count, latest_submission_id, pending_seq, aggregated_seq FROM configurations"),
+    ).toEqual([{ run_count: 2, submission_count: 2, key_count: 1, latest_submission_id: "s2", pending_seq: 1, aggregated_seq: 1 }]);
   });
 });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
 import { median } from "@edgebench/contract";
+import { describe, expect, it } from "vitest";
 import { createDb } from "../../workers/db.js";
 import { hideSubmission, restoreSubmission } from "../../workers/moderation/actions.js";
 import type { RankedPage as LeaderboardPage } from "../../workers/ranking/rank.js";

@@ -136,7 +136,9 @@ describe("read cache", () => {
     await new Promise((r) => setTimeout(r, VERSION_TTL_MS + 50));
     expect((await get("/api/v1/leaderboard?limit=3")).cache).toBeNull();
     expect((await get("/api/v1/leaderboard?limit=3")).cache).toBeNull();
-    await env.DB.prepare("INSERT INTO registry_version (id, version, salt) VALUES (1, ?1, ?2)").bind(row!.version + 1, "restored").run();
+    await env.DB.prepare("INSERT INTO registry_version (id, version, salt) VALUES (1, ?1, ?2)")
+      .bind(row!.version + 1, "restored")
+      .run();
   });
 
   it("keys CSV and JSON apart (Accept), and answers If-None-Match with 304", async () => {

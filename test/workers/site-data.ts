@@ -11,8 +11,9 @@
  * (cpu-package), rpi5 (soc-rails), hailo (board-input), and a declared board
  * without a meter whose name carries a <script> tag.
  */
-import { buildDocument, type FixtureOptions } from "../fixtures/documents.js";
+
 import type { ResultDocument } from "@edgebench/contract";
+import { buildDocument, type FixtureOptions } from "../fixtures/documents.js";
 
 export const EVIL_NAME = `<script>window.__pwned=1</script>Acme EdgeBox`;
 export const EVIL_DISPLAY = `<img src=x onerror="window.__pwned=2">mallory`;
@@ -32,7 +33,11 @@ function doc(options: FixtureOptions): ResultDocument {
 
 export function siteFixtures(): SiteFixture[] {
   return [
-    { key: "mac", signer: 0, doc: doc({ board: "mac-mini-m4", seed: 1, envelope: { widthMm: 127, depthMm: 127, heightMm: 50 }, displayName: "mini-lab" }) },
+    {
+      key: "mac",
+      signer: 0,
+      doc: doc({ board: "mac-mini-m4", seed: 1, envelope: { widthMm: 127, depthMm: 127, heightMm: 50 }, displayName: "mini-lab" }),
+    },
     { key: "mac", signer: 1, doc: doc({ board: "mac-mini-m4", seed: 2, envelope: { widthMm: 127, depthMm: 127, heightMm: 50 } }) },
     { key: "rockA", signer: 0, doc: doc({ board: "rock5b", seed: 3, envelope: box }) },
     { key: "rockB", signer: 0, doc: doc({ board: "rock5b", seed: 4, envelope: box, threads: 8, speed: 0.7 }) },

@@ -1,8 +1,9 @@
 /** The site's pure parts: Pareto membership and the URL state round trip. */
-import { describe, expect, it } from "vitest";
-import { paretoFront } from "../../workers/ranking/pareto.js";
-import { DEFAULT_STATE, effectiveSort, parseState, shownColumns, toQuery } from "../../leaderboard/state.js";
+
 import type { MetricId } from "@edgebench/contract";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_STATE, effectiveSort, parseState, shownColumns, toQuery } from "../../leaderboard/state.js";
+import { paretoFront } from "../../workers/ranking/pareto.js";
 
 type P = { name: string; m: Partial<Record<MetricId, number>> };
 const front = (ps: P[], axes: MetricId[]) => [...paretoFront(ps, axes, (p, id) => p.m[id])].map((p) => p.name).sort();
@@ -31,7 +32,8 @@ describe("URL state", () => {
   it("round-trips every field and writes nothing for the defaults", () => {
     expect(toQuery(DEFAULT_STATE)).toBe("");
     // The filters, sort and order are the API's own parameter names, in the ranking's fixed order.
-    const q = "?view=energy&model=qwen&quantisation=Q4_K_M&board=rock&accelerator=npu&backend=http&scope=wall&suite=edge-llm&sort=avg_w&order=desc&page=3";
+    const q =
+      "?view=energy&model=qwen&quantisation=Q4_K_M&board=rock&accelerator=npu&backend=http&scope=wall&suite=edge-llm&sort=avg_w&order=desc&page=3";
     expect(toQuery(parseState(new URLSearchParams(q)))).toBe(q);
   });
 

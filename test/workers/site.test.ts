@@ -40,7 +40,9 @@ describe("site with signed submissions", () => {
       subs.set(f.key, [...(subs.get(f.key) ?? []), id]);
       const view = (await (await call(`/api/v1/submissions/${id}`)).json()) as { runs: { configurationId: string }[] };
       // Later runs of one document are other configurations (another quantisation): "key#1".
-      view.runs.forEach((r, i) => cfg.set(i === 0 ? f.key : `${f.key}#${i}`, r.configurationId));
+      view.runs.forEach((r, i) => {
+        cfg.set(i === 0 ? f.key : `${f.key}#${i}`, r.configurationId);
+      });
     }
   });
 
@@ -49,6 +51,14 @@ describe("site with signed submissions", () => {
     expect(rowOrder(html).map(keyOf)).toEqual(THROUGHPUT_ORDER_Q4);
     // The filter is reflected in the form, so the page reproduces the state it was linked with.
     expect(html).toMatch(/<option value="Q4_K_M" selected/);
+    // The menus offer exactly the values some visible result has.
+    const options = (name: string) => {
+      const start = html.indexOf(`<select name="${name}"`);
+      return [...html.slice(start, html.indexOf("</select>", start)).matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+    };
+    expect(options("backend")).toEqual(["", "cpu", "cuda", "metal", "http"]);
+    expect(options("accelerator")).toEqual(["", "cpu", "gpu", "npu"]);
+    expect(options("scope")).toEqual(["", "wall", "board-input", "module-input", "soc-rails", "cpu-package"]);
     const cpuOnly = rowOrder((await page("/?quantisation=Q4_K_M&accelerator=cpu")).html).map(keyOf);
     expect(cpuOnly).toEqual(THROUGHPUT_ORDER_Q4.filter((k) => ["nuc", "rockA", "rpi5", "rockB", "evil"].includes(k)));
   });
@@ -179,7 +189,7 @@ describe("site with signed submissions", () => {
     const api = await page("/api");
     expect(api.html).toContain("format=csv");
     expect(api.html).toContain("curl");
-    expect((await page("/results/" + "0".repeat(64))).status).toBe(404);
+    expect((await page(`/results/${"0".repeat(64)}`)).status).toBe(404);
     const missing = await page("/no/such/page");
     expect(missing.status).toBe(404);
     expect(missing.type).toContain("text/html");

@@ -60,9 +60,16 @@ export function addUpload(db: Db, u: Upload, modelIds: readonly string[], family
     db
       .select({ one: sql`1` })
       .from(submissions)
-      .where(and(eq(submissions.boardId, u.boardId), eq(submissions.status, "visible"), eq(submissions.publicKey, u.publicKey), ne(submissions.id, u.id))),
+      .where(
+        and(eq(submissions.boardId, u.boardId), eq(submissions.status, "visible"), eq(submissions.publicKey, u.publicKey), ne(submissions.id, u.id)),
+      ),
   );
-  const forModel = <T extends typeof models | typeof modelFamilies>(table: T, key: T extends typeof models ? typeof models.id : typeof modelFamilies.slug, col: typeof runs.modelId | typeof runs.modelSlug, value: string) =>
+  const forModel = <T extends typeof models | typeof modelFamilies>(
+    table: T,
+    key: T extends typeof models ? typeof models.id : typeof modelFamilies.slug,
+    col: typeof runs.modelId | typeof runs.modelSlug,
+    value: string,
+  ) =>
     db
       .update(table)
       .set({
@@ -101,7 +108,11 @@ function runCounts(db: Db, runsWhere: SQL) {
       .from(runs)
       .innerJoin(submissions, eq(submissions.id, runs.submissionId))
       .where(and(runsWhere, eq(submissions.status, "visible")));
-  return { submissionCount: sql`(${from(runs.submissionId)})`, keyCount: sql`(${from(runs.publicKey)})`, boardCount: sql`(${from(submissions.boardId)})` };
+  return {
+    submissionCount: sql`(${from(runs.submissionId)})`,
+    keyCount: sql`(${from(runs.publicKey)})`,
+    boardCount: sql`(${from(submissions.boardId)})`,
+  };
 }
 
 /** Full recounts of every catalogue count the touched submissions feed (moderation). */
@@ -111,19 +122,40 @@ export function recount(db: Db, t: Touched) {
     ...[...t.keys].map((k) =>
       db
         .update(contributors)
-        .set({ submissionCount: sql`(${db.select({ n: sql`count(*)` }).from(submissions).where(visibleBy(eq(submissions.publicKey, k)))})` })
+        .set({
+          submissionCount: sql`(${db
+            .select({ n: sql`count(*)` })
+            .from(submissions)
+            .where(visibleBy(eq(submissions.publicKey, k)))})`,
+        })
         .where(eq(contributors.publicKey, k)),
     ),
     ...[...t.boards].map((b) =>
       db
         .update(boards)
         .set({
-          submissionCount: sql`(${db.select({ n: sql`count(*)` }).from(submissions).where(visibleBy(eq(submissions.boardId, b)))})`,
-          keyCount: sql`(${db.select({ n: countDistinct(submissions.publicKey) }).from(submissions).where(visibleBy(eq(submissions.boardId, b)))})`,
+          submissionCount: sql`(${db
+            .select({ n: sql`count(*)` })
+            .from(submissions)
+            .where(visibleBy(eq(submissions.boardId, b)))})`,
+          keyCount: sql`(${db
+            .select({ n: countDistinct(submissions.publicKey) })
+            .from(submissions)
+            .where(visibleBy(eq(submissions.boardId, b)))})`,
         })
         .where(eq(boards.id, b)),
     ),
-    ...[...t.models].map((m) => db.update(models).set(runCounts(db, eq(runs.modelId, m))).where(eq(models.id, m))),
-    ...[...t.families].map((f) => db.update(modelFamilies).set(runCounts(db, eq(runs.modelSlug, f))).where(eq(modelFamilies.slug, f))),
+    ...[...t.models].map((m) =>
+      db
+        .update(models)
+        .set(runCounts(db, eq(runs.modelId, m)))
+        .where(eq(models.id, m)),
+    ),
+    ...[...t.families].map((f) =>
+      db
+        .update(modelFamilies)
+        .set(runCounts(db, eq(runs.modelSlug, f)))
+        .where(eq(modelFamilies.slug, f)),
+    ),
   ];
 }

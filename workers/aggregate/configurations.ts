@@ -149,7 +149,10 @@ export async function readForAggregation(db: Db, ids: readonly string[]): Promis
   for (const r of visible) {
     if (!r.configurationId) continue;
     let list = byConfig.get(r.configurationId);
-    if (!list) byConfig.set(r.configurationId, (list = []));
+    if (!list) {
+      list = [];
+      byConfig.set(r.configurationId, list);
+    }
     list.push(r);
   }
   return { heads, runs: byConfig };
@@ -185,10 +188,7 @@ export async function pendingConfigurations(db: Db, limit: number): Promise<stri
 }
 
 export async function pendingCount(db: Db): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(configurations)
-    .where(sql`${configurations.aggregatedSeq} < ${configurations.pendingSeq}`);
+  const [row] = await db.select({ n: count() }).from(configurations).where(sql`${configurations.aggregatedSeq} < ${configurations.pendingSeq}`);
   return row?.n ?? 0;
 }
 

@@ -27,7 +27,15 @@ catalogueApi.get("/models/:id", async (c) => {
 
 catalogueApi.get("/metrics", (c) =>
   c.json({
-    metrics: METRICS.map(({ id, label, unit, better, axis, withinMeterScope, description }) => ({ id, label, unit, better, axis, withinMeterScope, description })),
+    metrics: METRICS.map(({ id, label, unit, better, axis, withinMeterScope, description }) => ({
+      id,
+      label,
+      unit,
+      better,
+      axis,
+      withinMeterScope,
+      description,
+    })),
   }),
 );
 

@@ -42,7 +42,7 @@ export function leaderboardCsv(rows: readonly LeaderboardRow[]): string {
     const cells = [...FIELDS.map(([, get]) => cell(get(r))), ...METRICS.flatMap((m) => [cell(r.metrics[m.id]), cell(r.stddev[m.id])])];
     lines.push(cells.join(","));
   }
-  return lines.join("\r\n") + "\r\n";
+  return `${lines.join("\r\n")}\r\n`;
 }
 
 /** Whether an Accept header asks for CSV (the read cache keys on this too: workers/cache/read-cache.ts). */

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { parseLeaderboardQuery, RankQueryError } from "../ranking/query.js";
-import { rank } from "../ranking/rank.js";
+import { type RankedPage, rank } from "../ranking/rank.js";
 import { acceptsCsv, leaderboardCsv } from "./csv.js";
 
 export const leaderboardApi = new Hono<AppEnv>();
@@ -18,7 +18,7 @@ function wantsCsv(format: string | undefined, accept: string | undefined): boole
 
 leaderboardApi.get("/", async (c) => {
   const csv = wantsCsv(c.req.query("format"), c.req.header("Accept"));
-  let page;
+  let page: RankedPage;
   // Inside workerd the clock only moves across I/O, so this is the time spent in D1.
   const started = performance.now();
   try {

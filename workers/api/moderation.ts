@@ -91,7 +91,12 @@ admin.get("/log", async (c) => {
   const rows = await c.var.db
     .select()
     .from(moderationLog)
-    .where(and(beforeRaw === undefined ? undefined : lt(moderationLog.id, Number(beforeRaw)), target === undefined ? undefined : eq(moderationLog.target, target)))
+    .where(
+      and(
+        beforeRaw === undefined ? undefined : lt(moderationLog.id, Number(beforeRaw)),
+        target === undefined ? undefined : eq(moderationLog.target, target),
+      ),
+    )
     .orderBy(desc(moderationLog.id))
     .limit(limit);
   return c.json({ entries: rows, next: rows.length === limit ? String(rows.at(-1)!.id) : null });

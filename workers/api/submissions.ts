@@ -41,7 +41,9 @@ submissionsApi.post(
       // them pending for the next one (workers/aggregate/configurations.ts), so nothing is lost.
       // A metered request (benchmarks) counts this deferred work apart: it runs after the response's header is sent.
       const passDb = c.var.meter ? createDb(meteredD1(c.env.DB, deferredMeter)) : db;
-      const pass = aggregateConfigurations(passDb, outcome.configurations).catch((e) => console.error("aggregation after upload failed; left pending", e));
+      const pass = aggregateConfigurations(passDb, outcome.configurations).catch((e) =>
+        console.error("aggregation after upload failed; left pending", e),
+      );
       try {
         c.executionCtx.waitUntil(pass);
       } catch {

@@ -28,9 +28,10 @@
  * `Cache-Control: public, max-age=0, must-revalidate`: browsers may keep a
  * copy but ask each time, and If-None-Match gets a 304 (usually from memory).
  */
+
+import { sha256Hex } from "@edgebench/contract";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { sha256Hex } from "@edgebench/contract";
 import { acceptsCsv } from "../api/csv.js";
 import { createDb } from "../db.js";
 import type { AppEnv } from "../env.js";
@@ -59,7 +60,18 @@ const CACHED_PATHS: readonly RegExp[] = [
 /** Paths that choose CSV or JSON by the Accept header (workers/api/leaderboard.ts). */
 const ACCEPT_VARIANT = /^\/api\/v1\/leaderboard$/;
 /** Headers a stored copy does not keep: per-response or recomputed on the way out. */
-const DROPPED = new Set(["date", "server-timing", "x-d1-rows", "content-length", "content-encoding", "vary", "cache-control", "etag", "x-cache", "age"]);
+const DROPPED = new Set([
+  "date",
+  "server-timing",
+  "x-d1-rows",
+  "content-length",
+  "content-encoding",
+  "vary",
+  "cache-control",
+  "etag",
+  "x-cache",
+  "age",
+]);
 
 interface Entry {
   /** The body, gzip-compressed. */
@@ -159,7 +171,7 @@ async function edgeGet(key: Request): Promise<Entry | null> {
   try {
     const res = await cache.match(key);
     const etag = res?.headers.get("etag");
-    if (!res || res.status !== 200 || !etag) return null;
+    if (res?.status !== 200 || !etag) return null;
     const headers = [...res.headers].filter(([k]) => !DROPPED.has(k));
     return { gzip: await gzip(await res.arrayBuffer()), headers, etag };
   } catch {

@@ -3,7 +3,7 @@
  * recomputed here from the raw samples with the contract's computeMetrics();
  * a document has no place to carry its own figures, and none would be read.
  */
-import { type ComputedMetrics, computeMetrics, type ResultDocument } from "@edgebench/contract";
+import { type ComputedMetrics, computeMetrics, FIGURES_VERSION, type ResultDocument } from "@edgebench/contract";
 import type { configurations, models, runs, submissions } from "../../db/schema.js";
 import {
   boardIdFor,
@@ -86,6 +86,7 @@ export async function planIngest(v: VerifiedSubmission, receivedAt: string): Pro
       footprintDepthMm: size.footprint?.depthMm ?? null,
       footprintSource: size.footprint?.source ?? null,
       runCount: doc.runs.length,
+      figuresVersion: FIGURES_VERSION,
     },
     runs: [],
     configurations: new Map(),

@@ -16,8 +16,9 @@
  * fields); createdAt more than 10 minutes in the future is refused by the
  * submissions route.
  */
-import { avgWattsFigure, findTest, rateFigure, repRates, type ComputedMetrics } from "@edgebench/contract";
+
 import type { MeterScope, ModelIdentity, ResultDocument } from "@edgebench/contract";
+import { avgWattsFigure, type ComputedMetrics, findTest, rateFigure, repRates } from "@edgebench/contract";
 import { bandwidthCeiling } from "./bandwidth.js";
 
 export interface PlausibilityReason {
@@ -144,7 +145,11 @@ export function nonFiniteFigures(metrics: ComputedMetrics[]): PlausibilityReason
   metrics.forEach((m, r) => {
     for (const [id, f] of Object.entries(m)) {
       if (f && (!Number.isFinite(f.value) || (f.stddev !== undefined && !Number.isFinite(f.stddev)))) {
-        out.push({ rule: "non_finite_figure", message: `${id} of run ${r} computes to ${f.value}: the raw figures are out of range`, path: ["runs", r] });
+        out.push({
+          rule: "non_finite_figure",
+          message: `${id} of run ${r} computes to ${f.value}: the raw figures are out of range`,
+          path: ["runs", r],
+        });
       }
     }
   });
@@ -156,11 +161,16 @@ export function impossibilities(doc: ResultDocument, nowMs: number): Plausibilit
   const out: PlausibilityReason[] = [];
   const created = Date.parse(doc.createdAt);
   if (created < Date.parse(SUITE_EPOCH)) {
-    out.push({ rule: "created_before_suite", message: `createdAt ${doc.createdAt} is before the edgebench suite existed (${SUITE_EPOCH})`, path: ["createdAt"] });
+    out.push({
+      rule: "created_before_suite",
+      message: `createdAt ${doc.createdAt} is before the edgebench suite existed (${SUITE_EPOCH})`,
+      path: ["createdAt"],
+    });
   }
   void nowMs; // the future bound lives in the route (MAX_CLOCK_SKEW_MS)
   const big = firstNumberAbove(doc, MAX_NUMBER, []);
-  if (big) out.push({ rule: "number_out_of_range", message: `${big.value} is larger than any figure a result can hold (${MAX_NUMBER})`, path: big.path });
+  if (big)
+    out.push({ rule: "number_out_of_range", message: `${big.value} is larger than any figure a result can hold (${MAX_NUMBER})`, path: big.path });
   doc.runs.forEach((run, r) => {
     run.tests.forEach((test, t) => {
       const path = ["runs", r, "tests", t];
@@ -176,11 +186,19 @@ export function impossibilities(doc: ResultDocument, nowMs: number): Plausibilit
         const ePath = [...path, "energy", k];
         const worst = Math.max(e.peakW ?? 0, ...(e.joulesPerRep ?? []).map((j, i) => j / ((test.samplesNs[i] ?? Infinity) / 1e9)));
         if (worst > MAX_WATTS) {
-          out.push({ rule: "power_beyond_physical", message: `${test.name}: ${worst.toExponential(2)} W is beyond any device (limit ${MAX_WATTS} W)`, path: ePath });
+          out.push({
+            rule: "power_beyond_physical",
+            message: `${test.name}: ${worst.toExponential(2)} W is beyond any device (limit ${MAX_WATTS} W)`,
+            path: ePath,
+          });
         }
         const tMs = e.trace?.tMs;
-        if (tMs && tMs.some((x, i) => i > 0 && x < tMs[i - 1]!)) {
-          out.push({ rule: "trace_out_of_order", message: `${test.name}: power trace timestamps go backwards`, path: [...path, "energy", k, "trace", "tMs"] });
+        if (tMs?.some((x, i) => i > 0 && x < tMs[i - 1]!)) {
+          out.push({
+            rule: "trace_out_of_order",
+            message: `${test.name}: power trace timestamps go backwards`,
+            path: [...path, "energy", k, "trace", "tMs"],
+          });
         }
       });
     });

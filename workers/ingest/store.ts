@@ -49,27 +49,60 @@ export async function storeSubmission(db: Db, plan: IngestPlan, admission?: Admi
   const upload: Upload = { id: plan.id, publicKey: plan.publicKey, boardId: plan.board.id, token };
   const families = new Map([...plan.models.values()].map((m) => [m.slug, m.name]));
   const configIds = [...plan.configurations.keys()];
-  const lastSeen = (table: typeof contributors | typeof boards | typeof models) => ({ lastSeenAt: sql`excluded.${sql.identifier(table.lastSeenAt.name)}` });
+  const lastSeen = (table: typeof contributors | typeof boards | typeof models) => ({
+    lastSeenAt: sql`excluded.${sql.identifier(table.lastSeenAt.name)}`,
+  });
 
   const writes = [
     db
       .insert(contributors)
-      .select(guardedRow(contributors, { publicKey: plan.publicKey, fingerprint: plan.fingerprint, displayName: plan.displayName, firstSeenAt: at, lastSeenAt: at }, guard))
+      .select(
+        guardedRow(
+          contributors,
+          { publicKey: plan.publicKey, fingerprint: plan.fingerprint, displayName: plan.displayName, firstSeenAt: at, lastSeenAt: at },
+          guard,
+        ),
+      )
       // The key holder signed the new name; keep the old one when the document carries none.
-      .onConflictDoUpdate({ target: contributors.publicKey, set: { ...lastSeen(contributors), displayName: sql`COALESCE(excluded.display_name, ${contributors.displayName})` } }),
+      .onConflictDoUpdate({
+        target: contributors.publicKey,
+        set: { ...lastSeen(contributors), displayName: sql`COALESCE(excluded.display_name, ${contributors.displayName})` },
+      }),
     db
       .insert(boards)
-      .select(guardedRow(boards, { id: plan.board.id, name: plan.board.name, inCatalogue: plan.board.inCatalogue, firstSeenAt: at, lastSeenAt: at }, guard))
+      .select(
+        guardedRow(boards, { id: plan.board.id, name: plan.board.name, inCatalogue: plan.board.inCatalogue, firstSeenAt: at, lastSeenAt: at }, guard),
+      )
       .onConflictDoUpdate({ target: boards.id, set: lastSeen(boards) }),
-    ...[...plan.models.values()].map((m) => db.insert(models).select(guardedRow(models, m, guard)).onConflictDoUpdate({ target: models.id, set: lastSeen(models) })),
-    ...[...families].map(([slug, name]) => db.insert(modelFamilies).select(guardedRow(modelFamilies, { slug, name }, guard)).onConflictDoNothing()),
-    ...[...plan.configurations.values()].map((c) => db.insert(configurations).select(guardedRow(configurations, c, guard)).onConflictDoNothing()),
+    ...[...plan.models.values()].map((m) =>
+      db
+        .insert(models)
+        .select(guardedRow(models, m, guard))
+        .onConflictDoUpdate({ target: models.id, set: lastSeen(models) }),
+    ),
+    ...[...families].map(([slug, name]) =>
+      db
+        .insert(modelFamilies)
+        .select(guardedRow(modelFamilies, { slug, name }, guard))
+        .onConflictDoNothing(),
+    ),
+    ...[...plan.configurations.values()].map((c) =>
+      db
+        .insert(configurations)
+        .select(guardedRow(configurations, c, guard))
+        .onConflictDoNothing(),
+    ),
     db
       .insert(submissions)
       .select(guardedRow(submissions, { ...plan.submission, ingestToken: token }, guard))
       .onConflictDoNothing(),
     // One statement per run: D1 binds at most 100 parameters per statement.
-    ...plan.runs.map((r) => db.insert(runs).select(guardedRow(runs, { ...r, visible }, guard)).onConflictDoNothing()),
+    ...plan.runs.map((r) =>
+      db
+        .insert(runs)
+        .select(guardedRow(runs, { ...r, visible }, guard))
+        .onConflictDoNothing(),
+    ),
     ...addUpload(db, upload, [...plan.models.keys()], [...families.keys()]),
     // The aggregation step's work list: only an upload this batch stored visible changes a configuration.
     ...(configIds.length
@@ -88,4 +121,3 @@ export async function storeSubmission(db: Db, plan: IngestPlan, admission?: Admi
   const results = await d1.batch([...first, ...writes.map((w) => statement(d1, w))]);
   return results.slice(0, first.length);
 }
-

@@ -15,7 +15,9 @@
 import type { PlausibilityReason } from "./plausibility.js";
 
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what this regex exists to find and refuse.
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function describe(s: string): string {
   const m = UNSAFE.exec(s);
@@ -30,7 +32,9 @@ export function unsafeText(value: unknown, max = 10): PlausibilityReason[] {
     if (typeof v === "string") {
       if (UNSAFE.test(v)) out.push({ rule: "unsafe_characters", message: `text contains the control/format character ${describe(v)}`, path });
     } else if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(x, [...path, i]));
+      v.forEach((x, i) => {
+        walk(x, [...path, i]);
+      });
     } else if (v !== null && typeof v === "object") {
       for (const [k, x] of Object.entries(v)) {
         if (UNSAFE.test(k)) out.push({ rule: "unsafe_characters", message: `a key contains the control/format character ${describe(k)}`, path });

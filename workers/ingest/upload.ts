@@ -71,7 +71,8 @@ export async function ingestUpload(db: Db, env: Env, headers: Headers, bodyText:
   // Impossible figures are refused (400); implausible ones are stored flagged (plausibility.ts).
   const verdict = assessPlausibility(doc, boardIdFor(doc.system.board.name).id, nowMs);
   verdict.refuse.push(...unsafeText(submission.document));
-  if (verdict.refuse.length > 0) throw new ApiError(400, "implausible_document", "the document contains figures that cannot be physically true", verdict.refuse);
+  if (verdict.refuse.length > 0)
+    throw new ApiError(400, "implausible_document", "the document contains figures that cannot be physically true", verdict.refuse);
 
   const plan = await planIngest(
     {

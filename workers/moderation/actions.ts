@@ -56,7 +56,10 @@ async function changeStatus(
   const runRows = (
     await Promise.all(
       chunks(ids).map((part) =>
-        db.select({ configurationId: runs.configurationId, modelId: runs.modelId, modelSlug: runs.modelSlug }).from(runs).where(inArray(runs.submissionId, part)),
+        db
+          .select({ configurationId: runs.configurationId, modelId: runs.modelId, modelSlug: runs.modelSlug })
+          .from(runs)
+          .where(inArray(runs.submissionId, part)),
       ),
     )
   ).flat();
@@ -66,7 +69,10 @@ async function changeStatus(
     ...extra,
     ...chunks(ids).flatMap((part) => [
       db.update(submissions).set({ status, statusReason: reason }).where(inArray(submissions.id, part)),
-      db.update(runs).set({ visible: status === "visible" }).where(inArray(runs.submissionId, part)),
+      db
+        .update(runs)
+        .set({ visible: status === "visible" })
+        .where(inArray(runs.submissionId, part)),
     ]),
     ...recount(db, {
       keys: new Set(subs.map((s) => s.publicKey)),
@@ -97,12 +103,22 @@ export interface SubmissionRef {
 }
 
 export async function findSubmission(db: Db, id: string): Promise<SubmissionRef | undefined> {
-  return db.select({ id: submissions.id, publicKey: submissions.publicKey, status: submissions.status }).from(submissions).where(eq(submissions.id, id)).get();
+  return db
+    .select({ id: submissions.id, publicKey: submissions.publicKey, status: submissions.status })
+    .from(submissions)
+    .where(eq(submissions.id, id))
+    .get();
 }
 
 /** Hides one submission (admin). */
 export function hideSubmission(db: Db, id: string, reason: string, actor: string): Promise<number> {
-  return changeStatus(db, eq(submissions.id, id), "hidden", `hidden by a moderator: ${reason}`, { action: "hide", targetKind: "submission", target: id, reason, actor });
+  return changeStatus(db, eq(submissions.id, id), "hidden", `hidden by a moderator: ${reason}`, {
+    action: "hide",
+    targetKind: "submission",
+    target: id,
+    reason,
+    actor,
+  });
 }
 
 /** Restores one submission to visible: undoes a hide, or accepts a flagged result after review. */
@@ -130,7 +146,12 @@ export function revokeKey(db: Db, publicKey: string, reason: string, actor: stri
     "hidden",
     `${REVOKED_PREFIX}${reason}`,
     { action: "revoke-key", targetKind: "key", target: publicKey, reason, actor },
-    [db.insert(revokedKeys).values({ publicKey, reason, revokedAt: at }).onConflictDoUpdate({ target: revokedKeys.publicKey, set: { reason, revokedAt: at } })],
+    [
+      db
+        .insert(revokedKeys)
+        .values({ publicKey, reason, revokedAt: at })
+        .onConflictDoUpdate({ target: revokedKeys.publicKey, set: { reason, revokedAt: at } }),
+    ],
   );
 }
 

@@ -13,7 +13,7 @@
  * key has not used this nonce before (409). Nonces are kept for the replay
  * window plus a margin, then pruned: after that `at` alone refuses a replay.
  */
-import { WithdrawRequest, verifyRequest } from "@edgebench/contract";
+import { verifyRequest, WithdrawRequest } from "@edgebench/contract";
 import { lt } from "drizzle-orm";
 import { requestNonces } from "../../db/schema.js";
 import type { Db } from "../db.js";
@@ -33,7 +33,12 @@ export interface VerifiedWithdrawal {
 export async function verifyWithdrawal(body: unknown, pathId: string, nowMs: number): Promise<VerifiedWithdrawal> {
   const parsed = WithdrawRequest.safeParse(body);
   if (!parsed.success) {
-    throw new ApiError(400, "invalid_withdrawal", "the body must be { withdraw: { action, id, at, nonce, reason? }, signature, publicKey }", parsed.error.issues);
+    throw new ApiError(
+      400,
+      "invalid_withdrawal",
+      "the body must be { withdraw: { action, id, at, nonce, reason? }, signature, publicKey }",
+      parsed.error.issues,
+    );
   }
   const { withdraw, signature, publicKey } = parsed.data;
   if (withdraw.id !== pathId) throw new ApiError(400, "id_mismatch", "withdraw.id must equal the submission id in the path");
@@ -55,7 +60,11 @@ export async function verifyWithdrawal(body: unknown, pathId: string, nowMs: num
  */
 export async function claimNonce(db: Db, w: VerifiedWithdrawal, nowMs: number): Promise<boolean> {
   const [inserted] = await db.batch([
-    db.insert(requestNonces).values({ publicKey: w.publicKey, nonce: w.nonce, atMs: w.atMs }).onConflictDoNothing().returning({ nonce: requestNonces.nonce }),
+    db
+      .insert(requestNonces)
+      .values({ publicKey: w.publicKey, nonce: w.nonce, atMs: w.atMs })
+      .onConflictDoNothing()
+      .returning({ nonce: requestNonces.nonce }),
     db.delete(requestNonces).where(lt(requestNonces.atMs, nowMs - 2 * REPLAY_WINDOW_MS)),
   ]);
   return inserted.length > 0;

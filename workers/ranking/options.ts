@@ -4,7 +4,7 @@
  * trip, so the cost follows the number of boards and models, not of results.
  */
 import { BACKENDS, METER_SCOPES, type MeterScope } from "@edgebench/contract";
-import { and, asc, eq, exists, gt, sql } from "drizzle-orm";
+import { and, asc, eq, exists, gt, type SQL, sql } from "drizzle-orm";
 import { boards, CONFIG_ACCELERATOR_KINDS, configurationMetrics, configurations, modelFamilies, models } from "../../db/schema.js";
 import type { Db } from "../db.js";
 
@@ -31,21 +31,21 @@ export async function filterOptions(db: Db): Promise<FilterOptions> {
         .where(and(where, gt(c.submissionCount, 0))),
     );
   const energyScopes = METER_SCOPES.filter((s): s is Exclude<MeterScope, "none"> => s !== "none");
-  const probes = {
-    ...Object.fromEntries(BACKENDS.map((b) => [`backend:${b}`, sql<number>`${listed(eq(c.backend, b))}`])),
-    ...Object.fromEntries(CONFIG_ACCELERATOR_KINDS.map((a) => [`accelerator:${a}`, sql<number>`${listed(eq(c.acceleratorKind, a))}`])),
-    ...Object.fromEntries(
-      energyScopes.map((s) => [
-        `scope:${s}`,
-        sql<number>`${exists(
-          db
-            .select({ one: sql`1` })
-            .from(configurationMetrics)
-            .where(and(eq(configurationMetrics.metric, ENERGY_METRIC), eq(configurationMetrics.rankScope, s))),
-        )}`,
-      ]),
-    ),
-  };
+  const probeList: [string, SQL][] = [
+    ...BACKENDS.map((b): [string, SQL] => [`backend:${b}`, listed(eq(c.backend, b))]),
+    ...CONFIG_ACCELERATOR_KINDS.map((a): [string, SQL] => [`accelerator:${a}`, listed(eq(c.acceleratorKind, a))]),
+    ...energyScopes.map((s): [string, SQL] => [
+      `scope:${s}`,
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(configurationMetrics)
+          .where(and(eq(configurationMetrics.metric, ENERGY_METRIC), eq(configurationMetrics.rankScope, s))),
+      ),
+    ]),
+  ];
+  // Each probe under its own column name: inside a batch D1 returns rows as objects, where equal names would collide.
+  const probes = Object.fromEntries(probeList.map(([, q], i) => [`p${i}`, sql<number>`${q}`.as(`p${i}`)]));
   const [families, boardRows, quantisations, present] = await db.batch([
     db
       .select({ id: modelFamilies.slug, label: modelFamilies.name })
@@ -53,14 +53,11 @@ export async function filterOptions(db: Db): Promise<FilterOptions> {
       .where(gt(modelFamilies.submissionCount, 0))
       .orderBy(asc(modelFamilies.name)),
     db.select({ id: boards.id, label: boards.name }).from(boards).where(gt(boards.submissionCount, 0)).orderBy(asc(boards.name)),
-    db
-      .selectDistinct({ q: models.quantisation })
-      .from(models)
-      .where(gt(models.submissionCount, 0))
-      .orderBy(asc(models.quantisation)),
+    db.selectDistinct({ q: models.quantisation }).from(models).where(gt(models.submissionCount, 0)).orderBy(asc(models.quantisation)),
     db.select(probes).from(sql`(SELECT 1)`),
   ]);
-  const has = (key: string) => Boolean((present[0] as Record<string, unknown> | undefined)?.[key]);
+  const row = (present[0] ?? {}) as Record<string, unknown>;
+  const has = (key: string) => Boolean(row[`p${probeList.findIndex(([k]) => k === key)}`]);
   return {
     models: families,
     quantisations: quantisations.map((r) => r.q),
@@ -70,4 +67,3 @@ export async function filterOptions(db: Db): Promise<FilterOptions> {
     scopes: energyScopes.filter((s) => has(`scope:${s}`)),
   };
 }
-

@@ -18,7 +18,18 @@ import { filterConditions } from "./scope.js";
 /** What a chart point or a front member needs: the configuration's name and the axes' figures, nothing more. */
 export type PointRow = Pick<
   LeaderboardRow,
-  "id" | "boardId" | "boardName" | "modelName" | "quantisation" | "acceleratorKind" | "acceleratorName" | "backend" | "runtime" | "threads" | "gpuLayers" | "latestSubmissionId"
+  | "id"
+  | "boardId"
+  | "boardName"
+  | "modelName"
+  | "quantisation"
+  | "acceleratorKind"
+  | "acceleratorName"
+  | "backend"
+  | "runtime"
+  | "threads"
+  | "gpuLayers"
+  | "latestSubmissionId"
 > & { metrics: Partial<Record<MetricId, number>> };
 
 /**
@@ -38,7 +49,7 @@ export async function pointsWith(db: Db, filters: RankFilters, scope: MeterScope
   });
   // A metric ranked across scopes still belongs to this scope's configurations here.
   where.push(eq(c.meterScope, scope), ...filterConditions({ ...filters, scope: undefined }));
-  const fields = Object.fromEntries(axes.map((id, i) => [`m${i}`, tables[i]!.value]));
+  const fields = Object.fromEntries(tables.map((t, i) => [`m${i}`, t.value]));
   let q = db
     .select({
       id: c.id,
@@ -66,9 +77,38 @@ export async function pointsWith(db: Db, filters: RankFilters, scope: MeterScope
     .limit(limit);
   return rows.map((r) => {
     const metrics: Partial<Record<MetricId, number>> = {};
-    axes.forEach((id, i) => (metrics[id] = (r as Record<string, unknown>)[`m${i}`] as number));
-    const { id, boardId, boardName, modelName, quantisation, acceleratorKind, acceleratorName, backend, runtime, threads, gpuLayers, latestSubmissionId } = r;
-    return { id, boardId, boardName, modelName, quantisation, acceleratorKind, acceleratorName, backend, runtime, threads, gpuLayers, latestSubmissionId, metrics };
+    axes.forEach((id, i) => {
+      metrics[id] = (r as Record<string, unknown>)[`m${i}`] as number;
+    });
+    const {
+      id,
+      boardId,
+      boardName,
+      modelName,
+      quantisation,
+      acceleratorKind,
+      acceleratorName,
+      backend,
+      runtime,
+      threads,
+      gpuLayers,
+      latestSubmissionId,
+    } = r;
+    return {
+      id,
+      boardId,
+      boardName,
+      modelName,
+      quantisation,
+      acceleratorKind,
+      acceleratorName,
+      backend,
+      runtime,
+      threads,
+      gpuLayers,
+      latestSubmissionId,
+      metrics,
+    };
   });
 }
 

@@ -21,7 +21,7 @@ import { decodeBase64Url, encodeBase64Url, METRIC_BY_ID, type MeterScope, type M
 import { and, asc, count, desc, eq, type SQL, sql } from "drizzle-orm";
 import { ANY_SCOPE, configurationMetrics, configurations } from "../../db/schema.js";
 import type { Db } from "../db.js";
-import { RankQueryError, type RankFilters } from "./query.js";
+import { type RankFilters, RankQueryError } from "./query.js";
 import { type LeaderboardRow, ROW_COLUMNS, type RowColumns, withFigures } from "./rows.js";
 import { filterConditions, hasIndexedFilter, matching, rankingScope } from "./scope.js";
 
@@ -90,13 +90,11 @@ export async function rank(db: Db, q: RankRequest): Promise<RankedPage> {
   const configFilters = (indexable: boolean) => [...filterConditions(q.filters, indexable), ...scopeFilter(indexable)];
 
   const viaConfigurations = hasIndexedFilter(q.filters, !metric.withinMeterScope && scope !== null);
-  const [counted] = await db
-    .select({ n: count() })
-    .from(
-      matching(db, { one: sql`1` }, ranked, configFilters(true), viaConfigurations)
-        .limit(TOTAL_CAP + 1)
-        .as("matches"),
-    );
+  const [counted] = await db.select({ n: count() }).from(
+    matching(db, { one: sql`1` }, ranked, configFilters(true), viaConfigurations)
+      .limit(TOTAL_CAP + 1)
+      .as("matches"),
+  );
   const n = counted?.n ?? 0;
   if (n === 0) return empty;
   const many = n > TOTAL_CAP;
@@ -105,7 +103,11 @@ export async function rank(db: Db, q: RankRequest): Promise<RankedPage> {
   if (q.cursor) {
     const cur = decodeCursor(q.cursor);
     // Row values follow the rank index (value, configuration_id) in either direction.
-    extra.push(order === "desc" ? sql`(${m.value}, ${m.configurationId}) < (${cur.value}, ${cur.id})` : sql`(${m.value}, ${m.configurationId}) > (${cur.value}, ${cur.id})`);
+    extra.push(
+      order === "desc"
+        ? sql`(${m.value}, ${m.configurationId}) < (${cur.value}, ${cur.id})`
+        : sql`(${m.value}, ${m.configurationId}) > (${cur.value}, ${cur.id})`,
+    );
   }
   // Many matches: walk the rank index in order, the filters tested row by row (`+col` keeps SQLite off their
   // indexes). Few: find them as the count did and sort them (`+value` keeps SQLite from walking the whole rank index).

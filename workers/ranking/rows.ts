@@ -5,7 +5,13 @@
  */
 import { type Backend, isMetricId, type MeterScope, type MetricId } from "@edgebench/contract";
 import { asc, inArray } from "drizzle-orm";
-import { type ConfigAcceleratorKind, type ConfigurationMetricRow, type ConfigurationRow, configurationMetrics, configurations } from "../../db/schema.js";
+import {
+  type ConfigAcceleratorKind,
+  type ConfigurationMetricRow,
+  type ConfigurationRow,
+  configurationMetrics,
+  configurations,
+} from "../../db/schema.js";
 import type { Db } from "../db.js";
 
 /** One leaderboard row: a configuration and its aggregates over visible submissions. */
@@ -129,7 +135,10 @@ export async function figuresOf(db: Db, ids: readonly string[]): Promise<Map<str
       .orderBy(asc(configurationMetrics.configurationId));
     for (const r of rows) {
       let list = out.get(r.configurationId);
-      if (!list) out.set(r.configurationId, (list = []));
+      if (!list) {
+        list = [];
+        out.set(r.configurationId, list);
+      }
       list.push(r);
     }
   }

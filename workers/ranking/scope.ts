@@ -19,11 +19,18 @@ import { configurationMetrics, configurations } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import type { RankFilters } from "./query.js";
 
-export const DEFAULT_ENERGY_SCOPES: readonly Exclude<MeterScope, "none">[] = ["wall", "board-input", "module-input", "soc-rails", "accelerator", "cpu-package"];
+export const DEFAULT_ENERGY_SCOPES: readonly Exclude<MeterScope, "none">[] = [
+  "wall",
+  "board-input",
+  "module-input",
+  "soc-rails",
+  "accelerator",
+  "cpu-package",
+];
 
 /** The rule above in a reader's words: the /api page prints it. */
 export const SCOPE_RULE =
-  "A metric marked \"within one meter scope\" (the energy metrics) ranks only configurations whose primary meter has one scope: the `scope` you pass, " +
+  'A metric marked "within one meter scope" (the energy metrics) ranks only configurations whose primary meter has one scope: the `scope` you pass, ' +
   `else the first of ${DEFAULT_ENERGY_SCOPES.join(", ")} that has a ranked configuration under your other filters (the response says which, in \`scope\`). ` +
   "Any other metric ranks across every scope, unless you pass `scope` (then only configurations measured with that primary meter scope; `none`: without a meter).";
 

@@ -8,7 +8,7 @@
 import { METRIC_BY_ID, type MeterScope, type MetricId } from "@edgebench/contract";
 import type { Db } from "../db.js";
 import { type FilterOptions, filterOptions } from "./options.js";
-import { paretoFront, type PointRow, pointsWith } from "./pareto.js";
+import { type PointRow, paretoFront, pointsWith } from "./pareto.js";
 import type { RankFilters } from "./query.js";
 import { rank, TOTAL_CAP } from "./rank.js";
 import { figuresOf, type LeaderboardRow, rowsByIds } from "./rows.js";
@@ -55,7 +55,8 @@ const ENERGY: MetricId = "tokens_per_j";
 /** Orders front members like rank() orders a page: the sort metric in the asked direction, ties by id in the same direction. */
 function byMetric(sort: MetricId, order: "asc" | "desc") {
   const sign = order === "asc" ? 1 : -1;
-  return (a: LeaderboardRow, b: LeaderboardRow) => sign * ((a.metrics[sort] ?? 0) - (b.metrics[sort] ?? 0)) || sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return (a: LeaderboardRow, b: LeaderboardRow) =>
+    sign * ((a.metrics[sort] ?? 0) - (b.metrics[sort] ?? 0)) || sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 export async function siteView(db: Db, q: SiteViewRequest): Promise<SiteView> {
@@ -71,7 +72,13 @@ export async function siteView(db: Db, q: SiteViewRequest): Promise<SiteView> {
   if (q.paretoOnly) {
     const order = q.order ?? defaultOrder;
     const members = (await rowsByIds(db, [...pareto])).filter((r) => r.metrics[q.sort] !== undefined).sort(byMetric(q.sort, order));
-    table = { rows: members.slice(q.offset, q.offset + q.limit), total: Math.min(members.length, TOTAL_CAP), totalCapped: members.length > TOTAL_CAP, scope: energyScope, order };
+    table = {
+      rows: members.slice(q.offset, q.offset + q.limit),
+      total: Math.min(members.length, TOTAL_CAP),
+      totalCapped: members.length > TOTAL_CAP,
+      scope: energyScope,
+      order,
+    };
   } else {
     const page = await rank(db, { filters: q.filters, sort: q.sort, order: q.order ?? undefined, limit: q.limit, offset: q.offset });
     table = { rows: page.rows, total: page.total, totalCapped: page.totalCapped, scope: page.scope, order: page.order };

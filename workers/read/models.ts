@@ -4,7 +4,7 @@
  * model page can put quantisations side by side.
  */
 import { and, asc, desc, eq, gt, or } from "drizzle-orm";
-import { configurations, modelFamilies, models, type ModelRow } from "../../db/schema.js";
+import { configurations, type ModelRow, modelFamilies, models } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import { type LeaderboardRow, ROW_COLUMNS, withFigures } from "../ranking/rows.js";
 import { byThroughput } from "./boards.js";
@@ -51,7 +51,14 @@ function families(rows: ModelRow[], totals: Map<string, { submissions: number; c
     let fam = bySlug.get(m.slug);
     if (!fam) {
       const t = totals.get(m.slug);
-      fam = { slug: m.slug, name: m.name, variants: [], submissions: t?.submissions ?? 0, contributors: t?.contributors ?? 0, boards: t?.boards ?? 0 };
+      fam = {
+        slug: m.slug,
+        name: m.name,
+        variants: [],
+        submissions: t?.submissions ?? 0,
+        contributors: t?.contributors ?? 0,
+        boards: t?.boards ?? 0,
+      };
       bySlug.set(m.slug, fam);
     }
     fam.variants.push(variant(m));

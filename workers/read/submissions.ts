@@ -117,4 +117,3 @@ export async function getSubmission(db: Db, id: string): Promise<SubmissionView 
     })),
   };
 }
-

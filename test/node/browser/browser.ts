@@ -5,7 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 import { REPO_ROOT } from "../helpers/local-registry.js";
 
 export const CHROMIUM = process.env.EDGEBENCH_CHROMIUM || "/usr/bin/chromium";

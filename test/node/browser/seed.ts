@@ -30,9 +30,10 @@ export async function seedSite(baseUrl: string): Promise<Seeded> {
     if (res.status !== 201) throw new Error(`POST ${f.key}: ${res.status} ${await res.text()}`);
     subs.set(f.key, [...(subs.get(f.key) ?? []), id]);
     const view = (await (await fetch(`${baseUrl}/api/v1/submissions/${id}`)).json()) as { runs: { configurationId: string }[] };
-    view.runs.forEach((r, i) => cfg.set(i === 0 ? f.key : `${f.key}#${i}`, r.configurationId));
+    view.runs.forEach((r, i) => {
+      cfg.set(i === 0 ? f.key : `${f.key}#${i}`, r.configurationId);
+    });
   }
   await rankingsSettled(baseUrl);
   return { cfg, subs, keyOf: (id) => [...cfg].find(([, v]) => v === id)?.[0] ?? id };
 }
-

@@ -10,10 +10,10 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, startLocalRegistry, type LocalRegistry } from "../helpers/local-registry.js";
 import { THROUGHPUT_ORDER_Q4, WALL_ENERGY_ORDER, WALL_PARETO } from "../../workers/site-data.js";
+import { type LocalRegistry, REPO_ROOT, startLocalRegistry } from "../helpers/local-registry.js";
 import { launchChromium, shot } from "./browser.js";
-import { seedSite, type Seeded } from "./seed.js";
+import { type Seeded, seedSite } from "./seed.js";
 
 const run = promisify(execFile);
 let registry: LocalRegistry;
@@ -177,7 +177,12 @@ describe("leaderboard in Chromium", () => {
   it("keeps a <script> in a submitted name as text, never running it", async () => {
     const evilId = seeded.subs.get("evil")![0]!;
     const { boardId } = (await (await fetch(`${registry.url}/api/v1/submissions/${evilId}`)).json()) as { boardId: string };
-    for (const path of ["/", `/results/${evilId}`, `/boards/${encodeURIComponent(boardId)}`, `/compare?ids=${seeded.cfg.get("evil")},${seeded.cfg.get("rpi5")}`]) {
+    for (const path of [
+      "/",
+      `/results/${evilId}`,
+      `/boards/${encodeURIComponent(boardId)}`,
+      `/compare?ids=${seeded.cfg.get("evil")},${seeded.cfg.get("rpi5")}`,
+    ]) {
       const page = await open(path);
       expect(await page.locator("h1").count()).toBe(1);
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
@@ -218,7 +223,10 @@ describe("leaderboard in Chromium", () => {
   it("is keyboard usable: the skip link is the first stop and focus is visible", async () => {
     const page = await open("/", { dark: true });
     await page.keyboard.press("Tab");
-    const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, outline: getComputedStyle(document.activeElement!).outlineStyle }));
+    const focused = await page.evaluate(() => ({
+      text: document.activeElement?.textContent,
+      outline: getComputedStyle(document.activeElement!).outlineStyle,
+    }));
     expect(focused.text).toBe("Skip to content");
     expect(focused.outline).not.toBe("none");
     await page.screenshot({ path: shot("leaderboard-dark-skip-link") });

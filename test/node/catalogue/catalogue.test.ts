@@ -3,12 +3,12 @@ import { describe, expect, it } from "vitest";
 import {
   BOARD_CATALOGUE,
   CATALOGUE_BY_ID,
+  type CatalogueBoard,
+  matchBoard,
   SOURCES,
   SOURCES_BY_ID,
-  matchBoard,
-  sourceList,
-  type CatalogueBoard,
   type Sourced,
+  sourceList,
 } from "../../../db/catalogue/index.js";
 import { FIXTURE_BOARDS } from "../../fixtures/documents.js";
 
@@ -30,15 +30,18 @@ const byId = (id: string): CatalogueBoard => {
 function strings(value: unknown, path: string, out: [string, string][] = []): [string, string][] {
   if (typeof value === "string") out.push([path, value]);
   else if (value instanceof RegExp) out.push([path, value.source]);
-  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
+  else if (Array.isArray(value))
+    value.forEach((v, i) => {
+      strings(v, `${path}[${i}]`, out);
+    });
   else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) strings(v, `${path}.${k}`, out);
   return out;
 }
 
 /*
- * What the previous matcher (db/catalogue.ts, before this catalogue) gave for
- * these names, checked once against it. A name only moves where a more
- * specific entry now exists (listed separately below).
+ * Names boards report, with the id each must keep: stored submissions and
+ * links carry these ids. A name goes to another id only where a more specific
+ * entry exists for it (listed separately below).
  */
 const PREVIOUS_MATCHES: [string, string | null][] = [
   ["Raspberry Pi 5 Model B Rev 1.0", "raspberry-pi-5"],

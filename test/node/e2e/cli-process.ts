@@ -2,7 +2,7 @@
  * The edgebench CLI as a child process the test can watch and SIGKILL at a
  * chosen moment (uploader/bin/edgebench.mjs, as users run it).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { CLI_PATH } from "../../../scripts/lib/uploader-cli.mjs";
 import { REPO_ROOT } from "../helpers/local-registry.js";
 
@@ -75,7 +75,11 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
 }
 
 /** Runs the CLI to completion (bounded). */
-export async function cli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<{ code: number | null; output: string; stdout: string }> {
+export async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 120_000,
+): Promise<{ code: number | null; output: string; stdout: string }> {
   const p = spawnCli(args, env);
   let stdout = "";
   p.child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));

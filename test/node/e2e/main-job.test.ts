@@ -10,13 +10,13 @@ import { createHash, createPublicKey, verify } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { type ResultDocument, type SignedSubmission, signDocument, verifySubmission } from "@edgebench/contract";
 import canonicalize from "canonicalize";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signDocument, verifySubmission, type ResultDocument, type SignedSubmission } from "@edgebench/contract";
+import { ensureUploaderBuilt } from "../../../scripts/lib/uploader-cli.mjs";
 import { loadIdentity } from "../../../uploader/src/identity/index.js";
 import { Outbox } from "../../../uploader/src/outbox/index.js";
-import { ensureUploaderBuilt } from "../../../scripts/lib/uploader-cli.mjs";
-import { freePort, runWrangler, startLocalRegistry, type LocalRegistry } from "../helpers/local-registry.js";
+import { freePort, type LocalRegistry, runWrangler, startLocalRegistry } from "../helpers/local-registry.js";
 import { cli, spawnCli } from "./cli-process.js";
 import { startSlowProxy } from "./slow-proxy.js";
 
@@ -28,8 +28,15 @@ let homeSeq = 0;
 /** Stored submissions, counted in the registry's own D1 (not through the code under test). */
 async function storedCount(): Promise<number> {
   const out = await runWrangler([
-    "d1", "execute", "DB", "--local", "--persist-to", registry.persistDir, "--json",
-    "--command", "SELECT count(*) AS n FROM submissions",
+    "d1",
+    "execute",
+    "DB",
+    "--local",
+    "--persist-to",
+    registry.persistDir,
+    "--json",
+    "--command",
+    "SELECT count(*) AS n FROM submissions",
   ]);
   const parsed = JSON.parse(out.slice(out.indexOf("["))) as { results: { n: number }[] }[];
   return parsed[0]!.results[0]!.n;
@@ -114,7 +121,9 @@ describe("main job against wrangler dev on 127.0.0.1", () => {
     // A flipped byte must fail both.
     const tampered = { ...document, createdAt: new Date(Date.parse(document.createdAt) + 1).toISOString() };
     expect(await verifySubmission({ document: tampered, signature, publicKey })).toBe(false);
-    expect(verify(null, Buffer.from((canonicalize as unknown as (v: unknown) => string)(tampered)), key, Buffer.from(signature, "base64url"))).toBe(false);
+    expect(verify(null, Buffer.from((canonicalize as unknown as (v: unknown) => string)(tampered)), key, Buffer.from(signature, "base64url"))).toBe(
+      false,
+    );
 
     // What came back is what was queued and sent, byte for byte after canonicalisation.
     const sentFile = JSON.parse(await readFile(path.join(outbox.sentDir, `${id}.json`), "utf8")) as SignedSubmission;
@@ -191,34 +200,31 @@ describe("main job against wrangler dev on 127.0.0.1", () => {
     expect((await apiGet(id!)).status).toBe(200);
   });
 
-  it.each(["hold-request", "hold-response"] as const)(
-    "SIGKILL during the POST (%s): the next submit stores exactly one result",
-    async (mode) => {
-      const { home, env } = freshHome();
-      const before = await storedCount();
-      const proxy = await startSlowProxy(registry.url, mode);
-      try {
-        const p = spawnCli([...RUN(), "--server", proxy.url], env);
-        const killed = Promise.race([proxy.held, p.exited.then(() => Promise.reject(new Error(`run exited first:\n${p.output()}`)))]);
-        await killed;
-        await p.kill();
-        const [id] = await pendingIds(home);
-        expect(id).toMatch(/^[0-9a-f]{64}$/);
-        expect(await strayFiles(home)).toEqual([]);
-        // hold-request: the registry never saw it; hold-response: stored, but the reply was lost.
-        expect(await storedCount()).toBe(mode === "hold-request" ? before : before + 1);
+  it.each(["hold-request", "hold-response"] as const)("SIGKILL during the POST (%s): the next submit stores exactly one result", async (mode) => {
+    const { home, env } = freshHome();
+    const before = await storedCount();
+    const proxy = await startSlowProxy(registry.url, mode);
+    try {
+      const p = spawnCli([...RUN(), "--server", proxy.url], env);
+      const killed = Promise.race([proxy.held, p.exited.then(() => Promise.reject(new Error(`run exited first:\n${p.output()}`)))]);
+      await killed;
+      await p.kill();
+      const [id] = await pendingIds(home);
+      expect(id).toMatch(/^[0-9a-f]{64}$/);
+      expect(await strayFiles(home)).toEqual([]);
+      // hold-request: the registry never saw it; hold-response: stored, but the reply was lost.
+      expect(await storedCount()).toBe(mode === "hold-request" ? before : before + 1);
 
-        const sent = await cli(["submit", "--server", registry.url, "--json"], env);
-        expect(sent.code, sent.output).toBe(0);
-        const report = JSON.parse(sent.stdout);
-        expect(report.sent).toEqual([expect.objectContaining({ id, status: mode === "hold-request" ? 201 : 200 })]);
-        expect(await storedCount()).toBe(before + 1);
-        expect(await pendingIds(home)).toEqual([]);
-      } finally {
-        await proxy.close();
-      }
-    },
-  );
+      const sent = await cli(["submit", "--server", registry.url, "--json"], env);
+      expect(sent.code, sent.output).toBe(0);
+      const report = JSON.parse(sent.stdout);
+      expect(report.sent).toEqual([expect.objectContaining({ id, status: mode === "hold-request" ? 201 : 200 })]);
+      expect(await storedCount()).toBe(before + 1);
+      expect(await pendingIds(home)).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
 
   it("a rejected submission is kept aside with the server's reason", async () => {
     // A board whose clock runs a day ahead: valid to the schema, refused by the registry.

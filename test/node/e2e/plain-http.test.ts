@@ -14,8 +14,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, startLocalRegistry, type LocalRegistry } from "../helpers/local-registry.js";
-import { seedSite, type Seeded } from "../browser/seed.js";
+import { type Seeded, seedSite } from "../browser/seed.js";
+import { type LocalRegistry, REPO_ROOT, startLocalRegistry } from "../helpers/local-registry.js";
 
 const run = promisify(execFile);
 
@@ -41,9 +41,10 @@ function readmeBlock(readme: string): string[] {
 function shellWords(line: string): string[] {
   const words: string[] = [];
   const re = /\s*(?:"([^"\\$`]*(?:\$\{?BASE\}?[^"\\$`]*)*)"|(#.*$)|([^\s"'#;&|<>`\\]+))/y;
-  let m: RegExpExecArray | null;
   let at = 0;
-  while (at < line.trimEnd().length && (m = re.exec(line)) !== null) {
+  while (at < line.trimEnd().length) {
+    const m = re.exec(line);
+    if (m === null) break;
     at = re.lastIndex;
     if (m[2] !== undefined) break; // a comment
     words.push(m[1] ?? m[3]!);

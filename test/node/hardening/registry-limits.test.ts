@@ -7,14 +7,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signDocument } from "@edgebench/contract";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withdrawResult } from "../../../uploader/src/cli/commands/withdraw.js";
 import { createIdentity, type Identity } from "../../../uploader/src/identity/index.js";
 import { Outbox } from "../../../uploader/src/outbox/index.js";
 import { submitPending } from "../../../uploader/src/submit/index.js";
 import { buildDocument } from "../../fixtures/documents.js";
-import { startLocalRegistry, type LocalRegistry } from "../helpers/local-registry.js";
+import { type LocalRegistry, startLocalRegistry } from "../helpers/local-registry.js";
 
 let registry: LocalRegistry;
 let home: string;
@@ -32,7 +32,11 @@ afterAll(async () => {
 });
 
 async function queue(seed: number): Promise<string> {
-  const { id, submission } = await signDocument(buildDocument({ seed, createdAt: new Date(Date.now() - 60_000).toISOString() }), identity.privateKey, identity.publicKey);
+  const { id, submission } = await signDocument(
+    buildDocument({ seed, createdAt: new Date(Date.now() - 60_000).toISOString() }),
+    identity.privateKey,
+    identity.publicKey,
+  );
   await new Outbox(home).enqueue(id, submission);
   return id;
 }

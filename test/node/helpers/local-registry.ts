@@ -5,11 +5,11 @@
  * one import path.
  */
 export {
-  startLocalRegistry,
   applyLocalMigrations,
-  runWrangler,
   freePort,
-  REPO_ROOT,
   type LocalRegistry,
   type LocalRegistryOptions,
+  REPO_ROOT,
+  runWrangler,
+  startLocalRegistry,
 } from "../../../scripts/lib/local-registry.mjs";

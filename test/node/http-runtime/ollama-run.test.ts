@@ -4,7 +4,7 @@
  * the fixture server speaking that dialect with real inference.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startOpenAiServer, type OpenAiServer } from "../../fixtures/http-runtime/openai-server.js";
+import { type OpenAiServer, startOpenAiServer } from "../../fixtures/http-runtime/openai-server.js";
 import { runCli, SMALL_SUITE } from "./run-cli.js";
 
 describe("an Ollama server", () => {
@@ -18,7 +18,12 @@ describe("an Ollama server", () => {
     server.fault = "none";
     const { code, doc, stderr } = await runCli(["--runtime", `ollama:${server.url}`, "--model", "tiny:q8_0", "--suite", SMALL_SUITE, "--reps", "2"]);
     expect(code, stderr).toBe(0);
-    expect(doc.runtime).toEqual({ name: "ollama", version: "0.0.0-fixture", backend: "http", http: { api: "ollama", serverName: "ollama", serverVersion: "0.0.0-fixture" } });
+    expect(doc.runtime).toEqual({
+      name: "ollama",
+      version: "0.0.0-fixture",
+      backend: "http",
+      http: { api: "ollama", serverName: "ollama", serverVersion: "0.0.0-fixture" },
+    });
     expect(doc.runs[0]!.model).toEqual({ name: "tiny:q8_0", quantisation: "Q8_0", parameters: 170432, arch: "llama" });
     for (const test of doc.runs[0]!.tests) {
       expect(test.status, test.error).toBe("ok");
@@ -36,7 +41,8 @@ describe("an Ollama server", () => {
     server.fault = "malformed";
     const bad = await runCli(["--runtime", `ollama:${server.url}`, "--model", "tiny:q8_0", "--suite", SMALL_SUITE, "--reps", "1"]);
     expect(bad.code).toBe(1);
-    for (const test of bad.doc.runs[0]!.tests) expect(test).toMatchObject({ status: "failed", error: expect.stringMatching(/malformed stream chunk \(not JSON\)/) });
+    for (const test of bad.doc.runs[0]!.tests)
+      expect(test).toMatchObject({ status: "failed", error: expect.stringMatching(/malformed stream chunk \(not JSON\)/) });
 
     server.fault = "http500";
     const crashed = await runCli(["--runtime", `ollama:${server.url}`, "--model", "tiny:q8_0", "--suite", SMALL_SUITE, "--reps", "1"]);

@@ -7,9 +7,9 @@
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import { type ResultDocument, rateFigure, type TestResult } from "@edgebench/contract";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { rateFigure, type ResultDocument, type TestResult } from "@edgebench/contract";
-import { startOpenAiServer, type OpenAiServer } from "../../fixtures/http-runtime/openai-server.js";
+import { type OpenAiServer, startOpenAiServer } from "../../fixtures/http-runtime/openai-server.js";
 import { runCli, SMALL_SUITE } from "./run-cli.js";
 
 const model = () => inject("tinyModels").q8_0;
@@ -25,19 +25,31 @@ describe("a llama-server-like server (usage + timings + /props), full standard s
   it("runs every test of edge-llm v1 and records server timings, server token counts and the runtime's identity", async () => {
     const before = server.requests;
     const { code, doc, stderr } = await runCli([
-      "--runtime", `openai:${server.url}/v1`,
-      "--model", "tiny-chat",
-      "--model-file", model(),
-      "--reps", "2",
-      "--accelerator", "RK3588 NPU",
+      "--runtime",
+      `openai:${server.url}/v1`,
+      "--model",
+      "tiny-chat",
+      "--model-file",
+      model(),
+      "--reps",
+      "2",
+      "--accelerator",
+      "RK3588 NPU",
       // A wall meter read by a command: the same per-repetition capture as direct runs.
-      "--meter", "cmd:echo 4.5", "--scope", "wall",
+      "--meter",
+      "cmd:echo 4.5",
+      "--scope",
+      "wall",
     ]);
     expect(code, stderr).toBe(0);
     // 5 tests x (1 warm-up + 2 reps); the tokenizer sizes prompts, so no calibration probes.
     expect(server.requests - before).toBe(15);
 
-    expect(doc.runtime).toMatchObject({ backend: "http", name: "llama.cpp server", http: { api: "openai", serverName: "llama.cpp server", declaredAccelerator: "RK3588 NPU" } });
+    expect(doc.runtime).toMatchObject({
+      backend: "http",
+      name: "llama.cpp server",
+      http: { api: "openai", serverName: "llama.cpp server", declaredAccelerator: "RK3588 NPU" },
+    });
     expect(doc.runtime.version).toBe(doc.runtime.http!.serverVersion);
     const run = doc.runs[0]!;
     expect(run.status).toBe("ok");
@@ -88,18 +100,31 @@ describe("a plain OpenAI-compatible server (usage only: no timings, no /props)",
 
   it("times on the client clock, sizes prompts from the server's usage, and records the declared runtime", async () => {
     const { code, doc, stderr } = await runCli([
-      "--runtime", `openai:${server.url}`,
-      "--model", "npu-model-q8_0",
-      "--suite", SMALL_SUITE,
-      "--reps", "3",
-      "--runtime-name", "rkllm-server",
-      "--runtime-version", "1.2.0",
-      "--accelerator", "RK3588 NPU",
-      "--threads", "4",
+      "--runtime",
+      `openai:${server.url}`,
+      "--model",
+      "npu-model-q8_0",
+      "--suite",
+      SMALL_SUITE,
+      "--reps",
+      "3",
+      "--runtime-name",
+      "rkllm-server",
+      "--runtime-version",
+      "1.2.0",
+      "--accelerator",
+      "RK3588 NPU",
+      "--threads",
+      "4",
     ]);
     expect(code, stderr).toBe(0);
     expect(doc.suite).toEqual({ id: "edge-llm-http-test", version: "test" });
-    expect(doc.runtime).toEqual({ name: "rkllm-server", version: "1.2.0", backend: "http", http: { api: "openai", declaredAccelerator: "RK3588 NPU" } });
+    expect(doc.runtime).toEqual({
+      name: "rkllm-server",
+      version: "1.2.0",
+      backend: "http",
+      http: { api: "openai", declaredAccelerator: "RK3588 NPU" },
+    });
     const run = doc.runs[0]!;
     // No file: the server's name, the quantisation its id names, no hash.
     expect(run.model).toEqual({ name: "npu-model-q8_0", quantisation: "Q8_0" });
@@ -129,7 +154,18 @@ describe("a server that sends no usage", () => {
   afterAll(() => server?.close());
 
   it("counts with the model's tokenizer when --model-file is given", async () => {
-    const { code, doc, stderr } = await runCli(["--runtime", `openai:${server.url}`, "--model", "tiny", "--model-file", model(), "--suite", SMALL_SUITE, "--reps", "2"]);
+    const { code, doc, stderr } = await runCli([
+      "--runtime",
+      `openai:${server.url}`,
+      "--model",
+      "tiny",
+      "--model-file",
+      model(),
+      "--suite",
+      SMALL_SUITE,
+      "--reps",
+      "2",
+    ]);
     expect(code, stderr).toBe(0);
     const t = byName(doc);
     for (const test of t.values()) {
@@ -168,7 +204,20 @@ describe("servers that misbehave: each a clear recorded failure, and the run goe
     it(`records ${label} as the failure of every test`, async () => {
       server.fault = fault;
       const t0 = Date.now();
-      const { code, doc, stderr } = await runCli(["--runtime", `openai:${server.url}`, "--model", "tiny", "--model-file", model(), "--suite", SMALL_SUITE, "--reps", "2", "--stall-timeout", "1"]);
+      const { code, doc, stderr } = await runCli([
+        "--runtime",
+        `openai:${server.url}`,
+        "--model",
+        "tiny",
+        "--model-file",
+        model(),
+        "--suite",
+        SMALL_SUITE,
+        "--reps",
+        "2",
+        "--stall-timeout",
+        "1",
+      ]);
       expect(code).toBe(1); // one failed run
       const run = doc.runs[0]!;
       expect(run.status).toBe("failed");
@@ -189,7 +238,11 @@ describe("servers that misbehave: each a clear recorded failure, and the run goe
     server.fault = "none";
     const wrong = await runCli(["--runtime", `openai:${server.url}`, "--model", "tiny-typo", "--suite", SMALL_SUITE]);
     expect(wrong.code).toBe(1);
-    expect(wrong.doc.runs[0]).toMatchObject({ status: "failed", error: 'the server does not serve a model named "tiny-typo"; it lists: tiny', tests: [] });
+    expect(wrong.doc.runs[0]).toMatchObject({
+      status: "failed",
+      error: 'the server does not serve a model named "tiny-typo"; it lists: tiny',
+      tests: [],
+    });
 
     const closed = await startOpenAiServer({ modelFile: model(), modelName: "tiny" });
     const url = closed.url;

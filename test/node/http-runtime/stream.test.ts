@@ -22,7 +22,11 @@ beforeAll(async () => {
     res.writeHead(script.status ?? 200, { "content-type": script.type ?? "text/event-stream" });
     for (const part of script.parts) {
       if (res.destroyed) return;
-      if (typeof part === "number") await new Promise<void>((r) => { const t = setTimeout(r, part); timers.add(t); });
+      if (typeof part === "number")
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, part);
+          timers.add(t);
+        });
       else res.write(part);
     }
     res.end();
@@ -38,15 +42,19 @@ afterAll(async () => {
 
 const text: GenRequest = { kind: "text", prompt: "x", maxTokens: 3, ignoreEos: true };
 const chat: GenRequest = { kind: "chat", messages: [{ role: "user", content: "hi" }], maxTokens: 3, ignoreEos: true };
-const client = (api: "openai" | "ollama" = "openai", stallTimeoutMs = 2000, requestTimeoutMs = 10_000) => createClient({ api, baseUrl: base, model: "m", requestTimeoutMs, stallTimeoutMs });
-const tok = (t: string, finish: string | null = null) => `data: {"choices":[{"index":0,"text":${JSON.stringify(t)},"finish_reason":${JSON.stringify(finish)}}]}\n\n`;
+const client = (api: "openai" | "ollama" = "openai", stallTimeoutMs = 2000, requestTimeoutMs = 10_000) =>
+  createClient({ api, baseUrl: base, model: "m", requestTimeoutMs, stallTimeoutMs });
+const tok = (t: string, finish: string | null = null) =>
+  `data: {"choices":[{"index":0,"text":${JSON.stringify(t)},"finish_reason":${JSON.stringify(finish)}}]}\n\n`;
 
 describe("SSE (OpenAI-compatible)", () => {
   it("joins events split across reads, takes CRLF and comments, times each content chunk and reads usage and timings from the end", async () => {
     script = {
       parts: [
         ": keep-alive comment\r\n\r\n",
-        'data: {"choices":[{"index":0,"te', 30, 'xt":"He","finish_reason":null}]}\r\n\r\n',
+        'data: {"choices":[{"index":0,"te',
+        30,
+        'xt":"He","finish_reason":null}]}\r\n\r\n',
         30,
         tok("l") + tok("lo"),
         30,
@@ -134,11 +142,17 @@ describe("a strict OpenAI server", () => {
         return res.end(JSON.stringify({ detail: [{ msg: "Extra inputs are not permitted", loc: ["body", extra[0]] }] }));
       }
       res.writeHead(200, { "content-type": "text/event-stream" });
-      res.end(tok("a") + tok("", "length") + "data: [DONE]\n\n");
+      res.end(`${tok("a") + tok("", "length")}data: [DONE]\n\n`);
     });
     await new Promise<void>((r) => strict.listen(0, "127.0.0.1", r));
     try {
-      const c = createClient({ api: "openai", baseUrl: `http://127.0.0.1:${(strict.address() as AddressInfo).port}`, model: "m", requestTimeoutMs: 5000, stallTimeoutMs: 5000 });
+      const c = createClient({
+        api: "openai",
+        baseUrl: `http://127.0.0.1:${(strict.address() as AddressInfo).port}`,
+        model: "m",
+        requestTimeoutMs: 5000,
+        stallTimeoutMs: 5000,
+      });
       expect((await c.generate(text)).text).toBe("a");
       expect((await c.generate(text)).text).toBe("a");
       // Refused once, then plain: 3 requests for 2 answers.
@@ -155,7 +169,12 @@ describe("NDJSON (Ollama)", () => {
   it("reads response pieces and the final counts and durations", async () => {
     script = {
       type: "application/x-ndjson",
-      parts: ['{"response":"a","done":false}\n{"response":"b",', 20, '"done":false}\n', '{"response":"","done":true,"done_reason":"length","prompt_eval_count":5,"prompt_eval_duration":1000,"eval_count":2,"eval_duration":3000}\n'],
+      parts: [
+        '{"response":"a","done":false}\n{"response":"b",',
+        20,
+        '"done":false}\n',
+        '{"response":"","done":true,"done_reason":"length","prompt_eval_count":5,"prompt_eval_duration":1000,"eval_count":2,"eval_duration":3000}\n',
+      ],
     };
     const r = await client("ollama").generate(text);
     expect(r.text).toBe("ab");

@@ -3,7 +3,7 @@
  * gives exactly what the separate functions give: the stored text, the id and
  * the signature verdict over the same bytes.
  */
-import { describe, expect, it } from "vitest";
+
 import {
   canonicalDocument,
   canonicalJson,
@@ -14,6 +14,7 @@ import {
   verifiedSubmission,
   verifySubmission,
 } from "@edgebench/contract";
+import { describe, expect, it } from "vitest";
 import { sampleDocument } from "../outbox/sample-document.js";
 
 describe("canonical form computed once", () => {

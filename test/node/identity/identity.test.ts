@@ -1,9 +1,12 @@
-import { mkdtemp, readFile, rm, stat, writeFile, chmod } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Command } from "commander";
 import { keyFingerprint, signDocument, verifySubmission } from "@edgebench/contract";
+import { Command } from "commander";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { keyCommand } from "../../../uploader/src/cli/commands/key.js";
+import { keygenCommand } from "../../../uploader/src/cli/commands/keygen.js";
+import { whoamiCommand } from "../../../uploader/src/cli/commands/whoami.js";
 import {
   createIdentity,
   ensureIdentity,
@@ -13,9 +16,6 @@ import {
   loadIdentity,
   readUserConfig,
 } from "../../../uploader/src/identity/index.js";
-import { keygenCommand } from "../../../uploader/src/cli/commands/keygen.js";
-import { whoamiCommand } from "../../../uploader/src/cli/commands/whoami.js";
-import { keyCommand } from "../../../uploader/src/cli/commands/key.js";
 import { sampleDocument } from "../outbox/sample-document.js";
 
 let dir: string;
@@ -41,8 +41,14 @@ async function cli(...argv: string[]): Promise<{ out: string; err: string; error
   let err = "";
   const o = process.stdout.write.bind(process.stdout);
   const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((err += chunk.toString()), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += chunk.toString();
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    err += chunk.toString();
+    return true;
+  }) as typeof process.stderr.write;
   try {
     await program.parseAsync(argv, { from: "user" });
     return { out, err };
@@ -150,7 +156,15 @@ describe("identity", () => {
     expect(replaced.publicKey).not.toBe(mine.publicKey);
 
     const junk = path.join(dir, "junk.json");
-    await writeFile(junk, JSON.stringify({ format: "edgebench-key/v1", algorithm: "Ed25519", createdAt: "x", jwk: { kty: "OKP", crv: "Ed25519", x: "A".repeat(43), d: "B".repeat(43) } }));
+    await writeFile(
+      junk,
+      JSON.stringify({
+        format: "edgebench-key/v1",
+        algorithm: "Ed25519",
+        createdAt: "x",
+        jwk: { kty: "OKP", crv: "Ed25519", x: "A".repeat(43), d: "B".repeat(43) },
+      }),
+    );
     await expect(importIdentity(path.join(dir, "h3"), junk)).rejects.toThrow(/cannot be loaded|do not match/);
     await writeFile(junk, "not json at all");
     await expect(importIdentity(path.join(dir, "h3"), junk)).rejects.toThrow(/not an edgebench key file/);

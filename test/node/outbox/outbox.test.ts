@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { signDocument, submissionId } from "@edgebench/contract";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createIdentity, type Identity } from "../../../uploader/src/identity/index.js";
 import { Outbox, writeFileAtomic } from "../../../uploader/src/outbox/index.js";
 import { deliver, InvalidDocumentError } from "../../../uploader/src/submit/index.js";

@@ -4,18 +4,19 @@
  * Sleep and random are injected, so the backoff schedule is asserted exactly
  * and nothing actually waits.
  */
+
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { signDocument } from "@edgebench/contract";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createIdentity, type Identity } from "../../../uploader/src/identity/index.js";
 import { Outbox } from "../../../uploader/src/outbox/index.js";
-import { deliver, submitPending, type SubmitOptions } from "../../../uploader/src/submit/index.js";
-import { sampleDocument } from "./sample-document.js";
+import { deliver, type SubmitOptions, submitPending } from "../../../uploader/src/submit/index.js";
 import { freePort } from "../helpers/local-registry.js";
+import { sampleDocument } from "./sample-document.js";
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | "drop" | "stall";
 
@@ -206,7 +207,10 @@ describe("submit", () => {
     const id = await queue(10);
     const s = await serve(["stall"]);
     const t0 = performance.now();
-    const report = await submitPending(home, opts(s.url, { policy: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10, timeoutMs: 300, maxRetryAfterMs: 1000 } }));
+    const report = await submitPending(
+      home,
+      opts(s.url, { policy: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10, timeoutMs: 300, maxRetryAfterMs: 1000 } }),
+    );
     const elapsed = performance.now() - t0;
     expect(s.received).toHaveLength(2);
     expect(report.pending).toEqual([expect.objectContaining({ id, attempts: 2, lastError: expect.stringMatching(/no answer within 300 ms/) })]);

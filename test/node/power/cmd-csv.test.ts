@@ -1,8 +1,8 @@
 /** --meter cmd:"..." and --meter csv:FILE, and a meter failing mid-run beside one that keeps going. */
 import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
 import { TestEnergy } from "@edgebench/contract";
+import { describe, expect, it } from "vitest";
 import { openPowerSession } from "../../../uploader/src/power/index.js";
 import { parseTimestamp } from "../../../uploader/src/power/meters/csv.js";
 import { now, sleep, testConfig, useTrees } from "./helpers.js";
@@ -23,7 +23,7 @@ describe("cmd: meter", () => {
 
   it("is sampled at each tick; when it starts failing its tests become unavailable and the other meter goes on", async () => {
     const root = tree({
-      "watts": "3.5 W",
+      watts: "3.5 W",
       "sys/class/hwmon/hwmon0/name": "ina219",
       "sys/class/hwmon/hwmon0/power1_input": "2000000",
     });
@@ -53,7 +53,11 @@ describe("cmd: meter", () => {
       await sleep(600);
       bad.endNs = now();
       const [c2, h2] = power.testEnergy([bad]);
-      expect(c2).toMatchObject({ meter: 0, status: "unavailable", reason: expect.stringMatching(/energy not measured: the meter failed .*exit 3.*sensor unplugged/) });
+      expect(c2).toMatchObject({
+        meter: 0,
+        status: "unavailable",
+        reason: expect.stringMatching(/energy not measured: the meter failed .*exit 3.*sensor unplugged/),
+      });
       expect(c2!.joulesPerRep).toBeUndefined();
       expect(h2).toMatchObject({ meter: 1, status: "measured" });
       expect(h2!.joulesPerRep![0]).toBeCloseTo(2 * secs(bad), 2);
@@ -86,14 +90,15 @@ describe("csv: meter", () => {
     // P = 2 + 2t W, one row every 0.5 s from the session start: rows k = 0..8, t = k/2.
     const wall0 = Date.now();
     const hr0 = now();
-    const row = (k: number, iso: boolean) => `${iso ? new Date(wall0 + k * 500).toISOString() : ((wall0 + k * 500) / 1000).toFixed(3)},${(2 + k).toFixed(2)}`;
-    fs.writeFileSync(file, ["time,watts", ...[0, 1, 2, 3, 4].map((k) => row(k, true))].join("\n") + "\n");
+    const row = (k: number, iso: boolean) =>
+      `${iso ? new Date(wall0 + k * 500).toISOString() : ((wall0 + k * 500) / 1000).toFixed(3)},${(2 + k).toFixed(2)}`;
+    fs.writeFileSync(file, `${["time,watts", ...[0, 1, 2, 3, 4].map((k) => row(k, true))].join("\n")}\n`);
     const power = await openPowerSession({ meterSpecs: [`csv:${file}`], scope: "wall", config: testConfig(root, []) });
     try {
       expect(power.meters).toEqual([expect.objectContaining({ kind: "csv", scope: "wall", method: "sampled", label: file })]);
       expect(power.meters[0]!.sampleRateHz).toBeUndefined();
       // The logger appends the rest later (unix seconds this time, and one garbled line).
-      fs.appendFileSync(file, ["garbage line", ...[5, 6, 7, 8].map((k) => row(k, false))].join("\n") + "\n");
+      fs.appendFileSync(file, `${["garbage line", ...[5, 6, 7, 8].map((k) => row(k, false))].join("\n")}\n`);
       const at = (s: number) => hr0 + BigInt(Math.round(s * 1e9));
       // Window [1 s, 3.25 s]: integral of 2 + 2t = [2t + t^2] = (6.5 + 10.5625) - (2 + 1) = 14.0625 J
       // Window [0.55 s, 3.6 s], rows 2..7 inside: (7.2 + 12.96) - (1.1 + 0.3025) = 18.7575 J

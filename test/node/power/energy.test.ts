@@ -1,14 +1,19 @@
 /** Energy integration against hand-computed figures (energy.ts, counter.ts). */
 import { describe, expect, it } from "vitest";
-import { countIn, downsample, powerPoints, valueAt, windowEnergy, type Series } from "../../../uploader/src/power/energy.js";
 import { Unwrapper } from "../../../uploader/src/power/counter.js";
+import { countIn, downsample, powerPoints, type Series, valueAt, windowEnergy } from "../../../uploader/src/power/energy.js";
 
 const S = 1e9; // ns per second
 const series = (pts: Array<[number, number]>): Series => ({ t: pts.map((p) => p[0] * S), v: pts.map((p) => p[1]), n: pts.length });
 
 describe("sampled power: trapezoid rule with linear interpolation at the edges", () => {
   // P: 2 W at 0 s, 4 W at 1 s, 4 W at 2 s, 0 W at 3 s.
-  const s = series([[0, 2], [1, 4], [2, 4], [3, 0]]);
+  const s = series([
+    [0, 2],
+    [1, 4],
+    [2, 4],
+    [3, 0],
+  ]);
 
   it("integrates a window that starts and ends on readings", () => {
     // (2+4)/2*1 + (4+4)/2*1 + (4+0)/2*1 = 3 + 4 + 2 = 9 J
@@ -46,7 +51,12 @@ describe("sampled power: trapezoid rule with linear interpolation at the edges",
 
 describe("counters: difference of the counter interpolated at the edges", () => {
   // Cumulative J: 0 at 0 s, 5 at 1 s (5 W), 6 at 2 s (1 W), 16 at 4 s (5 W).
-  const s = series([[0, 0], [1, 5], [2, 6], [4, 16]]);
+  const s = series([
+    [0, 0],
+    [1, 5],
+    [2, 6],
+    [4, 16],
+  ]);
 
   it("is end minus start on readings", () => {
     const r = windowEnergy(s, "counter", 1 * S, 4 * S, 0);
@@ -91,7 +101,11 @@ describe("RAPL wraparound", () => {
 
 describe("traces", () => {
   it("counter traces are interval powers at interval midpoints", () => {
-    const s = series([[0, 0], [1, 5], [2, 6]]);
+    const s = series([
+      [0, 0],
+      [1, 5],
+      [2, 6],
+    ]);
     expect(powerPoints(s, "counter", 0, 2 * S)).toEqual({ t: [0.5 * S, 1.5 * S], w: [5, 1] });
   });
 
@@ -106,7 +120,11 @@ describe("traces", () => {
   });
 
   it("counts readings inside closed windows", () => {
-    const s = series([[0, 0], [1, 0], [2, 0]]);
+    const s = series([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+    ]);
     expect(countIn(s, 0, 2 * S)).toBe(3);
     expect(countIn(s, 0.5 * S, 1.5 * S)).toBe(1);
     expect(countIn(s, 1.2 * S, 1.5 * S)).toBe(0);

@@ -1,8 +1,8 @@
-import { afterEach } from "vitest";
 /** Fixture trees, configs and clocks shared by the power tests. */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { afterEach } from "vitest";
 import type { Config } from "../../../uploader/src/config.js";
 
 export const FIXTURE_BIN = path.join(import.meta.dirname, "../../fixtures/power/bin");
@@ -18,7 +18,7 @@ export function writeTree(root: string, files: Record<string, string>): void {
   for (const [rel, content] of Object.entries(files)) {
     const p = path.join(root, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, content.endsWith("\n") ? content : content + "\n");
+    fs.writeFileSync(p, content.endsWith("\n") ? content : `${content}\n`);
   }
 }
 

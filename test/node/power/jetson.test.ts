@@ -22,7 +22,13 @@ describe("Jetson INA3221", () => {
       [`${JP6}/1-0040/hwmon/hwmon3/in7_input`]: "9999",
     });
     const [m] = await detectMeters(testConfig(root, []));
-    expect(m).toMatchObject({ spec: "jetson", kind: "jetson-ina3221", scope: "module-input", method: "sampled", rails: ["VDD_IN", "VDD_CPU_GPU_CV", "VDD_SOC"] });
+    expect(m).toMatchObject({
+      spec: "jetson",
+      kind: "jetson-ina3221",
+      scope: "module-input",
+      method: "sampled",
+      rails: ["VDD_IN", "VDD_CPU_GPU_CV", "VDD_SOC"],
+    });
     expect(m!.label).toMatch(/total = VDD_IN/);
     const [live] = await listMeters(testConfig(root, []));
     // 5072 mV * 1208 mA / 1000 = 6126.976 mW

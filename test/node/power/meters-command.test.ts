@@ -51,7 +51,9 @@ describe("edgebench meters", () => {
     await new Promise((r) => probe.close(r));
     let json = "";
     await metersCommandAction({ json: true, meter: [`tasmota:127.0.0.1:${port}`] }, testConfig(root, []), (s) => (json += s));
-    expect(JSON.parse(json)).toEqual([expect.objectContaining({ spec: `tasmota:127.0.0.1:${port}`, available: false, reason: expect.stringMatching(/ECONNREFUSED/) })]);
+    expect(JSON.parse(json)).toEqual([
+      expect.objectContaining({ spec: `tasmota:127.0.0.1:${port}`, available: false, reason: expect.stringMatching(/ECONNREFUSED/) }),
+    ]);
     expect(metersCommand().name()).toBe("meters");
   });
 });

@@ -1,6 +1,7 @@
 /** NVIDIA GPUs through a fake nvidia-smi printing the real --format=csv,noheader,nounits shapes. */
-import { afterEach, describe, expect, it } from "vitest";
+
 import { TestEnergy } from "@edgebench/contract";
+import { afterEach, describe, expect, it } from "vitest";
 import { detectMeters, openPowerSession } from "../../../uploader/src/power/index.js";
 import { parseSmiList, parseSmiTimestamp, smiNumber, TickClock } from "../../../uploader/src/power/meters/nvml.js";
 import { FIXTURE_BIN, makeTree, now, rmTree, sleep, testConfig } from "./helpers.js";
@@ -57,7 +58,9 @@ describe("dating nvidia-smi ticks", () => {
     expect(rel[3]).toBeCloseTo(302, 0);
     expect(rel[4]).toBeCloseTo(402, 0);
     // Never dated after it arrived; no timestamp: its arrival.
-    rel.forEach((r, k) => expect(r).toBeLessThanOrEqual(100 * k + delays[k]! + 1e-6));
+    rel.forEach((r, k) => {
+      expect(r).toBeLessThanOrEqual(100 * k + delays[k]! + 1e-6);
+    });
     expect(clock.place(null, hr0)).toBe(hr0);
   });
 });
@@ -83,7 +86,9 @@ describe("NVML through nvidia-smi", () => {
       TestEnergy.parse(e);
       expect(e!.status).toBe("measured");
       // 70 W + 30 W
-      reps.forEach((r, i) => expect(Math.abs(e!.joulesPerRep![i]! / (100 * secs(r)) - 1)).toBeLessThan(0.05));
+      reps.forEach((r, i) => {
+        expect(Math.abs(e!.joulesPerRep![i]! / (100 * secs(r)) - 1)).toBeLessThan(0.05);
+      });
       expect(e!.achievedRateHz).toBeGreaterThan(5);
     } finally {
       await power.close();
@@ -112,7 +117,10 @@ describe("NVML through nvidia-smi", () => {
     process.env.FAKE_NVSMI_ENERGY = "[Not Supported]";
     process.env.FAKE_NVSMI_POWER = "[Not Supported]";
     const found = await detectMeters(config());
-    expect(found.find((m) => m.spec === "nvml")).toMatchObject({ available: false, reason: expect.stringMatching(/neither total_energy_consumption nor power.draw/) });
+    expect(found.find((m) => m.spec === "nvml")).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/neither total_energy_consumption nor power.draw/),
+    });
   });
 
   it("nvidia-smi dying mid-run makes later tests unavailable with the reason; the session goes on", async () => {

@@ -2,9 +2,9 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
 import { ResultDocument, TestEnergy } from "@edgebench/contract";
-import { openPowerSession, MIN_SAMPLES_PER_REP } from "../../../uploader/src/power/index.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { MIN_SAMPLES_PER_REP, openPowerSession } from "../../../uploader/src/power/index.js";
 import { listMeters } from "../../../uploader/src/power/live.js";
 import { tinyModel } from "../helpers/models.js";
 import { runCli } from "../uploader/cli-helpers.js";
@@ -50,30 +50,45 @@ function digestOk(req: http.IncomingMessage, password: string, realm: string, no
 describe("smart plugs", () => {
   it("Shelly Gen1: /meter/0 power with HTTP basic auth", async () => {
     const host = await serve((req, res) => {
-      if (req.url === "/shelly") return json(res, { type: "SHPLG-S", mac: "A4CF12F3B2C1", auth: true, fw: "20230913-112003/v1.14.0-gcb84623", num_outputs: 1, num_meters: 1 });
+      if (req.url === "/shelly")
+        return json(res, { type: "SHPLG-S", mac: "A4CF12F3B2C1", auth: true, fw: "20230913-112003/v1.14.0-gcb84623", num_outputs: 1, num_meters: 1 });
       if (req.headers.authorization !== `Basic ${Buffer.from("admin:s3cret").toString("base64")}`) return json(res, { error: "unauthorized" }, 401);
-      if (req.url === "/meter/0") return json(res, { power: 4.31, overpower: 0, is_valid: true, timestamp: 1763700000, counters: [71.2, 70.9, 71.5], total: 4567 });
+      if (req.url === "/meter/0")
+        return json(res, { power: 4.31, overpower: 0, is_valid: true, timestamp: 1763700000, counters: [71.2, 70.9, 71.5], total: 4567 });
       json(res, {}, 404);
     });
     const [m] = await listMeters(config(), { meterSpecs: [`shelly:${host}`], meterUser: "admin", meterPassword: "s3cret" });
     expect(m).toMatchObject({ spec: `shelly:${host}`, kind: "shelly", scope: "wall", method: "sampled", watts: 4.31 });
     expect(m!.label).toMatch(/Gen1 SHPLG-S .*\/meter\/0/);
     const [bad] = await listMeters(config(), { meterSpecs: [`shelly:${host}`] });
-    expect(bad).toMatchObject({ available: false, reason: expect.stringMatching(/401 unauthorised \(the device needs --meter-user\/--meter-password\)/) });
+    expect(bad).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/401 unauthorised \(the device needs --meter-user\/--meter-password\)/),
+    });
   });
 
   it("Shelly Gen2+: Switch.GetStatus apower behind digest auth; PM Mini through PM1.GetStatus", async () => {
     const realm = "shellyplusplugs-e86beae8a1b4";
     const nonce = "1763700123";
     const host = await serve((req, res) => {
-      if (req.url === "/shelly") return json(res, { name: null, id: realm, model: "SNPL-00112EU", gen: 2, ver: "1.4.4", app: "PlusPlugS", auth_en: true, auth_domain: realm });
+      if (req.url === "/shelly")
+        return json(res, { name: null, id: realm, model: "SNPL-00112EU", gen: 2, ver: "1.4.4", app: "PlusPlugS", auth_en: true, auth_domain: realm });
       if (!digestOk(req, "pa55", realm, nonce)) {
         res.writeHead(401, { "www-authenticate": `Digest qop="auth", realm="${realm}", nonce="${nonce}", algorithm=SHA-256` });
         return res.end();
       }
       if (req.url === "/rpc/Switch.GetStatus?id=0")
-        return json(res, { id: 0, source: "init", output: true, apower: 5.2, voltage: 231.4, current: 0.043, aenergy: { total: 123.456, by_minute: [86.2, 87.1, 86.9], minute_ts: 1763700060 }, temperature: { tC: 40.1, tF: 104.2 } });
-      json(res, { code: 404, message: "No handler for " + req.url }, 404);
+        return json(res, {
+          id: 0,
+          source: "init",
+          output: true,
+          apower: 5.2,
+          voltage: 231.4,
+          current: 0.043,
+          aenergy: { total: 123.456, by_minute: [86.2, 87.1, 86.9], minute_ts: 1763700060 },
+          temperature: { tC: 40.1, tF: 104.2 },
+        });
+      json(res, { code: 404, message: `No handler for ${req.url}` }, 404);
     });
     const [m] = await listMeters(config(), { meterSpecs: [`shelly:${host}`], meterPassword: "pa55" });
     expect(m).toMatchObject({ kind: "shelly", scope: "wall", watts: 5.2 });
@@ -81,7 +96,15 @@ describe("smart plugs", () => {
 
     const pmHost = await serve((req, res) => {
       if (req.url === "/shelly") return json(res, { id: "shellypmmini-1", model: "S3PM-001PCEU16", gen: 3, app: "MiniPMG3", auth_en: false });
-      if (req.url === "/rpc/PM1.GetStatus?id=0") return json(res, { id: 0, voltage: 229.9, current: 0.021, apower: 3.05, freq: 50, aenergy: { total: 12.3, by_minute: [0, 0, 0], minute_ts: 1763700060 } });
+      if (req.url === "/rpc/PM1.GetStatus?id=0")
+        return json(res, {
+          id: 0,
+          voltage: 229.9,
+          current: 0.021,
+          apower: 3.05,
+          freq: 50,
+          aenergy: { total: 12.3, by_minute: [0, 0, 0], minute_ts: 1763700060 },
+        });
       json(res, { code: 404, message: "No handler" }, 404);
     });
     const [pm] = await listMeters(config(), { meterSpecs: [`shelly:${pmHost}`] });
@@ -93,8 +116,25 @@ describe("smart plugs", () => {
     const host = await serve((req, res) => {
       const u = new URL(req.url!, "http://x");
       if (u.pathname !== "/cm" || u.searchParams.get("cmnd") !== "Status 8") return json(res, {}, 404);
-      if (u.searchParams.get("user") !== "admin" || u.searchParams.get("password") !== "tas") return json(res, { WARNING: "Need user=<username>&password=<password>" }, 401);
-      json(res, { StatusSNS: { Time: "2026-11-21T06:00:00", ENERGY: { TotalStartTime: "2024-01-01T00:00:00", Total: 12.345, Yesterday: 0.1, Today: 0.05, Power: 6.5, ApparentPower: 9, ReactivePower: 7, Factor: 0.55, Voltage: 230, Current: 0.039 } } });
+      if (u.searchParams.get("user") !== "admin" || u.searchParams.get("password") !== "tas")
+        return json(res, { WARNING: "Need user=<username>&password=<password>" }, 401);
+      json(res, {
+        StatusSNS: {
+          Time: "2026-11-21T06:00:00",
+          ENERGY: {
+            TotalStartTime: "2024-01-01T00:00:00",
+            Total: 12.345,
+            Yesterday: 0.1,
+            Today: 0.05,
+            Power: 6.5,
+            ApparentPower: 9,
+            ReactivePower: 7,
+            Factor: 0.55,
+            Voltage: 230,
+            Current: 0.039,
+          },
+        },
+      });
     });
     const [m] = await listMeters(config(), { meterSpecs: [`tasmota:${host}`], meterUser: "admin", meterPassword: "tas" });
     expect(m).toMatchObject({ kind: "tasmota", scope: "wall", method: "sampled", watts: 6.5 });
@@ -137,7 +177,10 @@ describe("smart plugs", () => {
       await power.settle(long.endNs);
       const [s] = power.testEnergy([short]);
       TestEnergy.parse(s);
-      expect(s).toMatchObject({ status: "insufficient-samples", reason: expect.stringMatching(/holds [0-3] readings?; a sampled meter needs at least 4/) });
+      expect(s).toMatchObject({
+        status: "insufficient-samples",
+        reason: expect.stringMatching(/holds [0-3] readings?; a sampled meter needs at least 4/),
+      });
       expect(s!.joulesPerRep).toBeUndefined();
       expect(MIN_SAMPLES_PER_REP.sampled).toBe(4);
       const [l] = power.testEnergy([long]);
@@ -165,18 +208,40 @@ describe("edgebench run with a plug behind credentials", () => {
     serve((req, res) => {
       const u = new URL(req.url!, "http://x");
       if (u.pathname !== "/cm" || u.searchParams.get("cmnd") !== "Status 8") return json(res, {}, 404);
-      if (u.searchParams.get("user") !== "admin" || u.searchParams.get("password") !== "tas") return json(res, { WARNING: "Need user=<username>&password=<password>" }, 401);
+      if (u.searchParams.get("user") !== "admin" || u.searchParams.get("password") !== "tas")
+        return json(res, { WARNING: "Need user=<username>&password=<password>" }, 401);
       json(res, { StatusSNS: { ENERGY: { Power: 6.5, Voltage: 230, Current: 0.039 } } });
     });
   const run = (host: string, extra: string[], env: NodeJS.ProcessEnv = {}) => {
     const root = makeTree({});
     roots.push(root);
-    return runCli(["run", "--model", tinyModel("q8_0"), "--meter", `tasmota:${host}`, ...extra, "--idle-seconds", "0", "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--no-submit", "--json"], {
-      EDGEBENCH_HOME: root,
-      EDGEBENCH_SYSROOT: root,
-      EDGEBENCH_METER_PASSWORD: "",
-      ...env,
-    });
+    return runCli(
+      [
+        "run",
+        "--model",
+        tinyModel("q8_0"),
+        "--meter",
+        `tasmota:${host}`,
+        ...extra,
+        "--idle-seconds",
+        "0",
+        "--backend",
+        "cpu",
+        "--reps",
+        "1",
+        "--threads",
+        "1",
+        "--no-perplexity",
+        "--no-submit",
+        "--json",
+      ],
+      {
+        EDGEBENCH_HOME: root,
+        EDGEBENCH_SYSROOT: root,
+        EDGEBENCH_METER_PASSWORD: "",
+        ...env,
+      },
+    );
   };
 
   it("--meter-user/--meter-password, or EDGEBENCH_METER_PASSWORD, reach the plug; without them the run says why", async () => {

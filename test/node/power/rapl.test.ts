@@ -2,8 +2,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
 import { TestEnergy } from "@edgebench/contract";
+import { afterEach, describe, expect, it } from "vitest";
 import { detectMeters, openPowerSession } from "../../../uploader/src/power/index.js";
 import { makeTree, now, rmTree, sleep, testConfig } from "./helpers.js";
 

@@ -74,7 +74,10 @@ describe("Raspberry Pi 5 PMIC", () => {
     roots.push(root);
     process.env.FAKE_VCGENCMD_FAIL = "1";
     const found = await detectMeters(testConfig(root, [FIXTURE_BIN]));
-    expect(found.find((m) => m.spec === "rpi5-pmic")).toMatchObject({ available: false, reason: expect.stringMatching(/VCHI initialization failed.*video group/) });
+    expect(found.find((m) => m.spec === "rpi5-pmic")).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/VCHI initialization failed.*video group/),
+    });
   });
 
   it("no vcgencmd: no Pi 5 meter", async () => {

@@ -1,6 +1,7 @@
 /** The session as the runner uses it: auto pick order, idle baseline, bounded traces, no meter at all. */
-import { describe, expect, it } from "vitest";
+
 import { LIMITS, Meter, TestEnergy } from "@edgebench/contract";
+import { describe, expect, it } from "vitest";
 import { detectMeters, openPowerSession } from "../../../uploader/src/power/index.js";
 import { FIXTURE_BIN, now, sleep, testConfig, useTrees } from "./helpers.js";
 
@@ -31,7 +32,9 @@ describe("power session", () => {
     const cpu = await openPowerSession({ config: testConfig(root, [FIXTURE_BIN]), gpuOffload: false });
     try {
       expect(cpu.meters.map((m) => m.kind)).toEqual(["hwmon", "jetson-ina3221", "rpi5-pmic", "rapl", "nvml"]);
-      cpu.meters.forEach((m) => Meter.parse(m));
+      cpu.meters.forEach((m) => {
+        Meter.parse(m);
+      });
       expect(cpu.note).toBeUndefined();
     } finally {
       await cpu.close();

@@ -1,5 +1,5 @@
 /** RDTech UM24C/UM25C/UM34C: real 130-byte frames, served over a pseudo-terminal by a fake meter. */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";

@@ -9,11 +9,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResultDocument } from "@edgebench/contract";
-import { startLocalRegistry, type LocalRegistry } from "../helpers/local-registry.js";
-import { rankingsSettled } from "../helpers/rankings.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalRegistry, startLocalRegistry } from "../helpers/local-registry.js";
 import { tinyModel } from "../helpers/models.js";
+import { rankingsSettled } from "../helpers/rankings.js";
 import { runCli } from "../uploader/cli-helpers.js";
 
 const QUICK = ["--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0"];
@@ -34,7 +34,9 @@ afterAll(async () => {
 async function runAsNode(name: string, fleetArgs: string[]): Promise<{ id: string; doc: ResultDocument }> {
   const home = path.join(work, name);
   const out = path.join(work, `${name}.json`);
-  const r = await runCli(["run", "--model", tinyModel("q8_0"), ...QUICK, ...fleetArgs, "--server", registry.url, "--out", out], { EDGEBENCH_HOME: home });
+  const r = await runCli(["run", "--model", tinyModel("q8_0"), ...QUICK, ...fleetArgs, "--server", registry.url, "--out", out], {
+    EDGEBENCH_HOME: home,
+  });
   expect(r.code, r.stderr.slice(-3000)).toBe(0);
   const sent = fs.readdirSync(path.join(home, "outbox", "sent")).filter((f) => /^[0-9a-f]{64}\.json$/.test(f));
   expect(sent).toHaveLength(1);

@@ -36,8 +36,9 @@ function write(root: string, rel: string, text: string, mode = 0o644): void {
 
 /** An Android phone as an app sees it (Snapdragon-style cpuinfo, a discharging battery whose readings are denied). */
 function makeTermuxTree(root: string): void {
-  const cpu = (n: number) => `processor\t: ${n}\nBogoMIPS\t: 38.40\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc dcpop asimddp\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x1\nCPU part\t: 0xd05\nCPU revision\t: 0\n\n`;
-  write(root, "proc/cpuinfo", [0, 1, 2, 3].map(cpu).join("") + "Hardware\t: Qualcomm Technologies, Inc SM7225\n");
+  const cpu = (n: number) =>
+    `processor\t: ${n}\nBogoMIPS\t: 38.40\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc dcpop asimddp\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x1\nCPU part\t: 0xd05\nCPU revision\t: 0\n\n`;
+  write(root, "proc/cpuinfo", `${[0, 1, 2, 3].map(cpu).join("")}Hardware\t: Qualcomm Technologies, Inc SM7225\n`);
   write(root, "proc/meminfo", "MemTotal:        5767168 kB\nMemFree:          312000 kB\nMemAvailable:    2100000 kB\n");
   write(root, "proc/sys/kernel/osrelease", "4.19.157-perf+\n");
   write(root, "sys/devices/system/cpu/online", "0-3\n");
@@ -62,7 +63,9 @@ function makeTermuxTree(root: string): void {
 /** Runs the bundled CLI with EDGEBENCH_SYSROOT=root, as nobody when this process is root. */
 function cli(root: string, args: string[], timeoutMs = 60_000): Promise<Ran> {
   const env = { PATH: process.env.PATH, HOME: home, EDGEBENCH_HOME: home, EDGEBENCH_SYSROOT: root, EDGEBENCH_SERVER: "", CI: "1" };
-  const cmd = canDrop ? ["setpriv", "--reuid", String(NOBODY), "--regid", String(NOBODY), "--clear-groups", process.execPath, CLI, ...args] : [process.execPath, CLI, ...args];
+  const cmd = canDrop
+    ? ["setpriv", "--reuid", String(NOBODY), "--regid", String(NOBODY), "--clear-groups", process.execPath, CLI, ...args]
+    : [process.execPath, CLI, ...args];
   return exec(cmd[0]!, cmd.slice(1), { env, cwd: work, timeoutMs });
 }
 
@@ -128,7 +131,10 @@ describe.skipIf(Boolean(skipDenied))(`a Termux-like tree with permission-denied 
     const r = await cli(termux, ["detect", "--no-llama", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     expectClean(r);
-    const found = JSON.parse(r.stdout) as { system: { cpu: { arch: string; cores: number }; memory: { totalBytes: number }; os: { kernel: string }; soc?: unknown }; thermalSensors: boolean };
+    const found = JSON.parse(r.stdout) as {
+      system: { cpu: { arch: string; cores: number }; memory: { totalBytes: number }; os: { kernel: string }; soc?: unknown };
+      thermalSensors: boolean;
+    };
     expect(found.system.cpu.cores).toBe(4);
     expect(found.system.memory.totalBytes).toBe(5767168 * 1024);
     expect(found.system.os.kernel).toBe("4.19.157-perf+");
@@ -148,9 +154,16 @@ describe.skipIf(Boolean(skipDenied))(`a Termux-like tree with permission-denied 
   });
 
   it("a tiny-model run completes with energy and thermals recorded as not measured", async () => {
-    const r = await cli(termux, ["run", "--model", tinyModel("q8_0"), "--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"], 180_000);
+    const r = await cli(
+      termux,
+      ["run", "--model", tinyModel("q8_0"), "--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"],
+      180_000,
+    );
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
-    const doc = JSON.parse(r.stdout) as { power: { meters: unknown[]; note?: string }; runs: { status: string; tests: { energy?: unknown; thermal?: unknown }[] }[] };
+    const doc = JSON.parse(r.stdout) as {
+      power: { meters: unknown[]; note?: string };
+      runs: { status: string; tests: { energy?: unknown; thermal?: unknown }[] }[];
+    };
     expect(doc.runs[0]!.status).toBe("ok");
     expect(doc.power.meters).toEqual([]);
     expect(doc.power.note).toMatch(/not measured/i);

@@ -43,7 +43,11 @@ const hasKubectl = spawnSync("kubectl", ["version", "--client"]).status === 0;
 
 /** Every document of a YAML file, parsed by PyYAML's safe loader and handed over as JSON. */
 function loadYaml(file: string): K8sObject[] {
-  const r = spawnSync("python3", ["-c", "import sys, json, yaml; print(json.dumps([d for d in yaml.safe_load_all(open(sys.argv[1])) if d is not None]))", file], { encoding: "utf8" });
+  const r = spawnSync(
+    "python3",
+    ["-c", "import sys, json, yaml; print(json.dumps([d for d in yaml.safe_load_all(open(sys.argv[1])) if d is not None]))", file],
+    { encoding: "utf8" },
+  );
   if (r.status !== 0) throw new Error(`${file} is not valid YAML:\n${r.stderr}`);
   return JSON.parse(r.stdout) as K8sObject[];
 }
@@ -52,13 +56,16 @@ describe.skipIf(!hasPyYaml)("K3s manifests (parsed with PyYAML)", () => {
   const kustomization = hasPyYaml ? (loadYaml(path.join(K3S, "kustomization.yaml"))[0] as unknown as { resources: string[] }) : { resources: [] };
   const objects = kustomization.resources.flatMap((f) => loadYaml(path.join(K3S, f)));
   const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
-  const ds = find("DaemonSet", "edgebench") as K8sObject & { spec: { template: { spec: { initContainers: Container[]; containers: Container[]; volumes: Volume[]; priorityClassName: string } } } };
+  const ds = find("DaemonSet", "edgebench") as K8sObject & {
+    spec: { template: { spec: { initContainers: Container[]; containers: Container[]; volumes: Volume[]; priorityClassName: string } } };
+  };
   const pod = ds?.spec.template.spec;
 
   it("lists files that exist and parse, all namespaced in edgebench", () => {
     expect(kustomization.resources.length).toBeGreaterThan(0);
     expect(objects.map((o) => o.kind).sort()).toEqual(["ConfigMap", "ConfigMap", "DaemonSet", "Namespace", "PriorityClass"]);
-    for (const o of objects.filter((o) => !["Namespace", "PriorityClass"].includes(o.kind))) expect(o.metadata.namespace, o.metadata.name).toBe("edgebench");
+    for (const o of objects.filter((o) => !["Namespace", "PriorityClass"].includes(o.kind)))
+      expect(o.metadata.namespace, o.metadata.name).toBe("edgebench");
   });
 
   it("init container runs the suite with the node name from the downward API and the key from a Secret", () => {
@@ -94,7 +101,11 @@ describe.skipIf(!hasPyYaml)("K3s manifests (parsed with PyYAML)", () => {
     // The submitter shares the outbox so queued results go out when the link is back.
     expect(pod.containers[0]!.volumeMounts.some((m) => m.mountPath === env.EDGEBENCH_HOME)).toBe(true);
     for (const c of [...pod.initContainers, ...pod.containers]) {
-      for (const m of c.volumeMounts) expect(pod.volumes.map((v) => v.name), `${c.name}: ${m.name}`).toContain(m.name);
+      for (const m of c.volumeMounts)
+        expect(
+          pod.volumes.map((v) => v.name),
+          `${c.name}: ${m.name}`,
+        ).toContain(m.name);
     }
   });
 
@@ -123,7 +134,9 @@ describe.skipIf(!hasPyYaml)("run-once.sh (the init container's script) with the 
   });
 
   it("imports the key, runs once as NODE_NAME in FLEET, queues the signed result offline, and skips a finished RUN_ID", async () => {
-    const scripts = loadYaml(path.join(K3S, "config.yaml")).find((o) => o.metadata.name === "edgebench-scripts") as K8sObject & { data: Record<string, string> };
+    const scripts = loadYaml(path.join(K3S, "config.yaml")).find((o) => o.metadata.name === "edgebench-scripts") as K8sObject & {
+      data: Record<string, string>;
+    };
     const script = path.join(work, "run-once.sh");
     fs.writeFileSync(script, scripts.data["run-once.sh"]!);
     const bin = path.join(work, "bin");

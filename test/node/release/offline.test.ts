@@ -24,7 +24,8 @@ function cacheKeys(indexDir: string): string[] {
   const keys: string[] = [];
   for (const e of fs.readdirSync(indexDir, { recursive: true, withFileTypes: true })) {
     if (!e.isFile()) continue;
-    for (const m of fs.readFileSync(path.join(e.parentPath, e.name), "utf8").matchAll(/"key":"((?:[^"\\]|\\.)*)"/g)) keys.push(JSON.parse(`"${m[1]}"`) as string);
+    for (const m of fs.readFileSync(path.join(e.parentPath, e.name), "utf8").matchAll(/"key":"((?:[^"\\]|\\.)*)"/g))
+      keys.push(JSON.parse(`"${m[1]}"`) as string);
   }
   return keys;
 }
@@ -39,7 +40,10 @@ beforeAll(async () => {
   home = path.join(work, "home");
   fs.mkdirSync(home);
   const out = path.join(work, "out");
-  const packed = await exec(process.execPath, [PACK, "--platform", "linux-x64", "--out", out, "--model", tinyModel("q8_0")], { cwd: REPO_ROOT, timeoutMs: 300_000 });
+  const packed = await exec(process.execPath, [PACK, "--platform", "linux-x64", "--out", out, "--model", tinyModel("q8_0")], {
+    cwd: REPO_ROOT,
+    timeoutMs: 300_000,
+  });
   expect(packed.code, packed.stderr).toBe(0);
   const tarballs = fs.readdirSync(out).filter((f) => f.endsWith(".tar.gz"));
   expect(tarballs).toHaveLength(1);
@@ -57,19 +61,29 @@ afterAll(() => {
 describe("offline bundle for linux-x64", () => {
   it("holds the bundled package, install.sh, a manifest with only the linux-x64 binary, and the model with its sha256", () => {
     expect(fs.readdirSync(bundleDir).sort()).toEqual(["bundle.env", "edgebench-0.1.0.tgz", "install.sh", "manifest.json", "models"].sort());
-    const manifest = JSON.parse(fs.readFileSync(path.join(bundleDir, "manifest.json"), "utf8")) as { binaries: string[]; packages: string[]; models: { file: string; sha256: string }[] };
+    const manifest = JSON.parse(fs.readFileSync(path.join(bundleDir, "manifest.json"), "utf8")) as {
+      binaries: string[];
+      packages: string[];
+      models: { file: string; sha256: string }[];
+    };
     expect(manifest.binaries).toEqual(["@node-llama-cpp/linux-x64"]);
     const llamaBinaries = manifest.packages.filter((p) => p.startsWith("@node-llama-cpp/"));
     expect(llamaBinaries).toEqual([expect.stringMatching(/^@node-llama-cpp\/linux-x64@/)]);
     expect(manifest.packages.some((p) => p.startsWith("node-llama-cpp@"))).toBe(true);
     expect(manifest.packages.some((p) => /^(wrangler|esbuild|vitest|typescript)@/.test(p))).toBe(false);
-    expect(manifest.models).toEqual([{ file: "tiny-q8_0.gguf", bytes: fs.statSync(tinyModel("q8_0")).size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(manifest.models).toEqual([
+      { file: "tiny-q8_0.gguf", bytes: fs.statSync(tinyModel("q8_0")).size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
     expect(fs.readFileSync(path.join(bundleDir, "models", "SHA256SUMS"), "utf8")).toBe(`${manifest.models[0]!.sha256}  tiny-q8_0.gguf\n`);
   });
 
   it("install.sh installs with npm and no network; the installed copy detects and runs the carried tiny model", async () => {
     const prefix = path.join(work, "prefix-npm");
-    const inst = await exec("sh", [path.join(bundleDir, "install.sh"), "--prefix", prefix], { cwd: work, env: isolatedEnv(home), timeoutMs: 240_000 });
+    const inst = await exec("sh", [path.join(bundleDir, "install.sh"), "--prefix", prefix], {
+      cwd: work,
+      env: isolatedEnv(home),
+      timeoutMs: 240_000,
+    });
     expect(inst.code, inst.stdout + inst.stderr).toBe(0);
     expect(inst.stdout).toMatch(/installed edgebench 0\.1\.0 for linux-x64/);
     expect(inst.stdout).toContain("tiny-q8_0.gguf: sha256 OK");
@@ -88,7 +102,11 @@ describe("offline bundle for linux-x64", () => {
     // The model install.sh copied where the CLI looks ($HOME/.config/edgebench/models).
     const model = path.join(home, ".config", "edgebench", "models", "tiny-q8_0.gguf");
     expect(fs.readFileSync(model)).toEqual(fs.readFileSync(tinyModel("q8_0")));
-    const run = await edgebench(prefix, ["run", "--model", model, "--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"], 240_000);
+    const run = await edgebench(
+      prefix,
+      ["run", "--model", model, "--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"],
+      240_000,
+    );
     expect(run.code, run.stderr.slice(-3000)).toBe(0);
     const doc = JSON.parse(run.stdout) as { uploader: { version: string }; runs: { status: string; model: { sha256?: string } }[] };
     expect(doc.uploader.version).toBe("0.1.0");
@@ -98,7 +116,11 @@ describe("offline bundle for linux-x64", () => {
 
   it("install.sh --method copy works without npm (plain unpack + a bin link)", async () => {
     const prefix = path.join(work, "prefix-copy");
-    const inst = await exec("sh", [path.join(bundleDir, "install.sh"), "--prefix", prefix, "--method", "copy", "--no-models"], { cwd: work, env: isolatedEnv(home), timeoutMs: 120_000 });
+    const inst = await exec("sh", [path.join(bundleDir, "install.sh"), "--prefix", prefix, "--method", "copy", "--no-models"], {
+      cwd: work,
+      env: isolatedEnv(home),
+      timeoutMs: 120_000,
+    });
     expect(inst.code, inst.stdout + inst.stderr).toBe(0);
     const version = await edgebench(prefix, ["--version"]);
     expect(version.code, version.stderr).toBe(0);
@@ -111,7 +133,13 @@ describe("offline bundle for linux-x64", () => {
     const other = path.join(work, "other");
     fs.cpSync(bundleDir, other, { recursive: true });
     const env = path.join(other, "bundle.env");
-    fs.writeFileSync(env, fs.readFileSync(env, "utf8").replace(/BUNDLE_PLATFORM='[^']*'/, "BUNDLE_PLATFORM='linux-arm64'").replace(/BUNDLE_MACHINES='[^']*'/, "BUNDLE_MACHINES='aarch64 arm64'"));
+    fs.writeFileSync(
+      env,
+      fs
+        .readFileSync(env, "utf8")
+        .replace(/BUNDLE_PLATFORM='[^']*'/, "BUNDLE_PLATFORM='linux-arm64'")
+        .replace(/BUNDLE_MACHINES='[^']*'/, "BUNDLE_MACHINES='aarch64 arm64'"),
+    );
     const prefix = path.join(work, "prefix-refused");
     const inst = await exec("sh", [path.join(other, "install.sh"), "--prefix", prefix], { cwd: work, env: isolatedEnv(home) });
     expect(inst.code).toBe(1);

@@ -6,8 +6,9 @@
  * docs/install.md: --omit=optional plus the one prebuilt binary), where
  * `edgebench --version` and `edgebench detect` run.
  */
-import { builtinModules } from "node:module";
+
 import fs from "node:fs";
+import { builtinModules } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -63,7 +64,11 @@ describe("the published package (npm pack --dry-run)", () => {
   });
 
   it("every entry point package.json names (bin, main, exports) is a published file", () => {
-    const raw = JSON.parse(fs.readFileSync(path.join(UPLOADER, "package.json"), "utf8")) as { bin?: Record<string, string>; main?: string; exports?: unknown };
+    const raw = JSON.parse(fs.readFileSync(path.join(UPLOADER, "package.json"), "utf8")) as {
+      bin?: Record<string, string>;
+      main?: string;
+      exports?: unknown;
+    };
     const targets: string[] = [...Object.values(raw.bin ?? {}), ...(raw.main ? [raw.main] : [])];
     const walk = (v: unknown): void => {
       if (typeof v === "string") targets.push(v);
@@ -87,7 +92,12 @@ describe("the published package (npm pack --dry-run)", () => {
       const code = fs.readFileSync(path.join(UPLOADER, file), "utf8");
       expect(code.includes("sourceMappingURL=data:"), `${file} inlines a source map`).toBe(false);
       const specifiers = new Set<string>();
-      for (const re of [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\bimport\s*["']([^"']+)["']/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g]) {
+      for (const re of [
+        /\bfrom\s*["']([^"']+)["']/g,
+        /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+        /\bimport\s*["']([^"']+)["']/g,
+        /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
+      ]) {
         // Only things shaped like a module name (the patterns also hit help text such as `from ".command()"`).
         for (const m of code.matchAll(re)) if (/^(?:node:)?(?:@[\w.-]+\/)?[\w.-]+(?:\/[\w.-]+)*$/.test(m[1]!)) specifiers.add(m[1]!);
       }
@@ -110,7 +120,11 @@ describe("installed from the packed tarball, npm offline", () => {
     // package for this machine is named explicitly, as docs/install.md says.
     const binary = `@node-llama-cpp/linux-x64@${pkg.dependencies["node-llama-cpp"]}`;
     const env = { ...process.env, npm_config_update_notifier: "false", NODE_LLAMA_CPP_SKIP_DOWNLOAD: "true" };
-    const inst = await exec("npm", ["install", "--offline", "--no-audit", "--no-fund", "--omit=optional", path.join(work, filename), binary], { cwd: app, env, timeoutMs: 240_000 });
+    const inst = await exec("npm", ["install", "--offline", "--no-audit", "--no-fund", "--omit=optional", path.join(work, filename), binary], {
+      cwd: app,
+      env,
+      timeoutMs: 240_000,
+    });
     expect(inst.code, inst.stderr).toBe(0);
     expect(fs.readdirSync(path.join(app, "node_modules", "@node-llama-cpp"))).toEqual(["linux-x64"]);
     expect(fs.existsSync(path.join(app, "node_modules", "wrangler"))).toBe(false);

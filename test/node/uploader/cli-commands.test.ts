@@ -4,9 +4,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { ResultDocument, System, verifySubmission } from "@edgebench/contract";
 import { readGgufFileInfo } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ResultDocument, System, verifySubmission } from "@edgebench/contract";
 import { Outbox } from "../../../uploader/src/outbox/index.js";
 import { REPO_ROOT } from "../helpers/models.js";
 import { runCli } from "./cli-helpers.js";
@@ -67,7 +67,9 @@ describe("edgebench models", () => {
       "hf:bartowski/Llama-3.2-3B-Instruct-GGUF/Llama-3.2-3B-Instruct-Q4_K_M.gguf",
     ]);
     expect(standard.every((m) => m.file === undefined && m.quantisation === "Q4_K_M")).toBe(true);
-    expect(out.models.filter((m) => !m.standard)).toEqual([{ name: "edgebench tiny q8_0", quantisation: "Q8_0", file: path.join(modelsDir, "mine.gguf"), standard: false }]);
+    expect(out.models.filter((m) => !m.standard)).toEqual([
+      { name: "edgebench tiny q8_0", quantisation: "Q8_0", file: path.join(modelsDir, "mine.gguf"), standard: false },
+    ]);
   });
 });
 
@@ -146,14 +148,28 @@ describe("start-up: commands that never run llama.cpp never load node-llama-cpp"
   const hookEnv = () => {
     const hook = path.join(work, "no-llama-hook.mjs");
     const resolver = `export async function resolve(s, c, next) { if (s === "node-llama-cpp" || s.startsWith("node-llama-cpp/")) throw new Error("node-llama-cpp loaded at start-up"); return next(s, c); }`;
-    fs.writeFileSync(hook, `import { register } from "node:module";\nregister(${JSON.stringify(`data:text/javascript,${encodeURIComponent(resolver)}`)});\n`);
+    fs.writeFileSync(
+      hook,
+      `import { register } from "node:module";\nregister(${JSON.stringify(`data:text/javascript,${encodeURIComponent(resolver)}`)});\n`,
+    );
     return { NODE_OPTIONS: `--import=${hook}`, EDGEBENCH_HOME: path.join(work, "startup-home"), EDGEBENCH_SYSROOT: path.join(work, "empty-sysroot") };
   };
 
   it("--version, keygen, whoami, config, outbox, submit, meters, detect --no-llama and import run without it", async () => {
     const env = hookEnv();
     // config set first: detect and import then read the envelope from config.json, still without node-llama-cpp.
-    for (const args of [["--version"], ["keygen"], ["whoami"], ["config", "set", "envelope", "85x56x25"], ["config", "list"], ["outbox"], ["submit", "--server", "http://127.0.0.1:9"], ["meters"], ["detect", "--no-llama", "--json"], ["import", path.join(REPO_ROOT, "test/fixtures/llama-bench/pi5-qwen2.5-0.5b-q4_k_m.json"), "--json"]]) {
+    for (const args of [
+      ["--version"],
+      ["keygen"],
+      ["whoami"],
+      ["config", "set", "envelope", "85x56x25"],
+      ["config", "list"],
+      ["outbox"],
+      ["submit", "--server", "http://127.0.0.1:9"],
+      ["meters"],
+      ["detect", "--no-llama", "--json"],
+      ["import", path.join(REPO_ROOT, "test/fixtures/llama-bench/pi5-qwen2.5-0.5b-q4_k_m.json"), "--json"],
+    ]) {
       const r = await runCli(args, env);
       expect(r.stderr, args.join(" ")).not.toMatch(/node-llama-cpp loaded at start-up/);
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);

@@ -10,8 +10,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { computeMetrics, type ResultDocument as Doc, ResultDocument } from "@edgebench/contract";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ResultDocument, computeMetrics, type ResultDocument as Doc } from "@edgebench/contract";
 import { findPreset, synthModel } from "../../../uploader/src/gguf/index.js";
 import { loadSuite } from "../../../uploader/src/suite/index.js";
 import { runCli } from "./cli-helpers.js";
@@ -103,95 +103,238 @@ describe("edgebench run on the tiny model (real inference)", () => {
 });
 
 describe("edgebench run: failures are recorded, the other models still run", () => {
-  it("llama.cpp abort, not a GGUF, truncated, missing: four failed runs, exit code 4", async () => {
-    const dir = path.join(work, "bad");
-    fs.mkdirSync(dir, { recursive: true });
-    const aborts = path.join(dir, "no-ffn.gguf");
-    // Without llama.feed_forward_length llama.cpp hits a GGML_ASSERT and aborts the process.
-    synthModel(aborts, { shape: findPreset("tiny").shape, type: "f16", omitKeys: ["llama.feed_forward_length"] });
-    const notGguf = path.join(dir, "notes.gguf");
-    fs.writeFileSync(notGguf, "these are not weights\n");
-    const truncated = path.join(dir, "truncated.gguf");
-    const full = fs.readFileSync(inject("tinyModels").f16);
-    fs.writeFileSync(truncated, full.subarray(0, Math.floor(full.length / 2)));
-    const missing = path.join(dir, "missing.gguf");
+  it(
+    "llama.cpp abort, not a GGUF, truncated, missing: four failed runs, exit code 4",
+    async () => {
+      const dir = path.join(work, "bad");
+      fs.mkdirSync(dir, { recursive: true });
+      const aborts = path.join(dir, "no-ffn.gguf");
+      // Without llama.feed_forward_length llama.cpp hits a GGML_ASSERT and aborts the process.
+      synthModel(aborts, { shape: findPreset("tiny").shape, type: "f16", omitKeys: ["llama.feed_forward_length"] });
+      const notGguf = path.join(dir, "notes.gguf");
+      fs.writeFileSync(notGguf, "these are not weights\n");
+      const truncated = path.join(dir, "truncated.gguf");
+      const full = fs.readFileSync(inject("tinyModels").f16);
+      fs.writeFileSync(truncated, full.subarray(0, Math.floor(full.length / 2)));
+      const missing = path.join(dir, "missing.gguf");
 
-    const good = inject("tinyModels").f32;
-    const r = await runCli(["run", "--model", aborts, "--model", good, "--model", notGguf, "--model", truncated, "--model", missing, "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"], env);
-    expect(r.code, r.stderr).toBe(4);
-    const doc = parseDoc(r.stdout);
-    const byFile = new Map(doc.runs.map((run) => [run.model.source === "local" ? run.model.fileName : run.model.source, run]));
-    expect(doc.runs.map((x) => x.status)).toEqual(["failed", "ok", "failed", "failed", "failed"]);
-    expect(doc.runs[0]!.error).toMatch(/llama\.cpp aborted.*GGML_ASSERT/);
-    expect(doc.runs[0]!.model.sha256).toMatch(/^[0-9a-f]{64}$/); // identified before it crashed
-    expect(byFile.get("tiny-f32.gguf")!.tests.every((t) => t.status === "ok")).toBe(true);
-    expect(doc.runs[2]!.error).toMatch(/not a GGUF file/);
-    expect(doc.runs[3]!.error).toMatch(/truncated GGUF/);
-    expect(doc.runs[4]!.error).toMatch(/model file not found/);
-    expect(r.stderr).toMatch(/4 run\(s\) failed/);
-    expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
-  }, SLOW);
+      const good = inject("tinyModels").f32;
+      const r = await runCli(
+        [
+          "run",
+          "--model",
+          aborts,
+          "--model",
+          good,
+          "--model",
+          notGguf,
+          "--model",
+          truncated,
+          "--model",
+          missing,
+          "--backend",
+          "cpu",
+          "--reps",
+          "1",
+          "--threads",
+          "1",
+          "--no-perplexity",
+          "--idle-seconds",
+          "0",
+          "--no-submit",
+          "--json",
+        ],
+        env,
+      );
+      expect(r.code, r.stderr).toBe(4);
+      const doc = parseDoc(r.stdout);
+      const byFile = new Map(doc.runs.map((run) => [run.model.source === "local" ? run.model.fileName : run.model.source, run]));
+      expect(doc.runs.map((x) => x.status)).toEqual(["failed", "ok", "failed", "failed", "failed"]);
+      expect(doc.runs[0]!.error).toMatch(/llama\.cpp aborted.*GGML_ASSERT/);
+      expect(doc.runs[0]!.model.sha256).toMatch(/^[0-9a-f]{64}$/); // identified before it crashed
+      expect(byFile.get("tiny-f32.gguf")!.tests.every((t) => t.status === "ok")).toBe(true);
+      expect(doc.runs[2]!.error).toMatch(/not a GGUF file/);
+      expect(doc.runs[3]!.error).toMatch(/truncated GGUF/);
+      expect(doc.runs[4]!.error).toMatch(/model file not found/);
+      expect(r.stderr).toMatch(/4 run\(s\) failed/);
+      expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+    },
+    SLOW,
+  );
 
-  it("a depth test that does not fit the context is skipped with its reason; the run stays ok", async () => {
-    const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--ctx", "1024", "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"], env);
-    expect(r.code, r.stderr).toBe(0);
-    const run = parseDoc(r.stdout).runs[0]!;
-    expect(run.status).toBe("ok");
-    const depth = run.tests.find((t) => t.depth > 0)!;
-    expect(depth).toMatchObject({ status: "failed", samplesNs: [] });
-    expect(depth.error).toMatch(/^skipped: needs 2176 tokens of context, the context holds 1024/);
-    expect(run.tests.filter((t) => t.depth === 0).every((t) => t.status === "ok")).toBe(true);
-  }, SLOW);
+  it(
+    "a depth test that does not fit the context is skipped with its reason; the run stays ok",
+    async () => {
+      const r = await runCli(
+        [
+          "run",
+          "--model",
+          inject("tinyModels").q8_0,
+          "--ctx",
+          "1024",
+          "--backend",
+          "cpu",
+          "--reps",
+          "1",
+          "--threads",
+          "1",
+          "--no-perplexity",
+          "--idle-seconds",
+          "0",
+          "--no-submit",
+          "--json",
+        ],
+        env,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const run = parseDoc(r.stdout).runs[0]!;
+      expect(run.status).toBe("ok");
+      const depth = run.tests.find((t) => t.depth > 0)!;
+      expect(depth).toMatchObject({ status: "failed", samplesNs: [] });
+      expect(depth.error).toMatch(/^skipped: needs 2176 tokens of context, the context holds 1024/);
+      expect(run.tests.filter((t) => t.depth === 0).every((t) => t.status === "ok")).toBe(true);
+    },
+    SLOW,
+  );
 
-  it("a settings sweep runs every point on one model load, in order", async () => {
-    // A context-size sweep (a thread sweep would put a second spinning thread on two shared cores).
-    const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--ctx", "1024,2048", "--flash-attn", "off,on", "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"], env);
-    expect(r.code, r.stderr).toBe(0);
-    const doc = parseDoc(r.stdout);
-    expect(doc.runs.map((x) => [x.settings.contextSize, x.settings.flashAttention])).toEqual([[1024, false], [1024, true], [2048, false], [2048, true]]);
-    expect(r.stderr.match(/loaded in/g)).toHaveLength(1);
-  }, SLOW);
+  it(
+    "a settings sweep runs every point on one model load, in order",
+    async () => {
+      // A context-size sweep (a thread sweep would put a second spinning thread on two shared cores).
+      const r = await runCli(
+        [
+          "run",
+          "--model",
+          inject("tinyModels").q8_0,
+          "--ctx",
+          "1024,2048",
+          "--flash-attn",
+          "off,on",
+          "--backend",
+          "cpu",
+          "--reps",
+          "1",
+          "--threads",
+          "1",
+          "--no-perplexity",
+          "--idle-seconds",
+          "0",
+          "--no-submit",
+          "--json",
+        ],
+        env,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const doc = parseDoc(r.stdout);
+      expect(doc.runs.map((x) => [x.settings.contextSize, x.settings.flashAttention])).toEqual([
+        [1024, false],
+        [1024, true],
+        [2048, false],
+        [2048, true],
+      ]);
+      expect(r.stderr.match(/loaded in/g)).toHaveLength(1);
+    },
+    SLOW,
+  );
 
-  it("power: the parent's meter session gets every repetition's window from the child", async () => {
-    // A command meter reading a constant 4.5 W stands in for a board meter (power-meters.md section 7).
-    const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--meter", "cmd:echo 4.5", "--scope", "board-input", "--idle-seconds", "1", "--backend", "cpu", "--reps", "2", "--threads", "1", "--no-perplexity", "--no-submit", "--json"], env);
-    expect(r.code, r.stderr).toBe(0);
-    const doc = parseDoc(r.stdout);
-    expect(doc.power.meters[0]).toMatchObject({ kind: "cmd", scope: "board-input", method: "sampled" });
-    expect(doc.power.meters[0]!.idle?.watts).toBeCloseTo(4.5, 5);
-    for (const t of doc.runs[0]!.tests.filter((x) => x.status === "ok")) {
-      expect(t.energy).toHaveLength(1);
-      const e = t.energy![0]!;
-      expect(e.meter).toBe(0);
-      if (e.status === "measured") {
-        // Constant 4.5 W: each repetition's energy is 4.5 W times its own duration.
-        e.joulesPerRep!.forEach((j, i) => expect(j).toBeCloseTo(4.5 * (t.samplesNs[i]! / 1e9), 3));
-      } else expect(e.reason).toBeTruthy(); // too short for the sampling rate: said so, not zero
-    }
-  }, SLOW);
+  it(
+    "power: the parent's meter session gets every repetition's window from the child",
+    async () => {
+      // A command meter reading a constant 4.5 W stands in for a board meter (power-meters.md section 7).
+      const r = await runCli(
+        [
+          "run",
+          "--model",
+          inject("tinyModels").q8_0,
+          "--meter",
+          "cmd:echo 4.5",
+          "--scope",
+          "board-input",
+          "--idle-seconds",
+          "1",
+          "--backend",
+          "cpu",
+          "--reps",
+          "2",
+          "--threads",
+          "1",
+          "--no-perplexity",
+          "--no-submit",
+          "--json",
+        ],
+        env,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const doc = parseDoc(r.stdout);
+      expect(doc.power.meters[0]).toMatchObject({ kind: "cmd", scope: "board-input", method: "sampled" });
+      expect(doc.power.meters[0]!.idle?.watts).toBeCloseTo(4.5, 5);
+      for (const t of doc.runs[0]!.tests.filter((x) => x.status === "ok")) {
+        expect(t.energy).toHaveLength(1);
+        const e = t.energy![0]!;
+        expect(e.meter).toBe(0);
+        if (e.status === "measured") {
+          // Constant 4.5 W: each repetition's energy is 4.5 W times its own duration.
+          e.joulesPerRep!.forEach((j, i) => {
+            expect(j).toBeCloseTo(4.5 * (t.samplesNs[i]! / 1e9), 3);
+          });
+        } else expect(e.reason).toBeTruthy(); // too short for the sampling rate: said so, not zero
+      }
+    },
+    SLOW,
+  );
 
-  it("bad flags: one clear line, exit code 2", async () => {
-    const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--batch", "512", "--ubatch", "256", "--no-submit"], env);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--ubatch 256: node-llama-cpp runs llama\.cpp with the micro-batch equal to the batch/);
-    const bad = await runCli(["run", "--threads", "two"], env);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--threads takes a positive integer/);
-  }, SLOW);
+  it(
+    "bad flags: one clear line, exit code 2",
+    async () => {
+      const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--batch", "512", "--ubatch", "256", "--no-submit"], env);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--ubatch 256: node-llama-cpp runs llama\.cpp with the micro-batch equal to the batch/);
+      const bad = await runCli(["run", "--threads", "two"], env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--threads takes a positive integer/);
+    },
+    SLOW,
+  );
 });
 
 describe("edgebench run --idle-seconds", () => {
-  it("defaults to a 30 s idle baseline; an explicit 0 skips it", async () => {
-    const { runCommand } = await import("../../../uploader/src/cli/commands/run.js");
-    const option = runCommand().options.find((o) => o.long === "--idle-seconds");
-    expect(option?.defaultValue).toBe(30);
-    expect(option?.parseArg?.("0", undefined)).toBe(0);
-    const help = await runCli(["run", "--help"]);
-    expect(help.stdout.replace(/\s+/g, " ")).toMatch(/--idle-seconds <s> .*\(0: skip\) \(default: 30\)/);
-    // With a meter in use, an explicit 0 still skips the baseline: no idle figure, no 30 s wait.
-    const r = await runCli(["run", "--model", inject("tinyModels").q8_0, "--meter", "cmd:echo 4.5", "--scope", "board-input", "--idle-seconds", "0", "--backend", "cpu", "--reps", "1", "--threads", "1", "--no-perplexity", "--no-submit", "--json"], env);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).not.toMatch(/measuring idle power/);
-    expect(parseDoc(r.stdout).power.meters[0]!.idle).toBeUndefined();
-  }, SLOW);
+  it(
+    "defaults to a 30 s idle baseline; an explicit 0 skips it",
+    async () => {
+      const { runCommand } = await import("../../../uploader/src/cli/commands/run.js");
+      const option = runCommand().options.find((o) => o.long === "--idle-seconds");
+      expect(option?.defaultValue).toBe(30);
+      expect(option?.parseArg?.("0", undefined)).toBe(0);
+      const help = await runCli(["run", "--help"]);
+      expect(help.stdout.replace(/\s+/g, " ")).toMatch(/--idle-seconds <s> .*\(0: skip\) \(default: 30\)/);
+      // With a meter in use, an explicit 0 still skips the baseline: no idle figure, no 30 s wait.
+      const r = await runCli(
+        [
+          "run",
+          "--model",
+          inject("tinyModels").q8_0,
+          "--meter",
+          "cmd:echo 4.5",
+          "--scope",
+          "board-input",
+          "--idle-seconds",
+          "0",
+          "--backend",
+          "cpu",
+          "--reps",
+          "1",
+          "--threads",
+          "1",
+          "--no-perplexity",
+          "--no-submit",
+          "--json",
+        ],
+        env,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/measuring idle power/);
+      expect(parseDoc(r.stdout).power.meters[0]!.idle).toBeUndefined();
+    },
+    SLOW,
+  );
 });

@@ -9,8 +9,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { type ResultDocument as Doc, ResultDocument, System } from "@edgebench/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ResultDocument, System, type ResultDocument as Doc } from "@edgebench/contract";
 import { getConfigValue, listConfig, setConfigValue, unsetConfigValue } from "../../../uploader/src/cli/commands/config.js";
 import { readUserConfig, resolveEnvelope } from "../../../uploader/src/identity/index.js";
 import { Outbox } from "../../../uploader/src/outbox/index.js";
@@ -63,12 +63,18 @@ describe("edgebench config set/get/unset/list", () => {
     // The other keys live in the same file; values are normalised as whoami always did.
     expect((await runCli(["config", "set", "displayName", "  Pi Lab 3 "], env)).code).toBe(0);
     expect((await runCli(["config", "set", "server", "http://127.0.0.1:8787/"], env)).code).toBe(0);
-    expect(readJson(file)).toEqual({ envelope: { widthMm: 85, depthMm: 56, heightMm: 25 }, displayName: "Pi Lab 3", server: "http://127.0.0.1:8787" });
+    expect(readJson(file)).toEqual({
+      envelope: { widthMm: 85, depthMm: 56, heightMm: 25 },
+      displayName: "Pi Lab 3",
+      server: "http://127.0.0.1:8787",
+    });
     expect((await runCli(["config", "get", "DisplayName"], env)).stdout).toBe("Pi Lab 3\n"); // keys in any case
     expect((await runCli(["config", "get", "server"], env)).stdout).toBe("http://127.0.0.1:8787\n");
 
     const list = await runCli(["config", "list"], env);
-    expect(list.stdout).toBe("displayName  Pi Lab 3               (config.json)\nserver       http://127.0.0.1:8787  (config.json)\nenvelope     85x56x25               (config.json)\n");
+    expect(list.stdout).toBe(
+      "displayName  Pi Lab 3               (config.json)\nserver       http://127.0.0.1:8787  (config.json)\nenvelope     85x56x25               (config.json)\n",
+    );
     const json = await runCli(["config", "list", "--json"], env);
     expect(JSON.parse(json.stdout)).toEqual([
       { key: "displayName", value: "Pi Lab 3", source: "config.json" },
@@ -102,7 +108,10 @@ describe("edgebench config set/get/unset/list", () => {
   it("refuses unknown keys and bad values with one line and exit code 2, writing nothing", async () => {
     const { file, env } = newHome();
     // Nothing there yet: a refused value does not even create the file.
-    expectRefused(await runCli(["config", "set", "envelope", "85x56"], env), /^edgebench: envelope takes WxDxH in millimetres, e.g. 85x56x20, got "85x56"$/m);
+    expectRefused(
+      await runCli(["config", "set", "envelope", "85x56"], env),
+      /^edgebench: envelope takes WxDxH in millimetres, e.g. 85x56x20, got "85x56"$/m,
+    );
     expect(fs.existsSync(file)).toBe(false);
 
     expect((await runCli(["config", "set", "envelope", "85x56x25"], env)).code).toBe(0);
@@ -138,7 +147,15 @@ describe("edgebench config set/get/unset/list", () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const bad = JSON.stringify({ displayName: "Pi Lab 3", envelope: { widthMm: 85, depthMm: 56, heightMm: -1 } });
     fs.writeFileSync(file, bad);
-    for (const args of [["config", "list"], ["config", "get", "envelope"], ["config", "set", "displayName", "Other"], ["config", "unset", "envelope"], ["import", FIXTURE], ["detect", "--no-llama"], ["run", "--model", path.join(work, "missing.gguf"), "--no-submit"]]) {
+    for (const args of [
+      ["config", "list"],
+      ["config", "get", "envelope"],
+      ["config", "set", "displayName", "Other"],
+      ["config", "unset", "envelope"],
+      ["import", FIXTURE],
+      ["detect", "--no-llama"],
+      ["run", "--model", path.join(work, "missing.gguf"), "--no-submit"],
+    ]) {
       const r = await runCli(args, env);
       expectRefused(r, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: envelope\\.heightMm: Too small`));
       expect(fs.readFileSync(file, "utf8"), args.join(" ")).toBe(bad);
@@ -164,7 +181,11 @@ describe("edgebench config set/get/unset/list", () => {
     expect(readJson(file)).toEqual({ displayName: "Pi Lab 3", server: "http://127.0.0.1:8787" });
     expect((await runCli(["config", "get", "displayName"], env)).stdout).toBe("Pi Lab 3\n");
     expect((await runCli(["config", "set", "server", "https://example.org"], env)).code).toBe(0);
-    expect(JSON.parse((await runCli(["whoami", "--json"], env)).stdout)).toMatchObject({ displayName: "Pi Lab 3", server: "https://example.org", serverSource: "config.json" });
+    expect(JSON.parse((await runCli(["whoami", "--json"], env)).stdout)).toMatchObject({
+      displayName: "Pi Lab 3",
+      server: "https://example.org",
+      serverSource: "config.json",
+    });
     expectRefused(await runCli(["whoami", "--set-name", "x".repeat(65)], env), /1 to 64 characters/);
     expect((await runCli(["whoami", "--clear-name", "--clear-server"], env)).code).toBe(0);
     expect(readJson(file)).toEqual({});

@@ -5,8 +5,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
 import { System } from "@edgebench/contract";
+import { describe, expect, it } from "vitest";
 import { decodePiRevision, detectSystem, parseCpuList, parseL4tRelease } from "../../../uploader/src/detect/index.js";
 import { REPO_ROOT } from "../helpers/models.js";
 
@@ -47,7 +47,9 @@ describe("board, SoC, CPU, memory, OS and accelerators from fixture trees", () =
     expect(system.board).toEqual({ name: "Orange Pi 5", identifiedBy: "device-tree" });
     expect(system.soc?.name).toBe("Rockchip RK3588");
     expect(system.cpu).toEqual({ model: "4x Cortex-A55 + 4x Cortex-A76", arch: "aarch64", cores: 8, threads: 8 });
-    expect(system.accelerators).toEqual([{ kind: "npu", name: "Rockchip RK3588 NPU (max 1000 MHz)", driver: "rknpu", detectedBy: "sysfs devfreq fdab0000.npu" }]);
+    expect(system.accelerators).toEqual([
+      { kind: "npu", name: "Rockchip RK3588 NPU (max 1000 MHz)", driver: "rknpu", detectedBy: "sysfs devfreq fdab0000.npu" },
+    ]);
   });
 
   it("x86 mini PC: DMI names, 4 cores / 8 threads from the topology, a USB Coral", () => {

@@ -9,7 +9,7 @@
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLlama } from "../../../uploader/src/detect/llama.js";
-import { directEvaluator, publicEvaluator, type Evaluator } from "../../../uploader/src/runner/evaluator.js";
+import { directEvaluator, type Evaluator, publicEvaluator } from "../../../uploader/src/runner/evaluator.js";
 import { tinyModel } from "../helpers/models.js";
 
 let llama: Llama;
@@ -23,7 +23,9 @@ beforeAll(async () => {
   model = await llama.loadModel({ modelPath: tinyModel("f32") });
   context = await model.createContext({ contextSize: 512, batchSize: 64, threads: 1, sequences: 1 });
   sequence = context.getSequence();
-  tokens = model.tokenize("It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife. ".repeat(3));
+  tokens = model.tokenize(
+    "It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife. ".repeat(3),
+  );
 }, 60_000);
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { GgmlType, GgufInsights, getLlama, LlamaLogLevel, readGgufFileInfo } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PRESETS, findPreset, parameterCount, synthModel } from "../../../uploader/src/gguf/index.js";
+import { findPreset, PRESETS, parameterCount, synthModel } from "../../../uploader/src/gguf/index.js";
 import { f16BitsToF32, f32ToF16Bits } from "../../../uploader/src/gguf/values.js";
 import { writeGguf } from "../../../uploader/src/gguf/writer.js";
 
@@ -57,7 +57,9 @@ describe("GGUF writer round trip", () => {
     try {
       const tokens = model.tokenize("It is a truth universally acknowledged");
       expect(model.detokenize(tokens)).toBe("It is a truth universally acknowledged");
-      const out = await context.getSequence().controlledEvaluate(tokens.map((t, i) => (i === tokens.length - 1 ? [t, { generateNext: { logits: true } }] : t)));
+      const out = await context
+        .getSequence()
+        .controlledEvaluate(tokens.map((t, i) => (i === tokens.length - 1 ? [t, { generateNext: { logits: true } }] : t)));
       const logits = [...out[tokens.length - 1]!.next.logits!.values()];
       expect(logits).toHaveLength(369);
       expect(logits.every(Number.isFinite)).toBe(true);
@@ -96,7 +98,7 @@ describe("GGUF writer round trip", () => {
 
 describe("binary16 conversion", () => {
   it("is exact for representable values and rounds to nearest even", () => {
-    for (const v of [0, 1, -2, 0.5, 65504, 6.103515625e-5, 5.960464477539063e-8, 0.0999755859375]) expect(f16BitsToF32(f32ToF16Bits(v))).toBe(v);
+    for (const v of [0, 1, -2, 0.5, 65504, 6.103515625e-5, 5.9604644775390625e-8, 0.0999755859375]) expect(f16BitsToF32(f32ToF16Bits(v))).toBe(v);
     expect(f32ToF16Bits(1 + 2 ** -11)).toBe(0x3c00); // halfway: ties to even
     expect(f32ToF16Bits(1e6)).toBe(0x7c00); // overflow: infinity
     expect(f32ToF16Bits(1e-9)).toBe(0); // underflow

@@ -1,10 +1,10 @@
 /** llama-bench JSON (a realistic Pi 5 run of Qwen2.5 0.5B Q4_K_M) into a result document. */
 import fs from "node:fs";
 import path from "node:path";
+import { computeMetrics, mean, ResultDocument, sampleStddev } from "@edgebench/contract";
 import { describe, expect, it } from "vitest";
-import { ResultDocument, computeMetrics, mean, sampleStddev } from "@edgebench/contract";
-import { ImportError, llamaBenchToDocument, parseLlamaBench, quantFromModelType } from "../../../uploader/src/import/llama-bench.js";
 import { detectSystem } from "../../../uploader/src/detect/index.js";
+import { ImportError, llamaBenchToDocument, parseLlamaBench, quantFromModelType } from "../../../uploader/src/import/llama-bench.js";
 import { REPO_ROOT } from "../helpers/models.js";
 
 const dir = path.join(REPO_ROOT, "test/fixtures/llama-bench");
@@ -26,7 +26,13 @@ describe("edgebench import (llama-bench JSON)", () => {
     expect(doc.system.cpu.model).toBe("Cortex-A76");
     expect(doc.runs).toHaveLength(1);
     const run = doc.runs[0]!;
-    expect(run.model).toMatchObject({ name: "qwen2.5-0.5b-instruct-q4_k_m", quantisation: "Q4_K_M", arch: "qwen2", parameters: 494032768, sizeBytes: 491400032 });
+    expect(run.model).toMatchObject({
+      name: "qwen2.5-0.5b-instruct-q4_k_m",
+      quantisation: "Q4_K_M",
+      arch: "qwen2",
+      parameters: 494032768,
+      sizeBytes: 491400032,
+    });
     expect(run.settings).toEqual({ threads: 4, gpuLayers: 0, contextSize: 2176, batchSize: 2048, ubatchSize: 512, flashAttention: false });
     expect(run.tests.map((t) => [t.name, t.kind, t.nPrompt, t.nGen, t.depth])).toEqual([
       ["pp512", "pp", 512, 0, 0],
@@ -56,7 +62,10 @@ describe("edgebench import (llama-bench JSON)", () => {
     const doc = llamaBenchToDocument(parseLlamaBench(JSON.stringify(sweep)), { system, suite });
     expect(ResultDocument.parse(doc)).toEqual(doc);
     expect(doc.runtime.backend).toBe("cuda");
-    expect(doc.runs.map((r) => [r.settings.threads, r.settings.gpuLayers])).toEqual([[1, 99], [4, 99]]);
+    expect(doc.runs.map((r) => [r.settings.threads, r.settings.gpuLayers])).toEqual([
+      [1, 99],
+      [4, 99],
+    ]);
     expect(doc.system.accelerators[0]).toMatchObject({ kind: "gpu", name: "NVIDIA Jetson Orin Nano" });
   });
 

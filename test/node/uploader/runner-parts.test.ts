@@ -4,8 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { ModelFileError, inspectModel, quantisationName } from "../../../uploader/src/runner/model-file.js";
-import { UsageError, planSweep } from "../../../uploader/src/runner/plan.js";
+import { inspectModel, ModelFileError, quantisationName } from "../../../uploader/src/runner/model-file.js";
+import { planSweep, UsageError } from "../../../uploader/src/runner/plan.js";
 import { resolveModel } from "../../../uploader/src/runner/resolve.js";
 import { explainExit } from "../../../uploader/src/runner/spawn.js";
 import { loadSuite, suiteDir } from "../../../uploader/src/suite/index.js";
@@ -23,8 +23,12 @@ describe("planSweep", () => {
     ]);
   });
   it("refuses a micro-batch node-llama-cpp cannot set", () => {
-    expect(() => planSweep({ threads: [1], gpuLayers: [0], contextSizes: [512], batchSizes: [512], ubatchSizes: [128], flashAttention: [false] })).toThrow(UsageError);
-    expect(planSweep({ threads: [1], gpuLayers: [0], contextSizes: [512], batchSizes: [512], ubatchSizes: [512], flashAttention: [false] })).toHaveLength(1);
+    expect(() =>
+      planSweep({ threads: [1], gpuLayers: [0], contextSizes: [512], batchSizes: [512], ubatchSizes: [128], flashAttention: [false] }),
+    ).toThrow(UsageError);
+    expect(
+      planSweep({ threads: [1], gpuLayers: [0], contextSizes: [512], batchSizes: [512], ubatchSizes: [512], flashAttention: [false] }),
+    ).toHaveLength(1);
   });
 });
 

@@ -2,8 +2,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
 import { Thermal } from "@edgebench/contract";
+import { describe, expect, it } from "vitest";
 import { ThermalSampler } from "../../../uploader/src/runner/thermal.js";
 import { REPO_ROOT } from "../helpers/models.js";
 

@@ -3,10 +3,11 @@
  * it to the outbox, then send the outbox (or, offline, queue only). Returns the
  * one line the command prints on stderr.
  */
-import type { Config } from "../config.js";
+
 import type { ResultDocument } from "@edgebench/contract";
+import type { Config } from "../config.js";
 import { readUserConfig } from "../identity/index.js";
-import { deliver, resolveServer, type DeliverResult } from "../submit/index.js";
+import { type DeliverResult, deliver, resolveServer } from "../submit/index.js";
 
 export interface DeliveryOptions {
   /** Sign and queue only (send later with `edgebench submit`). */
@@ -15,7 +16,11 @@ export interface DeliveryOptions {
   server?: string;
 }
 
-export async function deliverDocument(document: ResultDocument, opts: DeliveryOptions, config: Config): Promise<{ result: DeliverResult; line: string }> {
+export async function deliverDocument(
+  document: ResultDocument,
+  opts: DeliveryOptions,
+  config: Config,
+): Promise<{ result: DeliverResult; line: string }> {
   const { server } = resolveServer(opts.server, await readUserConfig(config.home), config);
   const result = await deliver(document, {
     home: config.home,

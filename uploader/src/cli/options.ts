@@ -1,6 +1,7 @@
 /** Parsers for command-line values: each gives a clear message on bad input. */
-import { InvalidArgumentError } from "commander";
+
 import type { Envelope } from "@edgebench/contract";
+import { InvalidArgumentError } from "commander";
 import type { EnvelopeDims } from "../identity/index.js";
 import type { GpuLayers } from "../runner/protocol.js";
 

@@ -2,7 +2,7 @@
  * The closing table, generated from the contract's METRICS list (one source
  * for names, units and formulas): a column per metric that any run has.
  */
-import { METRICS, computeMetrics, declaredSize, type ResultDocument } from "@edgebench/contract";
+import { computeMetrics, declaredSize, METRICS, type ResultDocument } from "@edgebench/contract";
 
 function fmt(v: number): string {
   const a = Math.abs(v);
@@ -27,6 +27,8 @@ export function resultTable(doc: ResultDocument): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
   const out = [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)];
-  const energy = doc.power.meters.length ? `energy: ${doc.power.meters[0]!.kind} (${doc.power.meters[0]!.scope})` : `energy: not measured${doc.power.note ? ` (${doc.power.note})` : ""}`;
+  const energy = doc.power.meters.length
+    ? `energy: ${doc.power.meters[0]!.kind} (${doc.power.meters[0]!.scope})`
+    : `energy: not measured${doc.power.note ? ` (${doc.power.note})` : ""}`;
   return `${out.join("\n")}\n${energy}\n`;
 }

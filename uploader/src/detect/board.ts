@@ -11,16 +11,16 @@ export type SocInfo = NonNullable<System["soc"]>;
 
 /** Raspberry Pi new-style revision code: type bits 4-11, memory bits 20-22, bit 23 = new style. */
 const PI_TYPES: Record<number, string> = {
-  0x04: "Raspberry Pi 2 Model B",
-  0x08: "Raspberry Pi 3 Model B",
-  0x0d: "Raspberry Pi 3 Model B+",
-  0x11: "Raspberry Pi 4 Model B",
-  0x12: "Raspberry Pi Zero 2 W",
-  0x13: "Raspberry Pi 400",
-  0x14: "Raspberry Pi Compute Module 4",
-  0x17: "Raspberry Pi 5",
-  0x18: "Raspberry Pi Compute Module 5",
-  0x19: "Raspberry Pi 500",
+  4: "Raspberry Pi 2 Model B",
+  8: "Raspberry Pi 3 Model B",
+  13: "Raspberry Pi 3 Model B+",
+  17: "Raspberry Pi 4 Model B",
+  18: "Raspberry Pi Zero 2 W",
+  19: "Raspberry Pi 400",
+  20: "Raspberry Pi Compute Module 4",
+  23: "Raspberry Pi 5",
+  24: "Raspberry Pi Compute Module 5",
+  25: "Raspberry Pi 500",
 };
 const PI_MEMORY_MB = [256, 512, 1024, 2048, 4096, 8192, 16384];
 
@@ -72,7 +72,8 @@ const SOC_NAMES: Record<string, string> = {
 };
 
 /** DMI placeholders firmware vendors leave in place of real names. */
-const DMI_JUNK = /^(to be filled by o\.e\.m\.|default string|system product name|system manufacturer|not applicable|none|o\.e\.m\.|oem|unknown|x\.x)$/i;
+const DMI_JUNK =
+  /^(to be filled by o\.e\.m\.|default string|system product name|system manufacturer|not applicable|none|o\.e\.m\.|oem|unknown|x\.x)$/i;
 const dmi = (config: SysConfig, key: string) => {
   const v = readText(config, `/sys/class/dmi/id/${key}`);
   return v && !DMI_JUNK.test(v) ? v : undefined;
@@ -102,7 +103,11 @@ export function detectBoard(config: SysConfig, cpuinfo?: string): BoardInfo {
   const lenovoName = vendor?.toUpperCase() === "LENOVO" ? dmi(config, "product_version") : undefined;
   const name = lenovoName ?? product ?? boardName;
   if (name) {
-    return { name: (vendor && !name.toLowerCase().startsWith(vendor.toLowerCase()) ? `${vendor} ${name}` : name).slice(0, 128), vendor, identifiedBy: "dmi" };
+    return {
+      name: (vendor && !name.toLowerCase().startsWith(vendor.toLowerCase()) ? `${vendor} ${name}` : name).slice(0, 128),
+      vendor,
+      identifiedBy: "dmi",
+    };
   }
   return { name: "unknown board", identifiedBy: "unknown" };
 }

@@ -110,7 +110,11 @@ export function detectCpu(config: SysConfig, cpuinfo = readText(config, "/proc/c
 export function detectCpuFacts(config: SysConfig, cpuinfo = readText(config, "/proc/cpuinfo") ?? ""): { cpu: CpuInfo; sources: CpuCountSources } {
   const procs = processors(cpuinfo);
   const online = parseCpuList(readText(config, "/sys/devices/system/cpu/online"));
-  const cpuIds = online.length ? online : listDir(config, "/sys/devices/system/cpu").filter((d) => /^cpu\d+$/.test(d)).map((d) => Number(d.slice(3)));
+  const cpuIds = online.length
+    ? online
+    : listDir(config, "/sys/devices/system/cpu")
+        .filter((d) => /^cpu\d+$/.test(d))
+        .map((d) => Number(d.slice(3)));
   // Never a placeholder: with neither sysfs nor cpuinfo readable, the kernel's count for this process.
   const threads = cpuIds.length || procs.length || kernelCpuCount();
 

@@ -6,8 +6,8 @@
  */
 import type { Envelope, System } from "@edgebench/contract";
 import { detectAccelerators } from "./accelerators.js";
-import { detectBoard, detectSoc, piRevisionFromCpuinfo, type PiRevision } from "./board.js";
-import { detectCpuFacts, type CpuCountSources } from "./cpu.js";
+import { detectBoard, detectSoc, type PiRevision, piRevisionFromCpuinfo } from "./board.js";
+import { type CpuCountSources, detectCpuFacts } from "./cpu.js";
 import { gpuAccelerators, type LlamaInfo } from "./llama.js";
 import { detectMemoryFacts, detectOs, type MemorySource } from "./os.js";
 import { readText, type SysConfig } from "./read.js";
@@ -47,8 +47,8 @@ export function detectSystem(config: SysConfig, opts: DetectOptions = {}): Detec
   return { system, piRevision: piRevisionFromCpuinfo(cpuinfo), sources: { memory: memory.source, cpu: cpu.sources } };
 }
 
-export { detectBoard, detectSoc, decodePiRevision } from "./board.js";
-export { detectCpu, detectCpuFacts, parseCpuList, type CpuCountSources } from "./cpu.js";
-export { detectOs, detectMemory, detectMemoryFacts, parseL4tRelease, type MemorySource } from "./os.js";
 export { detectAccelerators } from "./accelerators.js";
-export { BACKEND_CHOICES, describeLlama, loadLlama, type BackendChoice, type LlamaInfo } from "./llama.js";
+export { decodePiRevision, detectBoard, detectSoc } from "./board.js";
+export { type CpuCountSources, detectCpu, detectCpuFacts, parseCpuList } from "./cpu.js";
+export { BACKEND_CHOICES, type BackendChoice, describeLlama, type LlamaInfo, loadLlama } from "./llama.js";
+export { detectMemory, detectMemoryFacts, detectOs, type MemorySource, parseL4tRelease } from "./os.js";

@@ -6,8 +6,9 @@
  * module costs about 0.7 s, which commands that never touch llama.cpp
  * (--version, keygen, submit, outbox, detect --no-llama) must not pay.
  */
-import type { Llama, LlamaLogLevel } from "node-llama-cpp";
+
 import type { Accelerator, Backend } from "@edgebench/contract";
+import type { Llama, LlamaLogLevel } from "node-llama-cpp";
 
 export const BACKEND_CHOICES = ["cpu", "cuda", "vulkan", "metal", "auto"] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];

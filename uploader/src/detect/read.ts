@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { sysPath, type Config } from "../config.js";
+import { type Config, sysPath } from "../config.js";
 
 export type SysConfig = Pick<Config, "sysRoot">;
 

@@ -1,4 +1,4 @@
-export { synthModel, type SynthOptions, type SynthResult } from "./synth.js";
-export { PRESETS, findPreset, parameterCount, type ModelShape, type Preset } from "./presets.js";
 export { WEIGHT_TYPES, type WeightType } from "./format.js";
-export { writeGguf, type GgufTensor, type GgufValue } from "./writer.js";
+export { findPreset, type ModelShape, PRESETS, type Preset, parameterCount } from "./presets.js";
+export { type SynthOptions, type SynthResult, synthModel } from "./synth.js";
+export { type GgufTensor, type GgufValue, writeGguf } from "./writer.js";

@@ -6,10 +6,10 @@
  * quantiser leaves them.
  */
 import { FileTypeCode, type WeightType } from "./format.js";
-import { parameterCount, type ModelShape } from "./presets.js";
-import { BOS_ID, EOS_ID, UNK_ID, buildVocabulary } from "./tokenizer.js";
-import { Xorshift32, constantF32, randomWeights } from "./values.js";
-import { writeGguf, type GgufTensor, type GgufValue } from "./writer.js";
+import { type ModelShape, parameterCount } from "./presets.js";
+import { BOS_ID, buildVocabulary, EOS_ID, UNK_ID } from "./tokenizer.js";
+import { constantF32, randomWeights, Xorshift32 } from "./values.js";
+import { type GgufTensor, type GgufValue, writeGguf } from "./writer.js";
 
 export interface SynthOptions {
   shape: ModelShape;

@@ -9,7 +9,7 @@
  * one tensor at a time instead of being held in memory.
  */
 import fs from "node:fs";
-import { GGUF_ALIGNMENT, GGUF_MAGIC, GGUF_VERSION, GgmlTypeCode, ValueType, tensorBytes, type WeightType } from "./format.js";
+import { GGUF_ALIGNMENT, GGUF_MAGIC, GGUF_VERSION, GgmlTypeCode, tensorBytes, ValueType, type WeightType } from "./format.js";
 
 export type GgufValue =
   | { type: "u32" | "i32" | "f32" | "u64"; value: number }
@@ -86,22 +86,28 @@ function writeValue(out: Bytes, v: GgufValue): void {
   switch (v.type) {
     case "u32":
       out.u32(ValueType.u32);
-      return out.u32(v.value);
+      out.u32(v.value);
+      return;
     case "i32":
       out.u32(ValueType.i32);
-      return out.i32(v.value);
+      out.i32(v.value);
+      return;
     case "f32":
       out.u32(ValueType.f32);
-      return out.f32(v.value);
+      out.f32(v.value);
+      return;
     case "u64":
       out.u32(ValueType.u64);
-      return out.u64(v.value);
+      out.u64(v.value);
+      return;
     case "bool":
       out.u32(ValueType.bool);
-      return out.u8(v.value ? 1 : 0);
+      out.u8(v.value ? 1 : 0);
+      return;
     case "str":
       out.u32(ValueType.str);
-      return out.str(v.value);
+      out.str(v.value);
+      return;
     case "arr": {
       out.u32(ValueType.arr);
       out.u32(ValueType[v.of]);

@@ -7,8 +7,8 @@
  */
 import { chmod, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
 import { generateKeyPair, keyFingerprint } from "@edgebench/contract";
+import { z } from "zod";
 import { writeFileAtomic } from "../outbox/atomic-write.js";
 import { ensureHome } from "./user-config.js";
 
@@ -120,7 +120,7 @@ export async function loadIdentity(home: string): Promise<Identity> {
 
 async function writeKeyFile(file: string, keyFile: KeyFile, force: boolean): Promise<void> {
   try {
-    await writeFileAtomic(file, JSON.stringify(keyFile, null, 2) + "\n", { mode: 0o600, exclusive: !force });
+    await writeFileAtomic(file, `${JSON.stringify(keyFile, null, 2)}\n`, { mode: 0o600, exclusive: !force });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") {
       throw new IdentityError(`${file} already exists; refusing to overwrite a key (use --force to replace it)`);

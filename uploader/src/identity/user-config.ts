@@ -6,8 +6,8 @@
  */
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
 import { Envelope } from "@edgebench/contract";
+import { z } from "zod";
 import { writeFileAtomic } from "../outbox/atomic-write.js";
 
 export const USER_CONFIG_FILE = "config.json";
@@ -64,7 +64,7 @@ export async function updateUserConfig(home: string, patch: Partial<UserConfig>)
   }
   const parsed = UserConfigSchema.parse(next);
   await ensureHome(home);
-  await writeFileAtomic(userConfigPath(home), JSON.stringify(parsed, null, 2) + "\n", { mode: 0o600 });
+  await writeFileAtomic(userConfigPath(home), `${JSON.stringify(parsed, null, 2)}\n`, { mode: 0o600 });
   return parsed;
 }
 

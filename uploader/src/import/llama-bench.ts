@@ -8,8 +8,8 @@
  * Raw samples_ns are kept; every derived figure is recomputed from them.
  */
 import path from "node:path";
+import { type Backend, LIMITS, type ModelRun, RESULT_SCHEMA_ID, type ResultDocument, type System, type TestResult } from "@edgebench/contract";
 import { z } from "zod";
-import { LIMITS, RESULT_SCHEMA_ID, type Backend, type ModelRun, type ResultDocument, type System, type TestResult } from "@edgebench/contract";
 import { UPLOADER_NAME, UPLOADER_VERSION } from "../version.js";
 
 const num = z.coerce.number();
@@ -93,7 +93,10 @@ export function parseLlamaBench(text: string): LlamaBenchRecord[] {
   } catch (err) {
     // llama-bench -o jsonl writes one record per line.
     try {
-      data = text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+      data = text
+        .split("\n")
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l));
     } catch {
       throw new ImportError(`not llama-bench JSON or JSONL: ${(err as Error).message}`);
     }
@@ -119,7 +122,11 @@ export function llamaBenchToDocument(records: LlamaBenchRecord[], opts: ImportOp
     if (!run) {
       run = {
         model: {
-          name: path.basename(r.model_filename).replace(/\.gguf$/i, "").slice(0, 128) || "model",
+          name:
+            path
+              .basename(r.model_filename)
+              .replace(/\.gguf$/i, "")
+              .slice(0, 128) || "model",
           fileName: path.basename(r.model_filename).slice(0, 1024) || undefined,
           sizeBytes: r.model_size,
           parameters: r.model_n_params,
@@ -146,10 +153,17 @@ export function llamaBenchToDocument(records: LlamaBenchRecord[], opts: ImportOp
     if (run.tests.length < LIMITS.maxTestsPerRun) run.tests.push(testOf(r));
   }
   if (runs.size > LIMITS.maxRuns) throw new ImportError(`${runs.size} model/settings combinations; a document holds at most ${LIMITS.maxRuns}`);
-  const createdAt = first.test_time && !Number.isNaN(Date.parse(first.test_time)) ? new Date(first.test_time).toISOString() : new Date().toISOString();
+  const createdAt =
+    first.test_time && !Number.isNaN(Date.parse(first.test_time)) ? new Date(first.test_time).toISOString() : new Date().toISOString();
   const system: System = { ...opts.system, cpu: { ...opts.system.cpu, model: (first.cpu_info?.trim() || opts.system.cpu.model).slice(0, 128) } };
   if (first.gpu_info?.trim() && !system.accelerators.some((a) => a.kind === "gpu")) {
-    system.accelerators = [...first.gpu_info.split(",").map((g) => ({ kind: "gpu" as const, name: g.trim().slice(0, 128), detectedBy: "llama-bench gpu_info" })).filter((a) => a.name), ...system.accelerators].slice(0, LIMITS.maxAccelerators);
+    system.accelerators = [
+      ...first.gpu_info
+        .split(",")
+        .map((g) => ({ kind: "gpu" as const, name: g.trim().slice(0, 128), detectedBy: "llama-bench gpu_info" }))
+        .filter((a) => a.name),
+      ...system.accelerators,
+    ].slice(0, LIMITS.maxAccelerators);
   }
   const doc: ResultDocument = {
     schema: RESULT_SCHEMA_ID,

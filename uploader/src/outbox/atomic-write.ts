@@ -6,7 +6,7 @@
  * directory itself is fsynced so the new name survives a crash too.
  */
 import { randomBytes } from "node:crypto";
-import { link, open, rename, rm } from "node:fs/promises";
+import { type FileHandle, link, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 
 /** Temporary files are dot-files ending in this, named with the writer's pid. */
@@ -31,7 +31,7 @@ export function tempWriterPid(name: string): number | undefined {
 }
 
 export async function fsyncDir(dir: string): Promise<void> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(dir, "r");
     await handle.sync();

@@ -15,7 +15,7 @@
  */
 import { appendFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { submissionId, verifySubmission, type SignedSubmission } from "@edgebench/contract";
+import { type SignedSubmission, submissionId, verifySubmission } from "@edgebench/contract";
 import { fsyncDir, moveDurably, TEMP_SUFFIX, tempWriterPid, writeFileAtomic } from "./atomic-write.js";
 
 export const OUTBOX_DIR = "outbox";
@@ -99,7 +99,7 @@ export class Outbox {
     if (!/^[0-9a-f]{64}$/.test(id)) throw new TypeError(`not a submission id: ${id}`);
     await this.ensure(this.dir);
     const file = this.pendingPath(id);
-    await writeFileAtomic(file, JSON.stringify(submission) + "\n", { mode: 0o600 });
+    await writeFileAtomic(file, `${JSON.stringify(submission)}\n`, { mode: 0o600 });
     return file;
   }
 
@@ -175,7 +175,7 @@ export class Outbox {
       await this.ensure(this.corruptDir);
       let dest = path.join(this.corruptDir, name);
       if (await stat(dest).catch(() => undefined)) dest = path.join(this.corruptDir, `${name}.${Date.now()}`);
-      await writeFileAtomic(`${dest}.reason.txt`, reason + "\n");
+      await writeFileAtomic(`${dest}.reason.txt`, `${reason}\n`);
       await moveDurably(path.join(this.dir, name), dest);
       return { name, reason, movedTo: dest };
     } catch {
@@ -187,16 +187,16 @@ export class Outbox {
   async markSent(item: { id: string; file: string }, receipt: Omit<SentReceipt, "id">): Promise<SentReceipt> {
     await this.ensure(this.sentDir);
     const full: SentReceipt = { id: item.id, ...receipt };
-    await writeFileAtomic(path.join(this.sentDir, `${item.id}.receipt.json`), JSON.stringify(full, null, 2) + "\n", { mode: 0o600 });
+    await writeFileAtomic(path.join(this.sentDir, `${item.id}.receipt.json`), `${JSON.stringify(full, null, 2)}\n`, { mode: 0o600 });
     await this.moveIfPresent(item.file, path.join(this.sentDir, `${item.id}.json`));
-    await appendFile(path.join(this.sentDir, "log.jsonl"), JSON.stringify(full) + "\n", { mode: 0o600 });
+    await appendFile(path.join(this.sentDir, "log.jsonl"), `${JSON.stringify(full)}\n`, { mode: 0o600 });
     return full;
   }
 
   async markRejected(item: { id: string; file: string }, record: Omit<RejectedRecord, "id">): Promise<RejectedRecord> {
     await this.ensure(this.rejectedDir);
     const full: RejectedRecord = { id: item.id, ...record };
-    await writeFileAtomic(path.join(this.rejectedDir, `${item.id}.error.json`), JSON.stringify(full, null, 2) + "\n", { mode: 0o600 });
+    await writeFileAtomic(path.join(this.rejectedDir, `${item.id}.error.json`), `${JSON.stringify(full, null, 2)}\n`, { mode: 0o600 });
     await this.moveIfPresent(item.file, path.join(this.rejectedDir, `${item.id}.json`));
     return full;
   }
@@ -214,10 +214,11 @@ export class Outbox {
   /** A read-only view for `edgebench outbox` (does not move corrupt files). */
   async list(): Promise<OutboxListing> {
     const listing: OutboxListing = { pending: [], sent: [], rejected: [], corrupt: [] };
-    const names = async (dir: string) => readdir(dir).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === "ENOENT") return [] as string[];
-      throw err;
-    });
+    const names = async (dir: string) =>
+      readdir(dir).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT") return [] as string[];
+        throw err;
+      });
     for (const name of (await names(this.dir)).sort()) {
       if (name.startsWith(".") || !name.endsWith(".json")) continue;
       const file = path.join(this.dir, name);

@@ -30,7 +30,9 @@ export function meterContext(config: Config, extra: Partial<MeterContext> = {}):
 export async function detectCandidates(ctx: MeterContext, gpuOffload = true): Promise<MeterCandidate[]> {
   // A local --scope override is for the meter it names, not for everything found.
   const local = { ...ctx, scope: undefined };
-  const found = (await Promise.all([detectRapl(local), detectHwmon(local), detectJetson(local), detectRpi5Pmic(local), detectBattery(local), detectNvml(local)])).flat();
+  const found = (
+    await Promise.all([detectRapl(local), detectHwmon(local), detectJetson(local), detectRpi5Pmic(local), detectBattery(local), detectNvml(local)])
+  ).flat();
   return found
     .map((m, i) => ({ m, i }))
     .sort((a, b) => rankScope(a.m.scope, gpuOffload) - rankScope(b.m.scope, gpuOffload) || a.i - b.i)

@@ -10,8 +10,9 @@
  *   doc.power = { meters: power.meters, note: power.note };
  *   await power.close();
  */
-import type { Config } from "../config.js";
+
 import { LIMITS, type Meter, type MeterScope, type TestEnergy } from "@edgebench/contract";
+import type { Config } from "../config.js";
 import { DEFAULT_RATE_HZ, DEFAULT_TIMEOUT_MS, detectCandidates, meterContext } from "./detect.js";
 import { PowerError, PowerUsageError, reasonOf } from "./errors.js";
 import { MeterChannel } from "./sampler.js";
@@ -22,9 +23,9 @@ import type { DetectedMeter, MeterCandidate, MeterSource, PowerScope } from "./t
 
 export { detectMeters } from "./detect.js";
 export { PowerError, PowerUsageError } from "./errors.js";
-export { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, parseSpec } from "./specs.js";
-export { MIN_SAMPLES_PER_REP } from "./session.js";
 export { parseScope } from "./scope.js";
+export { MIN_SAMPLES_PER_REP } from "./session.js";
+export { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, parseSpec } from "./specs.js";
 export type { DetectedMeter, PowerScope } from "./types.js";
 
 export interface PowerOptions {
@@ -199,7 +200,7 @@ export async function openPowerSession(opts: PowerOptions): Promise<PowerSession
   if (channels.length === 0) {
     notes.unshift(
       parsed.some((p) => p.kind === "auto")
-        ? "Energy not measured: no usable power meter was found on this machine (name one with --meter, e.g. shelly:HOST, um25c:/dev/rfcomm0, cmd:\"...\" --scope ...)."
+        ? 'Energy not measured: no usable power meter was found on this machine (name one with --meter, e.g. shelly:HOST, um25c:/dev/rfcomm0, cmd:"..." --scope ...).'
         : "Energy not measured: none of the named meters could be used.",
     );
   }

@@ -3,7 +3,7 @@
  * W (for a counter, the energy difference over half a second).
  */
 import type { Config } from "../config.js";
-import { detectCandidates, meterContext, DEFAULT_TIMEOUT_MS } from "./detect.js";
+import { DEFAULT_TIMEOUT_MS, detectCandidates, meterContext } from "./detect.js";
 import { reasonOf } from "./errors.js";
 import { rankScope } from "./scope.js";
 import { candidateFor, parseSpec } from "./specs.js";

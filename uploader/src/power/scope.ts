@@ -3,8 +3,8 @@
  * the widest scope measures the most of what the benchmark costs, so it wins.
  */
 import { METER_SCOPES } from "@edgebench/contract";
-import type { PowerScope } from "./types.js";
 import { PowerUsageError } from "./errors.js";
+import type { PowerScope } from "./types.js";
 
 const RANK: Record<PowerScope, number> = {
   wall: 0,

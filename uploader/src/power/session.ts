@@ -6,8 +6,8 @@
  * child process and here).
  */
 import { LIMITS, type Meter, type TestEnergy } from "@edgebench/contract";
-import { countIn, downsample, lastAtOrBefore, lastBefore, powerPoints, windowEnergy, type Series } from "./energy.js";
-import { MeterChannel } from "./sampler.js";
+import { countIn, downsample, lastAtOrBefore, lastBefore, powerPoints, type Series, windowEnergy } from "./energy.js";
+import type { MeterChannel } from "./sampler.js";
 import type { MeterInfo } from "./types.js";
 
 /**
@@ -137,7 +137,8 @@ export function channelIdle(ch: MeterChannel, a: number, b: number): { watts: nu
   if (down) return `the meter failed during the idle baseline: ${down.reason}`;
   const r = windowEnergy(ch.buffer, method, a, b, holdNs);
   if (!r.ok) return `no reading ${r.edge === "start" ? "before" : "after"} the idle window${ch.lastError ? ` (last error: ${ch.lastError})` : ""}`;
-  if (r.samples < MIN_SAMPLES_PER_REP[method] || r.samples < 1) return `${r.samples} readings in the idle window (need ${MIN_SAMPLES_PER_REP[method]})`;
+  if (r.samples < MIN_SAMPLES_PER_REP[method] || r.samples < 1)
+    return `${r.samples} readings in the idle window (need ${MIN_SAMPLES_PER_REP[method]})`;
   const seconds = (b - a) / 1e9;
   return { watts: round(Math.max(0, r.joules / seconds), 4), seconds: round(seconds, 3), samples: r.samples };
 }

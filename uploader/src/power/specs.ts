@@ -3,6 +3,8 @@
  * "battery[:NAME]", "nvml", "shelly:HOST", "tasmota:HOST",
  * "um24c:DEV" / "um25c:DEV" / "um34c:DEV", "cmd:COMMAND", "csv:FILE".
  */
+
+import { detectCandidates } from "./detect.js";
 import { PowerError, PowerUsageError } from "./errors.js";
 import { batteryFromSpec } from "./meters/battery.js";
 import { cmdFromSpec } from "./meters/cmd.js";
@@ -10,8 +12,7 @@ import { csvFromSpec } from "./meters/csv.js";
 import { hwmonFromSpec } from "./meters/hwmon.js";
 import { shellyFromSpec } from "./meters/shelly.js";
 import { tasmotaFromSpec } from "./meters/tasmota.js";
-import { UM_MODELS, umFromSpec, type UmModel } from "./meters/um25c.js";
-import { detectCandidates } from "./detect.js";
+import { UM_MODELS, type UmModel, umFromSpec } from "./meters/um25c.js";
 import type { MeterCandidate, MeterContext } from "./types.js";
 
 export const METER_SPEC_HELP =
@@ -59,7 +60,8 @@ export async function candidateFor(ctx: MeterContext, parsed: ParsedSpec): Promi
       return local(parsed.kind);
     case "battery": {
       const c = await batteryFromSpec(ctx, parsed.arg);
-      if (!c) throw new PowerError(`--meter battery${parsed.arg ? `:${parsed.arg}` : ""}: no battery with power readings under /sys/class/power_supply`);
+      if (!c)
+        throw new PowerError(`--meter battery${parsed.arg ? `:${parsed.arg}` : ""}: no battery with power readings under /sys/class/power_supply`);
       return c;
     }
     case "hwmon":

@@ -40,7 +40,7 @@ export function runTool(file: string, args: string[], timeoutMs: number): Promis
             ? `${file}: not found`
             : e.killed
               ? `${path.basename(file)} timed out after ${timeoutMs} ms`
-              : `${path.basename(file)} failed (${typeof e.code === "number" ? `exit ${e.code}` : e.code ?? e.message})${stderr.trim() ? `: ${stderr.trim().split("\n").slice(-1)[0]}` : ""}`;
+              : `${path.basename(file)} failed (${typeof e.code === "number" ? `exit ${e.code}` : (e.code ?? e.message)})${stderr.trim() ? `: ${stderr.trim().split("\n").slice(-1)[0]}` : ""}`;
         reject(Object.assign(new Error(why), { code: e.code }));
         return;
       }

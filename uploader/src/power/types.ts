@@ -3,8 +3,9 @@
  * TestEnergy, MeterScope) come from the contract; these describe how a meter
  * is found, opened and read.
  */
-import type { Config } from "../config.js";
+
 import type { Meter, MeterScope } from "@edgebench/contract";
+import type { Config } from "../config.js";
 
 export type PowerScope = Exclude<MeterScope, "none">;
 

@@ -4,8 +4,9 @@
  * out-of-memory kill or a corrupt file ends this process only; the parent
  * records the failure and goes on with the next model.
  */
-import { LlamaLogLevel, resolveChatWrapper, type ChatHistoryItem, type Llama, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
+
 import type { Resources, Settings } from "@edgebench/contract";
+import { type ChatHistoryItem, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel, resolveChatWrapper, type Token } from "node-llama-cpp";
 import { loadLlama } from "../detect/llama.js";
 import { directEvaluator, publicEvaluator } from "./evaluator.js";
 import { measureTest } from "./measure.js";
@@ -60,7 +61,15 @@ function chatPromptTokens(model: LlamaModel, prompt: ChildJob["chatPrompt"]): To
   return wrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer);
 }
 
-async function runPoint(job: ChildJob, llama: Llama, model: LlamaModel, load: number, pointIndex: number, point: ContextPoint, perf: PerfLines | undefined): Promise<void> {
+async function runPoint(
+  job: ChildJob,
+  llama: Llama,
+  model: LlamaModel,
+  load: number,
+  pointIndex: number,
+  point: ContextPoint,
+  perf: PerfLines | undefined,
+): Promise<void> {
   let context: LlamaContext | undefined;
   try {
     context = await model.createContext({
@@ -93,7 +102,10 @@ async function runPoint(job: ChildJob, llama: Llama, model: LlamaModel, load: nu
     let evaluator = directEvaluator(context, sequence);
     if (!evaluator) {
       evaluator = publicEvaluator(sequence);
-      await send({ type: "log", line: "this node-llama-cpp lacks the batch calls edgebench times directly; timing through its public API instead (tg about 5 % slower, see runner/evaluator.ts)" });
+      await send({
+        type: "log",
+        line: "this node-llama-cpp lacks the batch calls edgebench times directly; timing through its public API instead (tg about 5 % slower, see runner/evaluator.ts)",
+      });
     }
     for (const test of job.tests) {
       await send({ type: "test-start", load, point: pointIndex, name: test.name });
@@ -110,11 +122,29 @@ async function runPoint(job: ChildJob, llama: Llama, model: LlamaModel, load: nu
           contextSize: context.contextSize,
           warmup: job.warmup,
           reps: job.reps,
-          onTimedStart: perf ? async () => { await context!.printTimings(); perf.takeEvalMs(); } : undefined,
-          onTimedEnd: perf ? async () => { await context!.printTimings(); return perf.takeEvalMs(); } : undefined,
+          onTimedStart: perf
+            ? async () => {
+                await context!.printTimings();
+                perf.takeEvalMs();
+              }
+            : undefined,
+          onTimedEnd: perf
+            ? async () => {
+                await context!.printTimings();
+                return perf.takeEvalMs();
+              }
+            : undefined,
         });
       } catch (err) {
-        outcome = { name: test.name, status: "failed", error: errorText(err), nPrompt: test.nPrompt, nGen: test.nGen, depth: test.depth, windows: [] };
+        outcome = {
+          name: test.name,
+          status: "failed",
+          error: errorText(err),
+          nPrompt: test.nPrompt,
+          nGen: test.nGen,
+          depth: test.depth,
+          windows: [],
+        };
       }
       const wallUs = Number(process.hrtime.bigint() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
@@ -169,7 +199,14 @@ export async function childMain(): Promise<void> {
       continue;
     }
     const vram = llama.gpu ? await llama.getVramState().catch(() => undefined) : undefined;
-    await send({ type: "loaded", load, gpuLayers: model.gpuLayers, loadMs: performance.now() - t0, backend: llama.gpu || "cpu", vramUsedBytes: vram?.used });
+    await send({
+      type: "loaded",
+      load,
+      gpuLayers: model.gpuLayers,
+      loadMs: performance.now() - t0,
+      backend: llama.gpu || "cpu",
+      vramUsedBytes: vram?.used,
+    });
     if (job.waitForGo && !waited) {
       waited = true;
       await nextMessage("go");

@@ -3,7 +3,16 @@
  * runtimes alike): model runs plus what was detected become one result
  * document. Kept in one place so both runtimes fill the envelope the same way.
  */
-import { LIMITS, RESULT_SCHEMA_ID, type Envelope, type MeterScope, type ModelRun, type ResultDocument, type Runtime, type System } from "@edgebench/contract";
+import {
+  type Envelope,
+  LIMITS,
+  type MeterScope,
+  type ModelRun,
+  RESULT_SCHEMA_ID,
+  type ResultDocument,
+  type Runtime,
+  type System,
+} from "@edgebench/contract";
 import type { PowerSession } from "../power/index.js";
 import type { Suite } from "../suite/index.js";
 import { UPLOADER_NAME, UPLOADER_VERSION } from "../version.js";

@@ -94,7 +94,8 @@ export function directEvaluator(context: LlamaContext, sequence: LlamaContextSeq
     },
     async rewind(pos) {
       // -1: to the end of the sequence, whatever the last run reached.
-      if (!ctx.removeTokenCellsFromSequence(sequenceId, pos, -1)) throw new Error(`llama.cpp could not remove the sequence's cells from position ${pos}`);
+      if (!ctx.removeTokenCellsFromSequence(sequenceId, pos, -1))
+        throw new Error(`llama.cpp could not remove the sequence's cells from position ${pos}`);
     },
   };
 }

@@ -7,14 +7,24 @@
  * A model that fails (bad file, llama.cpp abort, OOM kill) becomes a failed run
  * with its reason and the next model still runs; `failedRuns` is the exit code.
  */
+
+import {
+  LIMITS,
+  type ModelIdentity,
+  type ModelRun,
+  msFigure,
+  type ResultDocument,
+  rateFigure,
+  type Settings,
+  type TestResult,
+} from "@edgebench/contract";
 import type { Config } from "../config.js";
-import { LIMITS, msFigure, rateFigure, type ModelIdentity, type ModelRun, type ResultDocument, type Settings, type TestResult } from "@edgebench/contract";
-import { describeLlama, detectSystem, loadLlama, type BackendChoice, type LlamaInfo } from "../detect/index.js";
+import { type BackendChoice, describeLlama, detectSystem, type LlamaInfo, loadLlama } from "../detect/index.js";
 import { openPowerSession, type PowerSession } from "../power/index.js";
 import type { Suite } from "../suite/index.js";
-import { assembleDocument, markRunFailures, type CaptureOptions } from "./document.js";
-import { ModelFileError, inspectModel } from "./model-file.js";
-import { UsageError, planSweep, requestedSettings, type PlannedLoad, type SweepOptions } from "./plan.js";
+import { assembleDocument, type CaptureOptions, markRunFailures } from "./document.js";
+import { inspectModel, ModelFileError } from "./model-file.js";
+import { type PlannedLoad, planSweep, requestedSettings, type SweepOptions, UsageError } from "./plan.js";
 import { silentProgress } from "./progress.js";
 import type { ChildJob, ChildMessage, TestOutcome } from "./protocol.js";
 import { resolveModel } from "./resolve.js";
@@ -87,11 +97,14 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
   // The child loads its own; the parent's copy would hold a GPU context (and VRAM) for nothing.
   await probe.dispose();
   const { system } = detectSystem(opts.config, { llama, boardName: opts.boardName, envelope: opts.envelope });
-  progress.line(`${system.board.name} · ${system.cpu.model} (${system.cpu.cores} cores) · llama.cpp ${llama.llamaCppBuild} · backend ${llama.backend}`);
+  progress.line(
+    `${system.board.name} · ${system.cpu.model} (${system.cpu.cores} cores) · llama.cpp ${llama.llamaCppBuild} · backend ${llama.backend}`,
+  );
 
   // plan
   const onGpu = llama.backend !== "cpu";
-  if (!onGpu && opts.sweep.gpuLayers?.some((g) => g !== 0)) progress.line("note: --gpu-layers is ignored on the CPU backend (nothing is offloaded; recorded as 0)");
+  if (!onGpu && opts.sweep.gpuLayers?.some((g) => g !== 0))
+    progress.line("note: --gpu-layers is ignored on the CPU backend (nothing is offloaded; recorded as 0)");
   const loads: PlannedLoad[] = planSweep({
     threads: opts.sweep.threads?.length ? opts.sweep.threads : [system.cpu.cores],
     gpuLayers: onGpu ? (opts.sweep.gpuLayers?.length ? opts.sweep.gpuLayers : ["max"]) : [0],
@@ -102,10 +115,18 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
   });
   const specs = opts.models.length ? opts.models : suite.models.map((m) => m.uri);
   const planned = specs.length * loads.reduce((n, l) => n + l.points.length, 0);
-  if (planned > LIMITS.maxRuns) throw new UsageError(`${planned} model runs planned; one result document holds at most ${LIMITS.maxRuns} (fewer models or sweep values)`);
+  if (planned > LIMITS.maxRuns)
+    throw new UsageError(`${planned} model runs planned; one result document holds at most ${LIMITS.maxRuns} (fewer models or sweep values)`);
   const kindOf = new Map(suite.tests.map((t) => [t.name, t.kind]));
 
-  const power: PowerSession = await openPowerSession({ config: opts.config, meterSpecs: opts.meterSpecs, scope: opts.scope, meterUser: opts.meterUser, meterPassword: opts.meterPassword, gpuOffload: onGpu });
+  const power: PowerSession = await openPowerSession({
+    config: opts.config,
+    meterSpecs: opts.meterSpecs,
+    scope: opts.scope,
+    meterUser: opts.meterUser,
+    meterPassword: opts.meterPassword,
+    gpuOffload: onGpu,
+  });
   const thermal = new ThermalSampler(opts.config);
   const runs: ModelRun[] = [];
   const diagnostics: TestDiagnostics[] = [];
@@ -113,7 +134,11 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
 
   try {
     for (const spec of specs) {
-      const fallbackIdentity: ModelIdentity = { name: spec.split(/[\\/]/).pop()!.slice(0, 128) || "model", quantisation: "unknown", source: spec.slice(0, 1024) };
+      const fallbackIdentity: ModelIdentity = {
+        name: spec.split(/[\\/]/).pop()!.slice(0, 128) || "model",
+        quantisation: "unknown",
+        source: spec.slice(0, 1024),
+      };
       const failAll = (identity: ModelIdentity, error: string) => {
         for (const load of loads) for (const point of load.points) runs.push(failedRun(identity, requestedSettings(load, point), error));
       };
@@ -137,11 +162,14 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
         if (!(err instanceof ModelFileError)) progress.line(`  (${(err as Error).name})`);
         continue;
       }
-      progress.line(`model ${identity.name} · ${identity.arch ?? "?"} · ${identity.quantisation} · ${identity.parameters ?? "?"} parameters · sha256 ${identity.sha256?.slice(0, 12)}…`);
+      progress.line(
+        `model ${identity.name} · ${identity.arch ?? "?"} · ${identity.quantisation} · ${identity.parameters ?? "?"} parameters · sha256 ${identity.sha256?.slice(0, 12)}…`,
+      );
 
       // run in a child process
       const slots: Array<Array<ModelRun | undefined>> = loads.map((l) => l.points.map(() => undefined));
-      const settingsOf = (load: number, point: number) => slots[load]?.[point]?.settings ?? requestedSettings(loads[load]!, loads[load]!.points[point]!);
+      const settingsOf = (load: number, point: number) =>
+        slots[load]?.[point]?.settings ?? requestedSettings(loads[load]!, loads[load]!.points[point]!);
       const runAt = (load: number, point: number): ModelRun => {
         const row = slots[load]!;
         row[point] ??= { model: identity, settings: settingsOf(load, point), status: "ok", tests: [] };
@@ -174,7 +202,9 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
           case "point-start": {
             const run = runAt(msg.load, msg.point);
             run.settings = msg.settings;
-            progress.line(`  threads ${msg.settings.threads} · ctx ${msg.settings.contextSize} · batch ${msg.settings.batchSize} · fa ${msg.settings.flashAttention ? "on" : "off"} · gpu layers ${msg.settings.gpuLayers}`);
+            progress.line(
+              `  threads ${msg.settings.threads} · ctx ${msg.settings.contextSize} · batch ${msg.settings.batchSize} · fa ${msg.settings.flashAttention ? "on" : "off"} · gpu layers ${msg.settings.gpuLayers}`,
+            );
             return;
           }
           case "test-start":
@@ -197,7 +227,11 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
           }
           case "quality":
             if (msg.perplexity !== undefined && msg.tokens) {
-              runAt(msg.load, msg.point).quality = { perplexity: msg.perplexity, tokens: msg.tokens, corpus: { id: suite.perplexity.id, sha256: suite.perplexity.sha256 } };
+              runAt(msg.load, msg.point).quality = {
+                perplexity: msg.perplexity,
+                tokens: msg.tokens,
+                corpus: { id: suite.perplexity.id, sha256: suite.perplexity.sha256 },
+              };
               progress.line(`  ✓ perplexity ${msg.perplexity.toFixed(3)} over ${msg.tokens} tokens`);
             } else progress.line(`  ✗ perplexity: ${msg.error}`);
             return;
@@ -227,11 +261,13 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
       const end = await runChild({ job, onMessage, verbose: opts.verbose });
       thermal.stop();
       if (end.failure) progress.line(`  ✗ ${end.failure}`);
-      slots.forEach((row, l) =>
+      slots.forEach((row, l) => {
         row.forEach((_, p) => {
           const run = runAt(l, p);
           // A run the child never finished carries the reason the child ended.
-          const finished = run.status === "failed" || (run.tests.length === suite.tests.length && (job.perplexity === undefined || run.quality !== undefined || !end.failure));
+          const finished =
+            run.status === "failed" ||
+            (run.tests.length === suite.tests.length && (job.perplexity === undefined || run.quality !== undefined || !end.failure));
           if (!finished && end.failure) {
             run.status = "failed";
             run.error = end.failure.slice(0, 1024);
@@ -239,8 +275,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
             markRunFailures(run);
           }
           runs.push(run);
-        }),
-      );
+        });
+      });
     }
   } finally {
     thermal.stop();

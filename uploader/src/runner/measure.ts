@@ -13,7 +13,7 @@
  */
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import type { SuiteTest } from "../suite/index.js";
-import { publicEvaluator, type Evaluator, type Span } from "./evaluator.js";
+import { type Evaluator, publicEvaluator, type Span } from "./evaluator.js";
 import type { RepWindow, TestOutcome } from "./protocol.js";
 
 export interface TestInputs {
@@ -63,7 +63,14 @@ export async function measureTest(test: SuiteTest, inp: TestInputs): Promise<Tes
 
   // Everything a repetition evaluates is built here, outside the timed span.
   const depthTokens = test.depth > 0 ? startTokens(inp, test.depth, 0) : [];
-  const prompt = test.kind === "ttft" ? inp.chatTokens.slice() : nPrompt > 0 ? (test.depth > 0 ? take(inp.corpus, nPrompt, test.depth) : startTokens(inp, nPrompt, 0)) : [];
+  const prompt =
+    test.kind === "ttft"
+      ? inp.chatTokens.slice()
+      : nPrompt > 0
+        ? test.depth > 0
+          ? take(inp.corpus, nPrompt, test.depth)
+          : startTokens(inp, nPrompt, 0)
+        : [];
   const genOffset = test.depth + nPrompt;
   const gen = test.nGen > 0 ? (genOffset === 0 ? startTokens(inp, test.nGen, 0) : take(inp.corpus, test.nGen, genOffset)) : [];
   const spans: Span[] = [];

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { ModelIdentity } from "@edgebench/contract";
+import type { GgufFileInfo } from "node-llama-cpp";
 import { nodeLlamaCpp } from "../detect/llama.js";
 
 /** An expected problem with a model file: reported as a failed run without a stack trace. */
@@ -45,10 +46,12 @@ export async function inspectModel(file: string, source: string): Promise<ModelI
     fs.closeSync(fd);
   }
   if (head.toString("latin1") !== "GGUF") {
-    throw new ModelFileError(`not a GGUF file: ${file} (starts with ${JSON.stringify(head.toString("latin1").replace(/[^\x20-\x7e]/g, "."))}, a GGUF starts with "GGUF")`);
+    throw new ModelFileError(
+      `not a GGUF file: ${file} (starts with ${JSON.stringify(head.toString("latin1").replace(/[^\x20-\x7e]/g, "."))}, a GGUF starts with "GGUF")`,
+    );
   }
   const { GgufInsights, readGgufFileInfo } = await nodeLlamaCpp();
-  let info;
+  let info: GgufFileInfo;
   try {
     info = await readGgufFileInfo(file, { logWarnings: false, ignoreKeys: ["tokenizer.ggml.merges"] });
   } catch (err) {

@@ -28,13 +28,19 @@ export interface PlannedLoad {
 const uniq = <T>(xs: readonly T[]) => [...new Set(xs)];
 
 export function planSweep(s: SweepOptions): PlannedLoad[] {
-  for (const [name, xs] of [["--threads", s.threads], ["--ctx", s.contextSizes], ["--batch", s.batchSizes]] as const) {
+  for (const [name, xs] of [
+    ["--threads", s.threads],
+    ["--ctx", s.contextSizes],
+    ["--batch", s.batchSizes],
+  ] as const) {
     if (xs.length === 0 || xs.some((x) => !Number.isInteger(x) || x <= 0)) throw new UsageError(`${name} takes positive integers`);
   }
   // node-llama-cpp 3.22 runs llama.cpp with n_ubatch = n_batch (it queues batches itself).
   for (const u of s.ubatchSizes ?? []) {
     if (!s.batchSizes.includes(u) || s.batchSizes.length !== 1) {
-      throw new UsageError(`--ubatch ${u}: node-llama-cpp runs llama.cpp with the micro-batch equal to the batch; give one --batch and leave --ubatch out or equal to it`);
+      throw new UsageError(
+        `--ubatch ${u}: node-llama-cpp runs llama.cpp with the micro-batch equal to the batch; give one --batch and leave --ubatch out or equal to it`,
+      );
     }
   }
   const points: ContextPoint[] = [];

@@ -45,7 +45,10 @@ class Tail {
     this.text = (this.text + chunk.toString("utf8")).slice(-8192);
   }
   get lines(): string[] {
-    return this.text.split("\n").map((l) => l.trim()).filter(Boolean);
+    return this.text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 }
 
@@ -96,9 +99,11 @@ export function runChild(opts: RunChildOptions): Promise<ChildEnd> {
   };
   child.on("message", (msg: ChildMessage) => {
     if (msg.type === "done") done = true;
-    queue = queue.then(() => opts.onMessage(msg, reply)).catch((err: unknown) => {
-      process.stderr.write(`edgebench: ${(err as Error).message}\n`);
-    });
+    queue = queue
+      .then(() => opts.onMessage(msg, reply))
+      .catch((err: unknown) => {
+        process.stderr.write(`edgebench: ${(err as Error).message}\n`);
+      });
   });
   child.send({ type: "job", job: opts.job } satisfies ParentMessage);
   return new Promise((resolve) => {

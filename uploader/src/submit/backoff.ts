@@ -24,7 +24,11 @@ export const DEFAULT_BACKOFF: BackoffPolicy = {
 };
 
 /** Delay before attempt `attempt + 1`, after `attempt` failures (attempt >= 1). */
-export function backoffDelayMs(attempt: number, policy: Pick<BackoffPolicy, "baseDelayMs" | "maxDelayMs">, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: Pick<BackoffPolicy, "baseDelayMs" | "maxDelayMs">,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

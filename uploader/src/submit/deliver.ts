@@ -4,12 +4,13 @@
  * told to queue only. A crash at any point after the write loses nothing; the
  * next `edgebench submit` picks the file up.
  */
-import { ResultDocument, signDocument, type ResultDocument as ResultDocumentType } from "@edgebench/contract";
+
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { ResultDocument, type ResultDocument as ResultDocumentType, signDocument } from "@edgebench/contract";
 import { ensureIdentity, readUserConfig } from "../identity/index.js";
 import { Outbox, writeFileAtomic } from "../outbox/index.js";
-import path from "node:path";
-import { mkdir } from "node:fs/promises";
-import { submitPending, type SubmitOptions, type SubmitReport } from "./submit-pending.js";
+import { type SubmitOptions, type SubmitReport, submitPending } from "./submit-pending.js";
 
 export interface DeliverOptions extends Omit<SubmitOptions, "server" | "onlyIds"> {
   /** The edgebench home (config.home). */
@@ -58,7 +59,7 @@ export async function deliver(document: ResultDocumentType, options: DeliverOpti
     const dir = path.join(options.home, "outbox", "invalid");
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const saved = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    await writeFileAtomic(saved, JSON.stringify(doc, null, 2) + "\n", { mode: 0o600 });
+    await writeFileAtomic(saved, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
     const issues = checked.error.issues.slice(0, 10).map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new InvalidDocumentError(`the result does not match the contract (${issues.join("; ")}); saved unsigned to ${saved}`, saved);
   }

@@ -49,7 +49,7 @@ export async function postSubmission(body: string, options: PostOptions): Promis
         kind: "accepted",
         status: res.status,
         id: typeof p.id === "string" ? p.id : undefined,
-        url: typeof p.url === "string" ? new URL(p.url, options.server + "/").toString() : undefined,
+        url: typeof p.url === "string" ? new URL(p.url, `${options.server}/`).toString() : undefined,
       };
     }
     if (res.status === 429) return { kind: "rate-limited", status: 429, retryAfter: res.headers.get("retry-after"), error: payload };
@@ -57,7 +57,9 @@ export async function postSubmission(body: string, options: PostOptions): Promis
     return { kind: "server-error", status: res.status, error: payload };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    const reason = controller.signal.aborted ? String((controller.signal.reason as Error)?.message ?? "timed out") : e.cause?.code ?? e.cause?.message ?? e.message;
+    const reason = controller.signal.aborted
+      ? String((controller.signal.reason as Error)?.message ?? "timed out")
+      : (e.cause?.code ?? e.cause?.message ?? e.message);
     return { kind: "network", message: reason };
   } finally {
     clearTimeout(timer);

@@ -2,7 +2,7 @@
  * Which registry a submission goes to: --server, then `server` in config.json,
  * then EDGEBENCH_SERVER, then the public default.
  */
-import { DEFAULT_SERVER, type Config } from "../config.js";
+import { type Config, DEFAULT_SERVER } from "../config.js";
 import type { UserConfig } from "../identity/user-config.js";
 
 export type ServerSource = "flag" | "config.json" | "EDGEBENCH_SERVER" | "default";

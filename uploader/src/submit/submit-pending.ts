@@ -3,8 +3,8 @@
  * hash and the registry answers a repeat with 200 and the same id, so a resend
  * after a lost reply or a crash never makes a second result.
  */
-import { Outbox, type CorruptItem, type RejectedRecord, type SentReceipt } from "../outbox/index.js";
-import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfter, type BackoffPolicy } from "./backoff.js";
+import { type CorruptItem, Outbox, type RejectedRecord, type SentReceipt } from "../outbox/index.js";
+import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfter } from "./backoff.js";
 import { describeError, postSubmission } from "./post.js";
 
 export interface SubmitOptions {
@@ -68,7 +68,12 @@ export async function submitPending(home: string, options: SubmitOptions): Promi
     let networkOnly = true;
     while (!done && attempts < policy.maxAttempts) {
       attempts++;
-      const outcome = await postSubmission(item.body, { server: options.server, timeoutMs: policy.timeoutMs, fetch: options.fetch, userAgent: options.userAgent });
+      const outcome = await postSubmission(item.body, {
+        server: options.server,
+        timeoutMs: policy.timeoutMs,
+        fetch: options.fetch,
+        userAgent: options.userAgent,
+      });
       let wait: number | undefined;
       switch (outcome.kind) {
         case "accepted": {
@@ -80,7 +85,9 @@ export async function submitPending(home: string, options: SubmitOptions): Promi
             sentAt: new Date(now()).toISOString(),
           });
           report.sent.push(receipt);
-          log(`sent ${item.id.slice(0, 12)} (${outcome.status === 201 ? "new" : `already there, ${outcome.status}`})${outcome.url ? ` ${outcome.url}` : ""}`);
+          log(
+            `sent ${item.id.slice(0, 12)} (${outcome.status === 201 ? "new" : `already there, ${outcome.status}`})${outcome.url ? ` ${outcome.url}` : ""}`,
+          );
           done = true;
           break;
         }

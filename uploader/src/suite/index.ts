@@ -1,2 +1,2 @@
-export { loadSuite, suiteDir, DEFAULT_SUITE } from "./load.js";
-export type { Suite, SuiteTest, SuiteModel, SuiteDefinition } from "./schema.js";
+export { DEFAULT_SUITE, loadSuite, suiteDir } from "./load.js";
+export type { Suite, SuiteDefinition, SuiteModel, SuiteTest } from "./schema.js";

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { SuiteDefinition, type Suite } from "./schema.js";
+import { type Suite, SuiteDefinition } from "./schema.js";
 
 export const DEFAULT_SUITE = "edge-llm-v1";
 
@@ -29,7 +29,9 @@ export function loadSuite(nameOrPath: string = DEFAULT_SUITE): Suite {
   const bytes = fs.readFileSync(corpusFile);
   const sha = createHash("sha256").update(bytes).digest("hex");
   if (sha !== def.perplexity.sha256) {
-    throw new Error(`suite corpus ${def.perplexity.file} has sha256 ${sha}, the suite says ${def.perplexity.sha256}: refusing to measure perplexity on a different text`);
+    throw new Error(
+      `suite corpus ${def.perplexity.file} has sha256 ${sha}, the suite says ${def.perplexity.sha256}: refusing to measure perplexity on a different text`,
+    );
   }
   return { ...def, corpusText: bytes.toString("utf8") };
 }

@@ -3,8 +3,9 @@
  * changing a test or the corpus means a new suite version, so results stay
  * comparable within one (id, version).
  */
-import { z } from "zod";
+
 import { TestKind } from "@edgebench/contract";
+import { z } from "zod";
 
 export const SuiteTest = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9+@_.-]{1,64}$/),

@@ -6,8 +6,8 @@
  * `whoami --set-name/--set-server` go through them too.
  */
 import { Command } from "commander";
-import { loadConfig, type Config } from "../../config.js";
-import { readUserConfig, updateUserConfig, userConfigPath, type UserConfig } from "../../identity/index.js";
+import { type Config, loadConfig } from "../../config.js";
+import { readUserConfig, type UserConfig, updateUserConfig, userConfigPath } from "../../identity/index.js";
 import { normaliseServer, resolveServer, type ServerSource } from "../../submit/index.js";
 import { envelopeDims, formatEnvelope } from "../options.js";
 
@@ -100,7 +100,7 @@ export function formatConfigList(entries: ConfigEntry[]): string {
   const width = Math.max(...entries.map((e) => e.key.length)) + 2;
   const valueWidth = Math.max(...entries.map((e) => (e.value ?? "(not set)").length)) + 2;
   return entries
-    .map((e) => `${e.key.padEnd(width)}${e.value === null ? "(not set)" : `${e.value.padEnd(valueWidth)}(${e.source})`}`.trimEnd() + "\n")
+    .map((e) => `${`${e.key.padEnd(width)}${e.value === null ? "(not set)" : `${e.value.padEnd(valueWidth)}(${e.source})`}`.trimEnd()}\n`)
     .join("");
 }
 
@@ -146,7 +146,7 @@ export function configCommand(): Command {
     .option("--json", "machine-readable output")
     .action(async (opts: { json?: boolean }) => {
       const entries = await listConfig(loadConfig());
-      process.stdout.write(opts.json ? JSON.stringify(entries) + "\n" : formatConfigList(entries));
+      process.stdout.write(opts.json ? `${JSON.stringify(entries)}\n` : formatConfigList(entries));
     });
   return config;
 }

@@ -8,9 +8,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { type Envelope, ResultDocument } from "@edgebench/contract";
 import { Command } from "commander";
-import { loadConfig, type Config } from "../../config.js";
-import { ResultDocument, type Envelope } from "@edgebench/contract";
+import { type Config, loadConfig } from "../../config.js";
 import { detectSystem } from "../../detect/index.js";
 import { declaredEnvelope, ENVELOPE_NOTES } from "../../identity/index.js";
 import { llamaBenchToDocument, parseLlamaBench } from "../../import/llama-bench.js";
@@ -51,7 +51,12 @@ export async function importAction(file: string, opts: ImportCommandOptions, con
   });
   const checked = ResultDocument.safeParse(doc);
   if (!checked.success) {
-    throw new Error(`the converted document does not match the contract: ${checked.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new Error(
+      `the converted document does not match the contract: ${checked.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join(".")}: ${i.message}`)
+        .join("; ")}`,
+    );
   }
   return doc;
 }
@@ -74,12 +79,15 @@ export function importCommand(): Command {
       const doc = await importAction(file, opts, config);
       const envelope = doc.system.envelope;
       // A stored value that changes the document: say so, as `run` does.
-      if (envelope && envelope.note === ENVELOPE_NOTES["config.json"]) process.stderr.write(`envelope ${formatEnvelope(envelope)} mm from edgebench config (--envelope overrides it)\n`);
-      const json = JSON.stringify(doc, null, 2) + "\n";
+      if (envelope && envelope.note === ENVELOPE_NOTES["config.json"])
+        process.stderr.write(`envelope ${formatEnvelope(envelope)} mm from edgebench config (--envelope overrides it)\n`);
+      const json = `${JSON.stringify(doc, null, 2)}\n`;
       if (opts.out) {
         fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
         fs.writeFileSync(opts.out, json);
-        process.stderr.write(`written to ${path.resolve(opts.out)}${opts.submit || opts.offline ? "" : "; sign and send it with `edgebench import --submit`"}\n`);
+        process.stderr.write(
+          `written to ${path.resolve(opts.out)}${opts.submit || opts.offline ? "" : "; sign and send it with `edgebench import --submit`"}\n`,
+        );
       }
       if (opts.json) process.stdout.write(json);
       else process.stdout.write(resultTable(doc));

@@ -14,10 +14,13 @@ export function keyCommand(): Command {
       const config = loadConfig();
       if (opts.out) {
         const identity = await exportIdentity(config.home, opts.out, { force: opts.force });
-        process.stderr.write(`exported key ${identity.fingerprint} to ${opts.out} (it holds your private key: keep it safe, delete copies you no longer need)\n`);
+        process.stderr.write(
+          `exported key ${identity.fingerprint} to ${opts.out} (it holds your private key: keep it safe, delete copies you no longer need)\n`,
+        );
         return;
       }
-      if (process.stdout.isTTY) throw new Error("refusing to print a private key to a terminal; use --out FILE or a pipe (edgebench key export > FILE)");
+      if (process.stdout.isTTY)
+        throw new Error("refusing to print a private key to a terminal; use --out FILE or a pipe (edgebench key export > FILE)");
       process.stdout.write(await exportIdentityText(config.home));
     });
   key

@@ -1,7 +1,7 @@
 /** `edgebench meters`: the power meters found here, each with its scope and a live reading. */
 import { Command, Option } from "commander";
-import { loadConfig, type Config } from "../../config.js";
-import { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, parseScope, type PowerScope } from "../../power/index.js";
+import { type Config, loadConfig } from "../../config.js";
+import { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, type PowerScope, parseScope } from "../../power/index.js";
 import { listMeters, type MeterListing } from "../../power/live.js";
 
 export interface MetersOptions {
@@ -13,7 +13,7 @@ export interface MetersOptions {
 }
 
 export function formatMeters(list: MeterListing[]): string {
-  if (!list.length) return "no power meter found on this machine; name one with --meter (" + METER_SPEC_HELP + ")\n";
+  if (!list.length) return `no power meter found on this machine; name one with --meter (${METER_SPEC_HELP})\n`;
   const rows = list.map((m) => [
     m.spec,
     m.scope,
@@ -32,7 +32,7 @@ export function formatMeters(list: MeterListing[]): string {
   }
   const primary = list.find((m) => m.available && m.watts !== undefined);
   if (primary) out.push(`\`edgebench run\` records all available meters; primary (widest scope): ${primary.spec}`);
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 /** The plain function behind the command (testable without the CLI parser). */
@@ -42,8 +42,13 @@ export async function metersCommandAction(
   write: (s: string) => void = (s) => process.stdout.write(s),
 ): Promise<MeterListing[]> {
   const scope: PowerScope | undefined = opts.scope ? parseScope(opts.scope) : undefined;
-  const list = await listMeters(config, { meterSpecs: opts.meter, scope, meterUser: opts.meterUser, meterPassword: opts.meterPassword ?? config.meterPasswordFromEnv });
-  write(opts.json ? JSON.stringify(list) + "\n" : formatMeters(list));
+  const list = await listMeters(config, {
+    meterSpecs: opts.meter,
+    scope,
+    meterUser: opts.meterUser,
+    meterPassword: opts.meterPassword ?? config.meterPasswordFromEnv,
+  });
+  write(opts.json ? `${JSON.stringify(list)}\n` : formatMeters(list));
   return list;
 }
 

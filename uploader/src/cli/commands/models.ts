@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
-import { loadConfig, type Config } from "../../config.js";
+import { type Config, loadConfig } from "../../config.js";
 import { nodeLlamaCpp } from "../../detect/llama.js";
 import { quantisationName } from "../../runner/model-file.js";
 import { resolveModel } from "../../runner/resolve.js";
@@ -45,7 +45,11 @@ export async function listModels(opts: ModelsOptions, config: Config): Promise<M
     let quantisation = "unknown";
     let name = f;
     try {
-      const info = await readGgufFileInfo(file, { readTensorInfo: false, logWarnings: false, ignoreKeys: ["tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggml.scores", "tokenizer.ggml.token_type"] });
+      const info = await readGgufFileInfo(file, {
+        readTensorInfo: false,
+        logWarnings: false,
+        ignoreKeys: ["tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggml.scores", "tokenizer.ggml.token_type"],
+      });
       quantisation = await quantisationName(info.metadata.general?.file_type as number | undefined);
       if (typeof info.metadata.general?.name === "string") name = info.metadata.general.name;
     } catch {
@@ -65,7 +69,7 @@ export function modelsCommand(): Command {
       const config = loadConfig();
       const list = await listModels(opts, config);
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ modelsDir: config.modelsDir, models: list }, null, 2) + "\n");
+        process.stdout.write(`${JSON.stringify({ modelsDir: config.modelsDir, models: list }, null, 2)}\n`);
         return;
       }
       const lines = [`models directory: ${config.modelsDir}`];
@@ -74,6 +78,6 @@ export function modelsCommand(): Command {
         if (m.uri) lines.push(`          ${m.uri}`);
         lines.push(`          ${m.file ?? "not downloaded: `edgebench run` downloads it on a connected board"}`);
       }
-      process.stdout.write(lines.join("\n") + "\n");
+      process.stdout.write(`${lines.join("\n")}\n`);
     });
 }

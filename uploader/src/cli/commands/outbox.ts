@@ -13,7 +13,7 @@ export function outboxCommand(): Command {
       const outbox = new Outbox(config.home);
       const listing = await outbox.list();
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ dir: outbox.dir, ...listing }) + "\n");
+        process.stdout.write(`${JSON.stringify({ dir: outbox.dir, ...listing })}\n`);
         return;
       }
       const out: string[] = [`outbox ${outbox.dir}`];
@@ -27,6 +27,6 @@ export function outboxCommand(): Command {
         out.push(`corrupt (${listing.corrupt.length})`);
         for (const c of listing.corrupt) out.push(`  ${c}`);
       }
-      process.stdout.write(out.join("\n") + "\n");
+      process.stdout.write(`${out.join("\n")}\n`);
     });
 }

@@ -7,15 +7,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Command, Option } from "commander";
-import { loadConfig, type Config } from "../../config.js";
 import type { Envelope } from "@edgebench/contract";
-import { declaredEnvelope } from "../../identity/index.js";
+import { Command, Option } from "commander";
+import { type Config, loadConfig } from "../../config.js";
 import { BACKEND_CHOICES, type BackendChoice } from "../../detect/index.js";
+import { declaredEnvelope } from "../../identity/index.js";
 import { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, parseScope } from "../../power/index.js";
-import { runBenchmark, type RunOptions } from "../../runner/index.js";
-import { addHttpRuntimeOptions, httpRunOptions, runHttpBenchmark, type HttpCliOptions } from "../../runtimes/http/index.js";
+import { type RunOptions, type RunResult, runBenchmark } from "../../runner/index.js";
 import type { GpuLayers } from "../../runner/protocol.js";
+import { addHttpRuntimeOptions, type HttpCliOptions, type HttpRunResult, httpRunOptions, runHttpBenchmark } from "../../runtimes/http/index.js";
 import { DEFAULT_SUITE, loadSuite } from "../../suite/index.js";
 import { deliverDocument } from "../delivery.js";
 import { collect, formatEnvelope, gpuLayersList, intList, nonNegative, onOffList, parseEnvelope, positiveInt } from "../options.js";
@@ -71,7 +71,8 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
   const models = [...(opts.model ?? []), ...(opts.standard || !opts.model?.length ? suite.models.map((m) => m.uri) : [])];
   // Read before the run, so a broken config.json stops it now rather than after the benchmark.
   const { envelope, source: envelopeSource } = await declaredEnvelope(opts.envelope, config.home);
-  if (envelope && envelopeSource === "config.json") process.stderr.write(`envelope ${formatEnvelope(envelope)} mm from edgebench config (--envelope overrides it)\n`);
+  if (envelope && envelopeSource === "config.json")
+    process.stderr.write(`envelope ${formatEnvelope(envelope)} mm from edgebench config (--envelope overrides it)\n`);
   const runOptions: RunOptions = {
     config,
     suite,
@@ -79,7 +80,14 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
     reps: opts.reps,
     warmup: opts.warmup,
     backend: opts.backend,
-    sweep: { threads: opts.threads, gpuLayers: opts.gpuLayers, contextSizes: opts.ctx, batchSizes: opts.batch, ubatchSizes: opts.ubatch, flashAttention: opts.flashAttn },
+    sweep: {
+      threads: opts.threads,
+      gpuLayers: opts.gpuLayers,
+      contextSizes: opts.ctx,
+      batchSizes: opts.batch,
+      ubatchSizes: opts.ubatch,
+      flashAttention: opts.flashAttn,
+    },
     perplexity: opts.perplexity,
     idleSeconds: opts.idleSeconds,
     meterSpecs: opts.meter,
@@ -94,7 +102,7 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
     progress,
     verbose: opts.verbose,
   };
-  let result;
+  let result: RunResult | HttpRunResult;
   try {
     // --runtime: the suite through an HTTP server (runtimes/http), same document.
     result = opts.runtime ? await runHttpBenchmark(httpRunOptions(opts, runOptions)) : await runBenchmark(runOptions);
@@ -102,7 +110,7 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
     progress.end();
   }
   const { document, failedRuns } = result;
-  const json = JSON.stringify(document, null, 2) + "\n";
+  const json = `${JSON.stringify(document, null, 2)}\n`;
   if (opts.out) {
     writeOut(opts.out, json);
     process.stderr.write(`result written to ${path.resolve(opts.out)}\n`);
@@ -146,7 +154,12 @@ export function runCommand(): Command {
     .option("--no-submit", "do not sign or submit; just produce the document")
     .option("--offline", "sign and queue in the outbox without sending (send later with `edgebench submit`)")
     .option("--server <url>", "registry base URL")
-    .option("--idle-seconds <s>", "idle power baseline measured after the first model loads, when a meter is in use (0: skip)", nonNegative("--idle-seconds"), DEFAULT_IDLE_SECONDS)
+    .option(
+      "--idle-seconds <s>",
+      "idle power baseline measured after the first model loads, when a meter is in use (0: skip)",
+      nonNegative("--idle-seconds"),
+      DEFAULT_IDLE_SECONDS,
+    )
     .option("--meter <spec>", `power meter (repeatable): ${METER_SPEC_HELP}`, collect)
     .option("--scope <scope>", "meter scope: wall, board-input, module-input, soc-rails, accelerator, cpu-package")
     .option("--meter-user <user>", METER_USER_HELP)

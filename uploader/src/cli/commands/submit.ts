@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { loadConfig } from "../../config.js";
 import { readUserConfig } from "../../identity/index.js";
-import { resolveServer, submitPending, type SubmitReport } from "../../submit/index.js";
+import { resolveServer, type SubmitReport, submitPending } from "../../submit/index.js";
 
 function positive(name: string) {
   return (value: string) => {
@@ -36,7 +36,7 @@ export function submitCommand(): Command {
         userAgent: "edgebench-uploader",
         log: (line) => process.stderr.write(`${line}\n`),
       });
-      if (opts.json) process.stdout.write(JSON.stringify(report) + "\n");
+      if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
       else printReport(report, (s) => process.stdout.write(s));
       // A corrupt file is reported, not a failure; anything not delivered is.
       if (report.rejected.length || report.pending.length) process.exitCode = 1;

@@ -1,7 +1,7 @@
 /** `edgebench synth-model`: write a GGUF with random weights (test model or a real model's shape). */
 import path from "node:path";
 import { Command, Option } from "commander";
-import { PRESETS, WEIGHT_TYPES, findPreset, synthModel, type WeightType } from "../../gguf/index.js";
+import { findPreset, PRESETS, synthModel, WEIGHT_TYPES, type WeightType } from "../../gguf/index.js";
 
 export interface SynthModelOptions {
   preset: string;
@@ -11,7 +11,7 @@ export interface SynthModelOptions {
 }
 
 export function synthModelAction(opts: SynthModelOptions): string {
-  if (opts.list) return PRESETS.map((p) => `${p.id.padEnd(14)} ${p.description}`).join("\n") + "\n";
+  if (opts.list) return `${PRESETS.map((p) => `${p.id.padEnd(14)} ${p.description}`).join("\n")}\n`;
   if (!opts.out) throw new Error("synth-model needs --out FILE");
   const preset = findPreset(opts.preset);
   const out = path.resolve(opts.out);

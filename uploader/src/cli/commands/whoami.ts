@@ -35,19 +35,21 @@ export function whoamiCommand(): Command {
       for (const w of identity?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       if (opts.json) {
         process.stdout.write(
-          JSON.stringify({
+          `${JSON.stringify({
             home: config.home,
             fingerprint: identity?.fingerprint ?? null,
             publicKey: identity?.publicKey ?? null,
             displayName: user.displayName ?? null,
             server,
             serverSource: source,
-          }) + "\n",
+          })}\n`,
         );
         return;
       }
       process.stdout.write(
-        (identity ? `fingerprint   ${identity.fingerprint}\npublic key    ${identity.publicKey}\n` : `fingerprint   (no key yet: \`edgebench keygen\`, or one is made on first submit)\n`) +
+        (identity
+          ? `fingerprint   ${identity.fingerprint}\npublic key    ${identity.publicKey}\n`
+          : `fingerprint   (no key yet: \`edgebench keygen\`, or one is made on first submit)\n`) +
           `display name  ${user.displayName ?? "(not set: edgebench whoami --set-name NAME)"}\n` +
           `registry      ${server} (${source})\n` +
           `home          ${config.home}\n`,

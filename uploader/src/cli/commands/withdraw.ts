@@ -8,9 +8,10 @@
  * the key that signed the result, within 10 minutes of `at`, once per nonce.
  * The result is hidden, not deleted; a moderator can restore it.
  */
+
+import { encodeBase64Url, signRequest, type WithdrawRequest } from "@edgebench/contract";
 import { Command } from "commander";
 import { loadConfig } from "../../config.js";
-import { encodeBase64Url, signRequest, type WithdrawRequest } from "@edgebench/contract";
 import { loadIdentity, readUserConfig } from "../../identity/index.js";
 import { resolveServer } from "../../submit/index.js";
 
@@ -20,7 +21,14 @@ export interface WithdrawOutcome {
 }
 
 /** Signs and sends a withdrawal; returns the registry's answer (never throws for an HTTP status). */
-export async function withdrawResult(options: { home: string; server: string; id: string; reason?: string; timeoutMs?: number; now?: () => Date }): Promise<WithdrawOutcome> {
+export async function withdrawResult(options: {
+  home: string;
+  server: string;
+  id: string;
+  reason?: string;
+  timeoutMs?: number;
+  now?: () => Date;
+}): Promise<WithdrawOutcome> {
   if (!/^[0-9a-f]{64}$/.test(options.id)) throw new Error(`${options.id} is not a result id (64 lowercase hex digits)`);
   const identity = await loadIdentity(options.home);
   const withdraw: WithdrawRequest["withdraw"] = {

@@ -13,7 +13,8 @@ const SUPPLY = "/sys/class/power_supply";
 
 async function readWatts(dir: string): Promise<number> {
   const status = await readText(join(dir, "status"));
-  if (status !== "Discharging") throw new Error(`battery ${dir.split("/").pop()} is not discharging (status: ${status}); battery power only measures the load on battery`);
+  if (status !== "Discharging")
+    throw new Error(`battery ${dir.split("/").pop()} is not discharging (status: ${status}); battery power only measures the load on battery`);
   const p = await readTextOr(join(dir, "power_now"));
   if (p !== undefined && p !== "") return Math.abs(Number(p)) / 1e6;
   const i = Number(await readText(join(dir, "current_now")));
@@ -44,7 +45,10 @@ export async function detectBattery(ctx: MeterContext): Promise<MeterCandidate[]
     out.push({
       ...info,
       available: status === "Discharging",
-      reason: status === "Discharging" ? undefined : `battery ${name} is not discharging (status: ${status ?? "unknown"}): unplug the charger to measure on battery`,
+      reason:
+        status === "Discharging"
+          ? undefined
+          : `battery ${name} is not discharging (status: ${status ?? "unknown"}): unplug the charger to measure on battery`,
       open: async () => source,
     });
   }

@@ -12,13 +12,17 @@ import type { MeterCandidate, MeterContext, PolledSource } from "../types.js";
 export function parseWatts(stdout: string, command: string): number {
   const m = /[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/.exec(stdout);
   const w = m ? Number(m[0]) : NaN;
-  if (!Number.isFinite(w) || w < 0) throw new Error(`cmd meter: "${command}" printed ${JSON.stringify(stdout.trim().slice(0, 60))}, not a power in watts`);
+  if (!Number.isFinite(w) || w < 0)
+    throw new Error(`cmd meter: "${command}" printed ${JSON.stringify(stdout.trim().slice(0, 60))}, not a power in watts`);
   return w;
 }
 
 export async function cmdFromSpec(ctx: MeterContext, command: string): Promise<MeterCandidate> {
   if (!command.trim()) throw new PowerUsageError(`--meter cmd: needs a command, e.g. --meter 'cmd:cat /tmp/watts' --scope board-input`);
-  if (!ctx.scope) throw new PowerUsageError(`--meter cmd:${command} needs --scope (what the command measures: wall, board-input, module-input, soc-rails, accelerator or cpu-package)`);
+  if (!ctx.scope)
+    throw new PowerUsageError(
+      `--meter cmd:${command} needs --scope (what the command measures: wall, board-input, module-input, soc-rails, accelerator or cpu-package)`,
+    );
   const read = async () => parseWatts((await runTool("/bin/sh", ["-c", command], ctx.timeoutMs)).stdout, command);
   await read();
   const info = {

@@ -38,7 +38,7 @@ function layoutOf(firstLine: string): { layout: Layout; header: boolean } {
   if (parseTimestamp(cells[0] ?? "") !== null) return { layout: { sep, tCol: 0, wCol: 1 }, header: false };
   const tCol = cells.findIndex((c) => /time|date|^ts$|^t$/i.test(c));
   const wCol = cells.findIndex((c) => /^(w|watts?|power|power[ _(]*w\)?|p)$/i.test(c));
-  return { layout: { sep, tCol: tCol >= 0 ? tCol : 0, wCol: wCol >= 0 ? wCol : 1 }, header: true };
+  return { layout: { sep, tCol: Math.max(tCol, 0), wCol: wCol >= 0 ? wCol : 1 }, header: true };
 }
 
 export class CsvFollower {
@@ -95,7 +95,10 @@ export class CsvFollower {
 
 export async function csvFromSpec(ctx: MeterContext, file: string): Promise<MeterCandidate> {
   if (!file) throw new PowerUsageError(`--meter csv: needs a file, e.g. --meter csv:/tmp/power.csv --scope wall`);
-  if (!ctx.scope) throw new PowerUsageError(`--meter csv:${file} needs --scope (what the logger measures: wall, board-input, module-input, soc-rails, accelerator or cpu-package)`);
+  if (!ctx.scope)
+    throw new PowerUsageError(
+      `--meter csv:${file} needs --scope (what the logger measures: wall, board-input, module-input, soc-rails, accelerator or cpu-package)`,
+    );
   try {
     fs.accessSync(file, fs.constants.R_OK);
   } catch (err) {
@@ -110,7 +113,11 @@ export async function csvFromSpec(ctx: MeterContext, file: string): Promise<Mete
       ...info,
       mode: "stream",
       start(sink: ReadingSink) {
-        follower = new CsvFollower(file, (wall, w) => sink.reading(toHr(wall), w), (msg) => sink.error(new Error(msg), process.hrtime.bigint()));
+        follower = new CsvFollower(
+          file,
+          (wall, w) => sink.reading(toHr(wall), w),
+          (msg) => sink.error(new Error(msg), process.hrtime.bigint()),
+        );
         const pull = () => {
           try {
             follower!.pull();

@@ -21,7 +21,14 @@ function parseChallenge(header: string): Record<string, string> {
   return out;
 }
 
-export function digestHeader(challenge: string, method: string, uri: string, user: string, password: string, cnonce = randomBytes(8).toString("hex")): string {
+export function digestHeader(
+  challenge: string,
+  method: string,
+  uri: string,
+  user: string,
+  password: string,
+  cnonce = randomBytes(8).toString("hex"),
+): string {
   const c = parseChallenge(challenge);
   const realm = c.realm ?? "";
   const nonce = c.nonce ?? "";
@@ -35,12 +42,17 @@ export function digestHeader(challenge: string, method: string, uri: string, use
 /** shown: the URL as errors print it (without credentials in the query). */
 export async function getJson(url: string, timeoutMs: number, auth: HttpAuth = {}, shown = url): Promise<unknown> {
   const headers: Record<string, string> = {};
-  if (auth.user !== undefined && auth.password !== undefined) headers.authorization = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString("base64")}`;
+  if (auth.user !== undefined && auth.password !== undefined)
+    headers.authorization = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString("base64")}`;
   const signal = AbortSignal.timeout(timeoutMs);
   const get = (h: Record<string, string>) =>
     fetch(url, { headers: h, signal }).catch((err: unknown) => {
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      throw new Error(e.name === "TimeoutError" || e.name === "AbortError" ? `${shown}: no answer within ${timeoutMs} ms` : `${shown}: ${e.cause?.code ?? e.cause?.message ?? e.message}`);
+      throw new Error(
+        e.name === "TimeoutError" || e.name === "AbortError"
+          ? `${shown}: no answer within ${timeoutMs} ms`
+          : `${shown}: ${e.cause?.code ?? e.cause?.message ?? e.message}`,
+      );
     });
   let res = await get(headers);
   const challenge = res.headers.get("www-authenticate");
@@ -49,7 +61,10 @@ export async function getJson(url: string, timeoutMs: number, auth: HttpAuth = {
     const u = new URL(url);
     res = await get({ authorization: digestHeader(challenge, "GET", u.pathname + u.search, auth.user ?? "admin", auth.password) });
   }
-  if (res.status === 401) throw new Error(`${shown}: 401 unauthorised${auth.password === undefined ? " (the device needs --meter-user/--meter-password)" : " (wrong credentials?)"}`);
+  if (res.status === 401)
+    throw new Error(
+      `${shown}: 401 unauthorised${auth.password === undefined ? " (the device needs --meter-user/--meter-password)" : " (wrong credentials?)"}`,
+    );
   if (!res.ok) throw new Error(`${shown}: HTTP ${res.status}`);
   const text = await res.text();
   try {

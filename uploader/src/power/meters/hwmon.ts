@@ -84,7 +84,7 @@ async function scan(ctx: MeterContext): Promise<HwmonDevice[]> {
   return out;
 }
 
-function candidate(ctx: MeterContext, dev: HwmonDevice, scope: PowerScope, spec: string): MeterCandidate {
+function candidate(dev: HwmonDevice, scope: PowerScope, spec: string): MeterCandidate {
   const info = {
     spec,
     kind: "hwmon",
@@ -101,7 +101,7 @@ export async function detectHwmon(ctx: MeterContext): Promise<MeterCandidate[]> 
   for (const dev of await scan(ctx)) {
     const scope = scopeFor(dev.name);
     if (!scope) continue;
-    out.push(candidate(ctx, dev, scope, `hwmon:${dev.name}`));
+    out.push(candidate(dev, scope, `hwmon:${dev.name}`));
   }
   return out;
 }
@@ -114,13 +114,15 @@ export async function hwmonFromSpec(ctx: MeterContext, arg: string): Promise<Met
     const found = devs.map((d) => `${d.name} (${d.id})`).join(", ");
     throw new PowerError(`hwmon:${arg}: no hwmon device with power or energy readings by that name${found ? `; found: ${found}` : ""}`);
   }
-  return candidate(ctx, dev, ctx.scope ?? scopeFor(dev.name) ?? "board-input", `hwmon:${arg}`);
+  return candidate(dev, ctx.scope ?? scopeFor(dev.name) ?? "board-input", `hwmon:${arg}`);
 }
 
 function openHwmon(dev: HwmonDevice, info: Omit<PolledSource, "mode" | "read">): PolledSource {
   const attrs = dev.files.map((f) => new Attr(f));
   const readAll = async () => (attrs.length === 1 ? [await attrs[0]!.read()] : Promise.all(attrs.map((a) => a.read())));
-  const close = async () => attrs.forEach((a) => a.close());
+  const close = async () => {
+    for (const a of attrs) a.close();
+  };
   if (dev.method === "counter") {
     // energy*_input has no documented wrap range: a decrease is a reset and is refused.
     const unwrap = dev.files.map((f) => new Unwrapper(undefined, f));

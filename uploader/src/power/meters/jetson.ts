@@ -101,6 +101,8 @@ function openJetson(rails: Rail[], info: Omit<PolledSource, "mode" | "read">): P
     mode: "poll",
     read: async () => watts(await Promise.all(attrs.map((a) => a.read()))),
     readSync: () => watts(attrs.map((a) => a.readSync())),
-    close: async () => attrs.forEach((a) => a.close()),
+    close: async () => {
+      for (const a of attrs) a.close();
+    },
   };
 }

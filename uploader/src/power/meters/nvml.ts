@@ -10,7 +10,7 @@
  * Fields may read "[N/A]" or "[Not Supported]" (older GPUs, some drivers):
  * such a GPU falls back to power.draw, or is reported unavailable.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { Unwrapper } from "../counter.js";
 import { resolveTool, runTool } from "../tools.js";
 import type { MeterCandidate, MeterContext, ReadingSink, StreamSource } from "../types.js";
@@ -85,12 +85,26 @@ export async function detectNvml(ctx: MeterContext): Promise<MeterCandidate[]> {
   const tool = resolveTool(ctx.config, "nvidia-smi");
   let gpus: SmiGpu[];
   try {
-    const r = await runTool(tool, ["--query-gpu=index,total_energy_consumption,power.draw,name", "--format=csv,noheader,nounits"], Math.max(ctx.timeoutMs, 5000));
+    const r = await runTool(
+      tool,
+      ["--query-gpu=index,total_energy_consumption,power.draw,name", "--format=csv,noheader,nounits"],
+      Math.max(ctx.timeoutMs, 5000),
+    );
     gpus = parseSmiList(r.stdout);
   } catch (err) {
     if ((err as { code?: unknown }).code === "ENOENT") return [];
     const reason = `nvidia-smi failed: ${(err as Error).message}`;
-    return [{ spec: "nvml", kind: "nvml", scope: "accelerator", method: "sampled", available: false, reason, open: () => Promise.reject(new Error(reason)) }];
+    return [
+      {
+        spec: "nvml",
+        kind: "nvml",
+        scope: "accelerator",
+        method: "sampled",
+        available: false,
+        reason,
+        open: () => Promise.reject(new Error(reason)),
+      },
+    ];
   }
   if (!gpus.length) return [];
   const method = gpus.every((g) => g.energyMj !== null) ? ("counter" as const) : ("sampled" as const);
@@ -103,10 +117,25 @@ export async function detectNvml(ctx: MeterContext): Promise<MeterCandidate[]> {
     rails: gpus.map((g) => `${g.index}: ${g.name}`),
   };
   if (method === "sampled" && gpus.some((g) => g.powerW === null)) {
-    const reason = `nvidia-smi reports neither total_energy_consumption nor power.draw for ${gpus.filter((g) => g.powerW === null).map((g) => g.name).join(", ")} ([N/A] / [Not Supported])`;
+    const reason = `nvidia-smi reports neither total_energy_consumption nor power.draw for ${gpus
+      .filter((g) => g.powerW === null)
+      .map((g) => g.name)
+      .join(", ")} ([N/A] / [Not Supported])`;
     return [{ ...info, available: false, reason, open: () => Promise.reject(new Error(reason)) }];
   }
-  return [{ ...info, available: true, open: async () => openNvml(ctx, tool, gpus.map((g) => g.index), info) }];
+  return [
+    {
+      ...info,
+      available: true,
+      open: async () =>
+        openNvml(
+          ctx,
+          tool,
+          gpus.map((g) => g.index),
+          info,
+        ),
+    },
+  ];
 }
 
 function openNvml(ctx: MeterContext, tool: string, indices: number[], info: Omit<StreamSource, "mode" | "start" | "close">): StreamSource {
@@ -117,7 +146,9 @@ function openNvml(ctx: MeterContext, tool: string, indices: number[], info: Omit
     ...info,
     mode: "stream",
     start(sink: ReadingSink) {
-      const proc = spawn(tool, [`--query-gpu=${QUERY}`, "--format=csv,noheader,nounits", `-lms`, String(periodMs)], { stdio: ["ignore", "pipe", "pipe"] });
+      const proc = spawn(tool, [`--query-gpu=${QUERY}`, "--format=csv,noheader,nounits", `-lms`, String(periodMs)], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       child = proc;
       const clock = new TickClock();
       const unwrap = indices.map((i) => new Unwrapper(undefined, `GPU ${i} total_energy_consumption`));
@@ -140,7 +171,12 @@ function openNvml(ctx: MeterContext, tool: string, indices: number[], info: Omit
           if (k < 0) continue;
           const raw = info.method === "counter" ? smiNumber(energy) : smiNumber(power);
           if (raw === null) {
-            sink.error(new Error(`nvidia-smi: GPU ${i} ${info.method === "counter" ? "total_energy_consumption" : "power.draw"} read ${JSON.stringify((info.method === "counter" ? energy : power)?.trim())}`), arrival);
+            sink.error(
+              new Error(
+                `nvidia-smi: GPU ${i} ${info.method === "counter" ? "total_energy_consumption" : "power.draw"} read ${JSON.stringify((info.method === "counter" ? energy : power)?.trim())}`,
+              ),
+              arrival,
+            );
             continue;
           }
           let value: number;
@@ -165,7 +201,12 @@ function openNvml(ctx: MeterContext, tool: string, indices: number[], info: Omit
       });
       proc.on("error", (err) => sink.error(err, process.hrtime.bigint(), true));
       proc.on("exit", (code, signal) => {
-        if (!closed) sink.error(new Error(`nvidia-smi stopped (${signal ?? `exit ${code}`})${stderr.trim() ? `: ${stderr.trim()}` : ""}`), process.hrtime.bigint(), true);
+        if (!closed)
+          sink.error(
+            new Error(`nvidia-smi stopped (${signal ?? `exit ${code}`})${stderr.trim() ? `: ${stderr.trim()}` : ""}`),
+            process.hrtime.bigint(),
+            true,
+          );
       });
     },
     async close() {
@@ -179,4 +220,3 @@ function openNvml(ctx: MeterContext, tool: string, indices: number[], info: Omit
     },
   };
 }
-

@@ -7,9 +7,9 @@
  * is left out of the sum.
  */
 import { sysPath } from "../../config.js";
+import { Unwrapper } from "../counter.js";
 import { errnoOf } from "../errors.js";
 import { Attr, join, listDir, readNumber, readTextOr } from "../sysfs.js";
-import { Unwrapper } from "../counter.js";
 import type { MeterCandidate, MeterContext, PolledSource } from "../types.js";
 
 interface Zone {
@@ -65,7 +65,9 @@ export async function detectRapl(ctx: MeterContext): Promise<MeterCandidate[]> {
     } catch (err) {
       const code = errnoOf(err);
       const reason =
-        code === "EACCES" || code === "EPERM" ? raplPermissionMessage(z.energyFile.replace(ctx.config.sysRoot, "")) : `cannot read ${z.energyFile}: ${String(err)}`;
+        code === "EACCES" || code === "EPERM"
+          ? raplPermissionMessage(z.energyFile.replace(ctx.config.sysRoot, ""))
+          : `cannot read ${z.energyFile}: ${String(err)}`;
       return [{ ...base, available: false, reason, open: () => Promise.reject(new Error(reason)) }];
     }
   }
@@ -82,6 +84,8 @@ function openRapl(zones: Zone[], info: Omit<PolledSource, "mode" | "read">): Pol
     mode: "poll",
     read: async () => toJoules(attrs.length === 1 ? [await attrs[0]!.read()] : await Promise.all(attrs.map((a) => a.read()))),
     readSync: () => toJoules(attrs.map((a) => a.readSync())),
-    close: async () => attrs.forEach((a) => a.close()),
+    close: async () => {
+      for (const a of attrs) a.close();
+    },
   };
 }

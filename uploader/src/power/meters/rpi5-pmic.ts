@@ -25,7 +25,8 @@ export function parsePmic(text: string): PmicReading {
     (m[2] === "A" ? amps : volts).set(m[1]!, Number(m[3]));
   }
   const rails = [...amps.keys()].filter((r) => volts.has(r));
-  if (!rails.length) throw new Error(`vcgencmd pmic_read_adc: no rail with both current and voltage in its output: ${JSON.stringify(text.slice(0, 120))}`);
+  if (!rails.length)
+    throw new Error(`vcgencmd pmic_read_adc: no rail with both current and voltage in its output: ${JSON.stringify(text.slice(0, 120))}`);
   return { watts: rails.reduce((s, r) => s + amps.get(r)! * volts.get(r)!, 0), rails };
 }
 
@@ -39,7 +40,17 @@ export async function detectRpi5Pmic(ctx: MeterContext): Promise<MeterCandidate[
     // firmware without the PMIC ADC (Pi 4 and older: "Command not registered"), is another board.
     if (!/VCHI|vcio|ermission|not permitted/i.test(String(err))) return [];
     const reason = `vcgencmd pmic_read_adc failed: ${(err as Error).message} (is the user in the video group? /dev/vcio is root:video 0660)`;
-    return [{ spec: "rpi5-pmic", kind: "rpi5-pmic", scope: "soc-rails", method: "sampled", available: false, reason, open: () => Promise.reject(new Error(reason)) }];
+    return [
+      {
+        spec: "rpi5-pmic",
+        kind: "rpi5-pmic",
+        scope: "soc-rails",
+        method: "sampled",
+        available: false,
+        reason,
+        open: () => Promise.reject(new Error(reason)),
+      },
+    ];
   }
   const info = {
     spec: "rpi5-pmic",

@@ -10,8 +10,9 @@
  * over tests lasting seconds. The plug refreshes about once a second, so it is
  * polled at 1 Hz. Scope: wall.
  */
-import { baseUrl, getJson, num, type HttpAuth } from "./http.js";
+
 import type { MeterCandidate, MeterContext, PolledSource } from "../types.js";
+import { baseUrl, getJson, type HttpAuth, num } from "./http.js";
 
 const PLUG_RATE_HZ = 1;
 

@@ -5,8 +5,9 @@
  * The kWh counters are far too coarse for a board, so Power is sampled, at
  * 1 Hz (the plug's own refresh). Scope: wall.
  */
-import { baseUrl, getJson, num } from "./http.js";
+
 import type { MeterCandidate, MeterContext, PolledSource } from "../types.js";
+import { baseUrl, getJson, num } from "./http.js";
 
 export function tasmotaWatts(body: unknown): number {
   const energy = (body as { StatusSNS?: { ENERGY?: { Power?: unknown } } })?.StatusSNS?.ENERGY;
@@ -31,7 +32,8 @@ export async function tasmotaFromSpec(ctx: MeterContext, host: string): Promise<
   const shown = `${base}/cm?cmnd=Status%208`;
   const read = async () => {
     const body = await getJson(url, ctx.timeoutMs, {}, shown);
-    if ((body as { WARNING?: unknown })?.WARNING) throw new Error(`${shown}: ${String((body as { WARNING: unknown }).WARNING)} (check --meter-user/--meter-password)`);
+    if ((body as { WARNING?: unknown })?.WARNING)
+      throw new Error(`${shown}: ${String((body as { WARNING: unknown }).WARNING)} (check --meter-user/--meter-password)`);
     try {
       return tasmotaWatts(body);
     } catch (err) {

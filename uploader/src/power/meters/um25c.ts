@@ -12,8 +12,8 @@
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import net from "node:net";
-import tty from "node:tty";
 import type { Readable } from "node:stream";
+import tty from "node:tty";
 import { runTool } from "../tools.js";
 import type { MeterCandidate, MeterContext, PolledSource } from "../types.js";
 
@@ -22,7 +22,7 @@ export const UM_MODELS = ["um24c", "um25c", "um34c"] as const;
 export type UmModel = (typeof UM_MODELS)[number];
 
 /** Frame start bytes by model, as the devices send them (unverified beyond one tool). */
-const START: Record<number, UmModel> = { 0x0963: "um24c", 0x09c9: "um25c", 0x0d4c: "um34c" };
+const START: Record<number, UmModel> = { 2403: "um24c", 2505: "um25c", 3404: "um34c" };
 
 export interface UmFrame {
   model: UmModel;

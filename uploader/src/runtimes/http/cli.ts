@@ -5,7 +5,7 @@
 import { type Command, InvalidArgumentError } from "commander";
 import type { RunOptions } from "../../runner/index.js";
 import type { HttpRunOptions } from "./run.js";
-import { parseRuntimeSpec, RuntimeSpecError } from "./spec.js";
+import { parseRuntimeSpec, type RuntimeSpec, RuntimeSpecError } from "./spec.js";
 
 export interface HttpCliOptions {
   runtime?: string;
@@ -31,18 +31,30 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function addHttpRuntimeOptions(cmd: Command): Command {
   return cmd
-    .option("--runtime <api:url>", "benchmark a server instead of node-llama-cpp: openai:http://HOST:PORT (OpenAI-compatible: llama-server, vLLM, NPU vendor servers) or ollama:http://HOST:11434; --model is then the server's model name")
-    .option("--model-file <path.gguf>", "with --runtime: the GGUF the server serves (sha256, metadata and tokenizer); repeatable, paired with --model in order", collect)
+    .option(
+      "--runtime <api:url>",
+      "benchmark a server instead of node-llama-cpp: openai:http://HOST:PORT (OpenAI-compatible: llama-server, vLLM, NPU vendor servers) or ollama:http://HOST:11434; --model is then the server's model name",
+    )
+    .option(
+      "--model-file <path.gguf>",
+      "with --runtime: the GGUF the server serves (sha256, metadata and tokenizer); repeatable, paired with --model in order",
+      collect,
+    )
     .option("--runtime-name <name>", "with --runtime: declare the runtime's name (when the server does not say)")
     .option("--runtime-version <version>", "with --runtime: declare the runtime's version")
     .option("--accelerator <name>", 'with --runtime: the accelerator the server runs on, as declared, e.g. "RK3588 NPU"')
     .option("--request-timeout <s>", "with --runtime: limit for one request", seconds("--request-timeout"), DEFAULT_REQUEST_TIMEOUT_S)
-    .option("--stall-timeout <s>", "with --runtime: limit between two chunks of a streamed answer", seconds("--stall-timeout"), DEFAULT_STALL_TIMEOUT_S);
+    .option(
+      "--stall-timeout <s>",
+      "with --runtime: limit between two chunks of a streamed answer",
+      seconds("--stall-timeout"),
+      DEFAULT_STALL_TIMEOUT_S,
+    );
 }
 
 /** The HTTP run options from the flags and the options the run command already built. */
 export function httpRunOptions(opts: HttpCliOptions, base: RunOptions): HttpRunOptions {
-  let runtime;
+  let runtime: RuntimeSpec;
   try {
     runtime = parseRuntimeSpec(opts.runtime!);
   } catch (err) {
@@ -51,13 +63,15 @@ export function httpRunOptions(opts: HttpCliOptions, base: RunOptions): HttpRunO
   const names = opts.model ?? [];
   const files = opts.modelFile ?? [];
   if (!names.length) throw new Error("--runtime needs --model NAME: the model's name on the server (see its /v1/models or `ollama list`)");
-  if (files.length > names.length) throw new Error(`${files.length} --model-file for ${names.length} --model: give one --model per file, in the same order`);
+  if (files.length > names.length)
+    throw new Error(`${files.length} --model-file for ${names.length} --model: give one --model per file, in the same order`);
   const one = <T>(xs: T[] | undefined, flag: string): T | undefined => {
     if (xs && xs.length > 1) throw new Error(`--runtime: give one value for ${flag} (the server's setting), got ${xs.join(",")}`);
     return xs?.[0];
   };
   const gpuLayers = one(base.sweep.gpuLayers, "--gpu-layers");
-  if (gpuLayers !== undefined && typeof gpuLayers !== "number") throw new Error(`--runtime: --gpu-layers takes the server's layer count, not "${gpuLayers}"`);
+  if (gpuLayers !== undefined && typeof gpuLayers !== "number")
+    throw new Error(`--runtime: --gpu-layers takes the server's layer count, not "${gpuLayers}"`);
   return {
     config: base.config,
     suite: base.suite,

@@ -67,11 +67,14 @@ function parseEvent(data: string): Record<string, unknown> {
   } catch {
     throw new HttpRuntimeError(`malformed stream chunk (not JSON): ${JSON.stringify(data.length > 80 ? `${data.slice(0, 80)}…` : data)}`);
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new HttpRuntimeError(`malformed stream chunk (not a JSON object): ${data.slice(0, 80)}`);
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new HttpRuntimeError(`malformed stream chunk (not a JSON object): ${data.slice(0, 80)}`);
   const obj = value as Record<string, unknown>;
   if (obj.error) {
     const e = obj.error as { message?: unknown } | string;
-    throw new HttpRuntimeError(`the server reported an error mid-stream: ${typeof e === "string" ? e : String(e.message ?? JSON.stringify(e)).slice(0, 300)}`);
+    throw new HttpRuntimeError(
+      `the server reported an error mid-stream: ${typeof e === "string" ? e : String(e.message ?? JSON.stringify(e)).slice(0, 300)}`,
+    );
   }
   return obj;
 }
@@ -166,8 +169,18 @@ async function openAiGenerate(opts: ClientOptions, req: GenRequest, plain: boole
     },
   });
   if (!sawChoices) throw new HttpRuntimeError(`the stream from ${path} carried no "choices"`);
-  if (!c.finishReason && !end.sawDone) throw new HttpRuntimeError(`the stream from ${path} ended without a finish_reason or "data: [DONE]" (cut short?)`);
-  return { sentNs: end.sentNs, endNs: end.endNs, firstTokenNs: c.firstTokenNs, tokenTimesNs: c.tokenTimesNs, text: c.text, usage: c.usage, server: c.server, finishReason: c.finishReason };
+  if (!c.finishReason && !end.sawDone)
+    throw new HttpRuntimeError(`the stream from ${path} ended without a finish_reason or "data: [DONE]" (cut short?)`);
+  return {
+    sentNs: end.sentNs,
+    endNs: end.endNs,
+    firstTokenNs: c.firstTokenNs,
+    tokenTimesNs: c.tokenTimesNs,
+    text: c.text,
+    usage: c.usage,
+    server: c.server,
+    finishReason: c.finishReason,
+  };
 }
 
 async function ollamaGenerate(opts: ClientOptions, req: GenRequest): Promise<GenResult> {
@@ -177,7 +190,10 @@ async function ollamaGenerate(opts: ClientOptions, req: GenRequest): Promise<Gen
   const options = { num_predict: req.maxTokens, temperature: 0, seed: 1, ...(opts.contextSize ? { num_ctx: opts.contextSize } : {}) };
   const end = await streamRequest({
     url: `${opts.baseUrl}${path}`,
-    body: req.kind === "text" ? { model: opts.model, prompt: req.prompt, raw: true, stream: true, options } : { model: opts.model, messages: req.messages, stream: true, options },
+    body:
+      req.kind === "text"
+        ? { model: opts.model, prompt: req.prompt, raw: true, stream: true, options }
+        : { model: opts.model, messages: req.messages, stream: true, options },
     framing: "ndjson",
     requestTimeoutMs: opts.requestTimeoutMs,
     stallTimeoutMs: opts.stallTimeoutMs,
@@ -198,7 +214,16 @@ async function ollamaGenerate(opts: ClientOptions, req: GenRequest): Promise<Gen
     },
   });
   if (!done) throw new HttpRuntimeError(`the stream from ${path} ended without its final "done": true line (cut short?)`);
-  return { sentNs: end.sentNs, endNs: end.endNs, firstTokenNs: c.firstTokenNs, tokenTimesNs: c.tokenTimesNs, text: c.text, usage: c.usage, server: c.server, finishReason: c.finishReason };
+  return {
+    sentNs: end.sentNs,
+    endNs: end.endNs,
+    firstTokenNs: c.firstTokenNs,
+    tokenTimesNs: c.tokenTimesNs,
+    text: c.text,
+    usage: c.usage,
+    server: c.server,
+    finishReason: c.finishReason,
+  };
 }
 
 export function createClient(opts: ClientOptions): GenClient {

@@ -54,7 +54,10 @@ export async function probeServer(api: HttpApi, baseUrl: string): Promise<Server
   const models = await getJson(`${baseUrl}/v1/models`, PROBE_MS);
   if (models.status === 0) return { reachable: false, error: models.error };
   const data = (models.json as { data?: Array<{ id?: unknown; owned_by?: unknown }> } | undefined)?.data;
-  const out: ServerIdentity = { reachable: true, models: Array.isArray(data) ? data.map((m) => str(m.id)).filter((x): x is string => Boolean(x)) : undefined };
+  const out: ServerIdentity = {
+    reachable: true,
+    models: Array.isArray(data) ? data.map((m) => str(m.id)).filter((x): x is string => Boolean(x)) : undefined,
+  };
   const owners = Array.isArray(data) ? data.map((m) => str(m.owned_by)).filter(Boolean) : [];
 
   const props = await getJson(`${baseUrl}/props`, PROBE_MS);

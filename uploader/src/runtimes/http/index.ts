@@ -1,4 +1,5 @@
 /** Benchmarking runtimes reached over HTTP (OpenAI-compatible servers, Ollama). */
-export { runHttpBenchmark, type HttpModel, type HttpRunOptions, type HttpRunResult } from "./run.js";
-export { parseRuntimeSpec, RuntimeSpecError, HTTP_APIS, type HttpApi, type RuntimeSpec } from "./spec.js";
-export { addHttpRuntimeOptions, httpRunOptions, type HttpCliOptions } from "./cli.js";
+
+export { addHttpRuntimeOptions, type HttpCliOptions, httpRunOptions } from "./cli.js";
+export { type HttpModel, type HttpRunOptions, type HttpRunResult, runHttpBenchmark } from "./run.js";
+export { HTTP_APIS, type HttpApi, parseRuntimeSpec, type RuntimeSpec, RuntimeSpecError } from "./spec.js";

@@ -113,13 +113,28 @@ function figures(test: SuiteTest, r: GenResult, req: GenRequest, tokenizer: Loca
     case "pp":
       if (s?.promptNs && s.promptN) {
         const start = clamp(first - BigInt(s.promptNs));
-        return { ...base, ns: s.promptNs, window: { startNs: start, endNs: start + BigInt(s.promptNs) }, nPrompt: s.promptN, nGen: 0, timing: "server" };
+        return {
+          ...base,
+          ns: s.promptNs,
+          window: { startNs: start, endNs: start + BigInt(s.promptNs) },
+          nPrompt: s.promptN,
+          nGen: 0,
+          timing: "server",
+        };
       }
       return { ...base, ns: ns(r.sentNs, first), window: { startNs: r.sentNs, endNs: first }, nPrompt: c.prompt, nGen: 0, timing: "client" };
     case "tg":
       if (s?.genNs && s.genN) {
         const start = clamp(last - BigInt(s.genNs));
-        return { ...base, gapsNs: gaps, ns: s.genNs, window: { startNs: start, endNs: start + BigInt(s.genNs) }, nPrompt: 0, nGen: s.genN, timing: "server" };
+        return {
+          ...base,
+          gapsNs: gaps,
+          ns: s.genNs,
+          window: { startNs: start, endNs: start + BigInt(s.genNs) },
+          nPrompt: 0,
+          nGen: s.genN,
+          timing: "server",
+        };
       }
       if (r.tokenTimesNs.length < 2 || c.gen < 2) return `the server returned ${c.gen} token(s); timing generation on the client needs at least 2`;
       return { ...base, gapsNs: gaps, ns: ns(first, last), window: { startNs: first, endNs: last }, nPrompt: 0, nGen: c.gen - 1, timing: "client" };
@@ -127,9 +142,25 @@ function figures(test: SuiteTest, r: GenResult, req: GenRequest, tokenizer: Loca
       if (s?.promptNs && s.promptN && s.genNs && s.genN) {
         const total = s.promptNs + s.genNs;
         const start = clamp(last - BigInt(total));
-        return { ...base, gapsNs: gaps, ns: total, window: { startNs: start, endNs: start + BigInt(total) }, nPrompt: s.promptN, nGen: s.genN, timing: "server" };
+        return {
+          ...base,
+          gapsNs: gaps,
+          ns: total,
+          window: { startNs: start, endNs: start + BigInt(total) },
+          nPrompt: s.promptN,
+          nGen: s.genN,
+          timing: "server",
+        };
       }
-      return { ...base, gapsNs: gaps, ns: ns(r.sentNs, last), window: { startNs: r.sentNs, endNs: last }, nPrompt: c.prompt, nGen: c.gen, timing: "client" };
+      return {
+        ...base,
+        gapsNs: gaps,
+        ns: ns(r.sentNs, last),
+        window: { startNs: r.sentNs, endNs: last },
+        nPrompt: c.prompt,
+        nGen: c.gen,
+        timing: "client",
+      };
   }
 }
 
@@ -137,7 +168,16 @@ const WORST: CountSource[] = ["estimated", "tokenizer", "server-usage", "exact"]
 
 export async function measureHttpTest(test: SuiteTest, inp: HttpTestInputs): Promise<HttpTestOutcome> {
   const fail = (error: string, nPrompt = test.nPrompt): HttpTestOutcome => ({
-    test: { name: test.name, kind: test.kind, nPrompt: Math.max(nPrompt, test.kind === "ttft" ? 1 : 0), nGen: test.nGen, depth: test.depth, status: "failed", error: error.slice(0, 1024), samplesNs: [] },
+    test: {
+      name: test.name,
+      kind: test.kind,
+      nPrompt: Math.max(nPrompt, test.kind === "ttft" ? 1 : 0),
+      nGen: test.nGen,
+      depth: test.depth,
+      status: "failed",
+      error: error.slice(0, 1024),
+      samplesNs: [],
+    },
     windows: [],
     notes: [],
   });
@@ -186,10 +226,13 @@ export async function measureHttpTest(test: SuiteTest, inp: HttpTestInputs): Pro
   const nGen = Math.min(...reps.map((r) => r.nGen));
   const spread = (xs: number[]) => Math.max(...xs) !== Math.min(...xs);
   if (spread(reps.map((r) => r.nPrompt)) || spread(reps.map((r) => r.nGen))) {
-    notes.push(`token counts varied between repetitions (prompt ${reps.map((r) => r.nPrompt).join("/")}, generated ${reps.map((r) => r.nGen).join("/")}); the smallest is recorded`);
+    notes.push(
+      `token counts varied between repetitions (prompt ${reps.map((r) => r.nPrompt).join("/")}, generated ${reps.map((r) => r.nGen).join("/")}); the smallest is recorded`,
+    );
   }
   const generated = Math.min(...reps.map((r) => r.generated));
-  if ((test.kind === "tg" || test.kind === "pg") && generated < test.nGen) notes.push(`the server returned ${generated} of ${test.nGen} tokens (it stopped early: no ignore_eos?)`);
+  if ((test.kind === "tg" || test.kind === "pg") && generated < test.nGen)
+    notes.push(`the server returned ${generated} of ${test.nGen} tokens (it stopped early: no ignore_eos?)`);
   // The contract wants prompt tokens for pp/pg/ttft and generated tokens for tg/pg.
   if ((test.kind === "pp" || test.kind === "pg" || test.kind === "ttft") && nPrompt === 0) return fail("the server reported 0 prompt tokens");
   if ((test.kind === "tg" || test.kind === "pg") && nGen === 0) return fail("the server generated no tokens");

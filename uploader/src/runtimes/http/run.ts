@@ -9,12 +9,22 @@
  * A test that fails (HTTP 500, a stall, a reset, a malformed chunk) is recorded
  * with its reason and the next test runs; failed runs are the exit code.
  */
+
+import {
+  type ModelIdentity,
+  type ModelRun,
+  msFigure,
+  type ResultDocument,
+  type Runtime,
+  rateFigure,
+  type Settings,
+  type TestResult,
+} from "@edgebench/contract";
 import type { Config } from "../../config.js";
-import { msFigure, rateFigure, type ModelIdentity, type ModelRun, type ResultDocument, type Runtime, type Settings, type TestResult } from "@edgebench/contract";
 import { detectSystem } from "../../detect/index.js";
 import { openPowerSession } from "../../power/index.js";
+import { assembleDocument, type CaptureOptions, markRunFailures } from "../../runner/document.js";
 import { inspectModel } from "../../runner/model-file.js";
-import { assembleDocument, markRunFailures, type CaptureOptions } from "../../runner/document.js";
 import { silentProgress } from "../../runner/progress.js";
 import { ThermalSampler } from "../../runner/thermal.js";
 import type { Suite } from "../../suite/index.js";
@@ -23,7 +33,7 @@ import { ollamaModelFacts, probeServer, quantisationFromName, type ServedModelFa
 import { measureHttpTest } from "./measure.js";
 import { PromptMaker } from "./prompts.js";
 import type { RuntimeSpec } from "./spec.js";
-import { loadTokenizer, type LocalTokenizer } from "./tokens.js";
+import { type LocalTokenizer, loadTokenizer } from "./tokens.js";
 
 export interface HttpModel {
   /** The model's name on the server (the `model` field of each request). */
@@ -70,7 +80,9 @@ function summary(test: TestResult): string {
   const f = test.kind === "ttft" ? msFigure(test) : rateFigure(test);
   if (!f) return "";
   const unit = test.kind === "ttft" ? "ms" : "tokens/s";
-  const itl = test.interTokenNs ? ` · inter-token p50 ${(test.interTokenNs.p50 / 1e6).toFixed(2)} ms p90 ${(test.interTokenNs.p90 / 1e6).toFixed(2)} ms` : "";
+  const itl = test.interTokenNs
+    ? ` · inter-token p50 ${(test.interTokenNs.p50 / 1e6).toFixed(2)} ms p90 ${(test.interTokenNs.p90 / 1e6).toFixed(2)} ms`
+    : "";
   return `${f.value.toFixed(test.kind === "ttft" ? 2 : 1)} ${unit} ± ${((100 * (f.stddev ?? 0)) / f.value).toFixed(1)} % (${test.timing} clock, ${test.tokenCounts} counts)${itl}`;
 }
 
@@ -110,7 +122,13 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
     flashAttention: suite.defaults.flashAttention,
   };
 
-  const power = await openPowerSession({ config: opts.config, meterSpecs: opts.meterSpecs, scope: opts.scope, meterUser: opts.meterUser, meterPassword: opts.meterPassword });
+  const power = await openPowerSession({
+    config: opts.config,
+    meterSpecs: opts.meterSpecs,
+    scope: opts.scope,
+    meterUser: opts.meterUser,
+    meterPassword: opts.meterPassword,
+  });
   const thermal = new ThermalSampler(opts.config);
   const runs: ModelRun[] = [];
   let idleDone = !(opts.idleSeconds && opts.idleSeconds > 0);
@@ -130,11 +148,18 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
         }
       }
       if (!server.reachable) {
-        runs.push({ model: identity, settings, status: "failed", error: `cannot reach the ${spec.api} server at ${spec.baseUrl}: ${server.error}`.slice(0, 1024), tests: [] });
+        runs.push({
+          model: identity,
+          settings,
+          status: "failed",
+          error: `cannot reach the ${spec.api} server at ${spec.baseUrl}: ${server.error}`.slice(0, 1024),
+          tests: [],
+        });
         continue;
       }
       // Ollama names "qwen2.5" what it lists as "qwen2.5:latest".
-      const listed = (n: string) => server.models!.includes(n) || (spec.api === "ollama" && !n.includes(":") && server.models!.includes(`${n}:latest`));
+      const listed = (n: string) =>
+        server.models!.includes(n) || (spec.api === "ollama" && !n.includes(":") && server.models!.includes(`${n}:latest`));
       if (server.models?.length && !listed(model.name)) {
         const error = `the server does not serve a model named "${model.name}"; it lists: ${server.models.slice(0, 10).join(", ")}`;
         runs.push({ model: identity, settings, status: "failed", error: error.slice(0, 1024), tests: [] });
@@ -190,7 +215,9 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
             result.energy = power.testEnergy(out.windows);
           }
           run.tests.push(result);
-          progress.line(`  ${result.status === "ok" ? "✓" : "✗"} ${result.name}${result.status === "ok" ? ` ${summary(result)}` : `: ${result.error}`}`);
+          progress.line(
+            `  ${result.status === "ok" ? "✓" : "✗"} ${result.name}${result.status === "ok" ? ` ${summary(result)}` : `: ${result.error}`}`,
+          );
           for (const note of out.notes) progress.line(`    note: ${note}`);
         }
       } finally {

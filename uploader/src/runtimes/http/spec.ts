@@ -25,7 +25,8 @@ export function parseRuntimeSpec(value: string): RuntimeSpec {
   } catch {
     throw new RuntimeSpecError(`--runtime ${value}: "${m[2]}" is not a URL`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new RuntimeSpecError(`--runtime ${value}: only http: and https: servers are supported`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new RuntimeSpecError(`--runtime ${value}: only http: and https: servers are supported`);
   const base = `${url.origin}${url.pathname}`.replace(/\/+$/, "").replace(/\/v1$/, "");
   return { api: m[1]!.toLowerCase() as HttpApi, baseUrl: base };
 }

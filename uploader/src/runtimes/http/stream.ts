@@ -64,7 +64,10 @@ export async function streamRequest(req: StreamRequest): Promise<StreamEnd> {
   let events = 0;
   const armStall = () => {
     clearTimeout(stall);
-    stall = setTimeout(() => abort(`stalled: no data for ${seconds(req.stallTimeoutMs)} after ${events} event(s) (stall timeout)`), req.stallTimeoutMs);
+    stall = setTimeout(
+      () => abort(`stalled: no data for ${seconds(req.stallTimeoutMs)} after ${events} event(s) (stall timeout)`),
+      req.stallTimeoutMs,
+    );
   };
   const sentNs = process.hrtime.bigint();
   let completed = false;
@@ -82,7 +85,10 @@ export async function streamRequest(req: StreamRequest): Promise<StreamEnd> {
     }
     if (!res.ok) {
       const text = await res.text().catch(() => "");
-      throw new HttpRuntimeError(reason ?? `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""} from ${new URL(req.url).pathname}${text ? `: ${snippet(text)}` : ""}`);
+      throw new HttpRuntimeError(
+        reason ??
+          `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""} from ${new URL(req.url).pathname}${text ? `: ${snippet(text)}` : ""}`,
+      );
     }
     const contentType = res.headers.get("content-type") ?? "";
     if (!res.body) throw new HttpRuntimeError(`HTTP ${res.status} with no body from ${new URL(req.url).pathname}`);
@@ -123,8 +129,7 @@ export async function streamRequest(req: StreamRequest): Promise<StreamEnd> {
       if (chunk.done) break;
       armStall();
       buffer += decoder.decode(chunk.value, { stream: true });
-      let nl: number;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
+      for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
         const line = buffer.slice(0, nl).replace(/\r$/, "");
         buffer = buffer.slice(nl + 1);
         takeLine(line, atNs);
@@ -148,7 +153,11 @@ export async function streamRequest(req: StreamRequest): Promise<StreamEnd> {
 }
 
 /** A small JSON GET for identity probes; undefined on any failure (the probe is best effort). */
-export async function getJson(url: string, timeoutMs: number, init?: { method?: string; body?: unknown }): Promise<{ status: number; json?: unknown; headers?: Headers; error?: string }> {
+export async function getJson(
+  url: string,
+  timeoutMs: number,
+  init?: { method?: string; body?: unknown },
+): Promise<{ status: number; json?: unknown; headers?: Headers; error?: string }> {
   try {
     const res = await fetch(url, {
       method: init?.method ?? "GET",

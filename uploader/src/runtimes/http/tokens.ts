@@ -39,7 +39,10 @@ export async function loadTokenizer(file: string): Promise<LocalTokenizer> {
     textTokens: (text) => model.tokenize(text).length,
     textOfTokens(text, n) {
       let toks = corpusCache.get(text);
-      if (!toks) corpusCache.set(text, (toks = model.tokenize(text)));
+      if (!toks) {
+        toks = model.tokenize(text);
+        corpusCache.set(text, toks);
+      }
       const out: Token[] = [];
       for (let i = 0; i < n; i++) out.push(toks[i % toks.length]!);
       return model.detokenize(out);
