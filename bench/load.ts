@@ -30,6 +30,11 @@
  * The load generator shares the machine's cores with wrangler/workerd; the
  * load average is printed next to the figures.
  *
+ * BENCH_AGGREGATE_DELAY_MS sets the Worker's AGGREGATE_DELAY_MS var for this
+ * instance (how long the aggregation pass after an upload waits to take in
+ * more uploads; default the Worker's own), to see what the aggregation step
+ * costs the ingest phase.
+ *
  * BENCH_PHASES (comma-separated, case-insensitive) runs only the phases whose
  * label contains one of the words ("ingest" names the POST phase), e.g.
  * BENCH_PHASES=ingest or BENCH_PHASES=leaderboard,page; the baseline always runs.
@@ -74,7 +79,12 @@ async function main() {
   const registry = await startLocalRegistry({
     persistDir: STATE,
     migrate: false,
-    vars: { RATE_LIMIT_PER_KEY: "100000000", RATE_LIMIT_PER_ADDRESS: "100000000", CACHE_BYPASS_TOKEN: BYPASS_TOKEN },
+    vars: {
+      RATE_LIMIT_PER_KEY: "100000000",
+      RATE_LIMIT_PER_ADDRESS: "100000000",
+      CACHE_BYPASS_TOKEN: BYPASS_TOKEN,
+      ...(process.env.BENCH_AGGREGATE_DELAY_MS ? { AGGREGATE_DELAY_MS: process.env.BENCH_AGGREGATE_DELAY_MS } : {}),
+    },
   });
   try {
     const base = registry.url;

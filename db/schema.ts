@@ -149,7 +149,8 @@ export const runs = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.submissionId, t.runIndex] }),
-    index("runs_configuration_visible").on(t.configurationId, t.visible),
+    // The aggregation step's counts and latest result, read from this index alone (covering).
+    index("runs_configuration_visible").on(t.configurationId, t.visible, t.receivedAt, t.submissionId, t.publicKey),
     index("runs_model").on(t.modelId, t.submissionId),
     index("runs_model_slug").on(t.modelSlug),
   ],
@@ -192,6 +193,11 @@ export const configurations = sqliteTable(
     pendingSeq: integer("pending_seq").notNull().default(0),
     /** The pending_seq the stored aggregate was computed at; behind pending_seq: the aggregation has work to do. */
     aggregatedSeq: integer("aggregated_seq").notNull().default(0),
+    /**
+     * configuration_values no longer lists exactly the visible runs' figures (moderation changed which runs
+     * count, or their figures were recomputed): the aggregation step rebuilds them from the runs first.
+     */
+    valuesStale: integer("values_stale", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     index("configurations_board").on(t.boardId),
@@ -227,6 +233,27 @@ export const configurationMetrics = sqliteTable(
     primaryKey({ columns: [t.configurationId, t.metric] }),
     index("configuration_metrics_rank").on(t.metric, t.rankScope, t.value, t.configurationId),
   ],
+);
+
+/**
+ * Every visible run's figure per (configuration, metric), gathered where the
+ * aggregation step reads them: the values as the decimal text JavaScript
+ * printed for each double (exact), joined by commas, and likewise the runs'
+ * stddevs over repetitions where they have one. An upload appends its runs'
+ * figures in its own batch; the aggregation step rebuilds a configuration's
+ * lists from `runs` when values_stale says they no longer match. Read in one
+ * row per metric, however many runs a configuration has, instead of every
+ * run's whole figure set.
+ */
+export const configurationValues = sqliteTable(
+  "configuration_values",
+  {
+    configurationId: text("configuration_id").notNull(),
+    metric: text("metric").notNull(),
+    figureValues: text("figure_values").notNull(),
+    stddevValues: text("stddev_values").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.configurationId, t.metric] })],
 );
 
 /** Boards seen in submissions (the catalogue itself lives in db/catalogue). */
@@ -285,6 +312,7 @@ export type SubmissionRow = typeof submissions.$inferSelect;
 export type RunRow = typeof runs.$inferSelect;
 export type ConfigurationRow = typeof configurations.$inferSelect;
 export type ConfigurationMetricRow = typeof configurationMetrics.$inferSelect;
+export type ConfigurationValuesRow = typeof configurationValues.$inferSelect;
 export type BoardRow = typeof boards.$inferSelect;
 export type ModelRow = typeof models.$inferSelect;
 export type ModelFamilyRow = typeof modelFamilies.$inferSelect;

@@ -17,6 +17,8 @@ export interface Env {
    * x-edgebench-cache-bypass skips the read cache, so misses can be measured. Unset in production.
    */
   CACHE_BYPASS_TOKEN?: string;
+  /** How long the aggregation pass after an upload waits for more uploads to take in (ms; workers/api/submissions.ts). */
+  AGGREGATE_DELAY_MS?: string;
   /** Benchmarks only: a request carrying this value in x-edgebench-d1-meter gets D1's row counts back (workers/d1-meter.ts). */
   D1_METER_TOKEN?: string;
 }

@@ -341,24 +341,40 @@ export interface AggregateFigure {
 
 export type AggregatedMetrics = Partial<Record<MetricId, AggregateFigure>>;
 
+/** One metric's figures over a configuration's runs: every run's value, and every run's stddev where it has one. */
+export interface RunFigures {
+  values: number[];
+  stddevs: number[];
+}
+
 /**
  * The configuration aggregate (a leaderboard row's figures): per metric, the
- * median over the runs that measured it. The median, not the mean, so one
- * outlying run cannot move a row; the registry calls this and nothing else.
+ * median over the runs that measured it, and the median of their stddevs over
+ * repetitions. The median, not the mean, so one outlying run cannot move a
+ * row; the registry's aggregation step computes every row with this.
  */
-export function aggregateRuns(runs: readonly ComputedMetrics[]): AggregatedMetrics {
+export function aggregateFigures(figures: Partial<Record<MetricId, RunFigures>>): AggregatedMetrics {
   const out: AggregatedMetrics = {};
   for (const m of METRICS) {
-    const values: number[] = [];
-    const spreads: number[] = [];
-    for (const r of runs) {
-      const f = r[m.id];
-      if (!f) continue;
-      values.push(f.value);
-      if (f.stddev !== undefined) spreads.push(f.stddev);
-    }
-    if (values.length === 0) continue;
-    out[m.id] = { value: median(values), ...(spreads.length ? { stddev: median(spreads) } : {}), runs: values.length };
+    const f = figures[m.id];
+    if (!f || f.values.length === 0) continue;
+    out[m.id] = { value: median(f.values), ...(f.stddevs.length ? { stddev: median(f.stddevs) } : {}), runs: f.values.length };
   }
   return out;
+}
+
+/** The same over runs' computed figures (each run's ComputedMetrics). */
+export function aggregateRuns(runs: readonly ComputedMetrics[]): AggregatedMetrics {
+  const figures: Partial<Record<MetricId, RunFigures>> = {};
+  for (const r of runs) {
+    for (const m of METRICS) {
+      const f = r[m.id];
+      if (!f) continue;
+      const acc = figures[m.id] ?? { values: [], stddevs: [] };
+      figures[m.id] = acc;
+      acc.values.push(f.value);
+      if (f.stddev !== undefined) acc.stddevs.push(f.stddev);
+    }
+  }
+  return aggregateFigures(figures);
 }

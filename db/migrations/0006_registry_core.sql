@@ -10,6 +10,14 @@ CREATE TABLE `configuration_metrics` (
 --> statement-breakpoint
 CREATE INDEX `configuration_metrics_rank` ON `configuration_metrics` (`metric`,`rank_scope`,`value`,`configuration_id`);
 --> statement-breakpoint
+CREATE TABLE `configuration_values` (
+	`configuration_id` text NOT NULL,
+	`metric` text NOT NULL,
+	`figure_values` text NOT NULL,
+	`stddev_values` text NOT NULL,
+	PRIMARY KEY(`configuration_id`, `metric`)
+);
+--> statement-breakpoint
 -- The configurations' medians move to configuration_metrics as they are (every configuration is then marked
 -- pending below, so the aggregation step recomputes each from its runs with the contract's own median).
 INSERT INTO `configuration_metrics` (`configuration_id`, `metric`, `rank_scope`, `value`, `stddev`, `runs`)
@@ -72,8 +80,10 @@ CREATE INDEX `configurations_meter_scope` ON `configurations` (`meter_scope`);
 --> statement-breakpoint
 CREATE INDEX `configurations_pending` ON `configurations` (`id`) WHERE "configurations"."aggregated_seq" < "configurations"."pending_seq";
 --> statement-breakpoint
--- Every configuration waits for the aggregation step: its figures are recomputed from its runs.
-UPDATE `configurations` SET `pending_seq` = 1;
+ALTER TABLE `configurations` ADD `values_stale` integer DEFAULT false NOT NULL;
+--> statement-breakpoint
+-- Every configuration waits for the aggregation step: its value lists built and its figures recomputed from its runs.
+UPDATE `configurations` SET `pending_seq` = 1, `values_stale` = 1;
 --> statement-breakpoint
 ALTER TABLE `configurations` DROP COLUMN `median_epoch`;
 --> statement-breakpoint
@@ -185,7 +195,7 @@ DROP INDEX `runs_median_perplexity_sd`;
 --> statement-breakpoint
 DROP INDEX `runs_configuration_visible`;
 --> statement-breakpoint
-CREATE INDEX `runs_configuration_visible` ON `runs` (`configuration_id`,`visible`);
+CREATE INDEX `runs_configuration_visible` ON `runs` (`configuration_id`,`visible`,`received_at`,`submission_id`,`public_key`);
 --> statement-breakpoint
 ALTER TABLE `runs` DROP COLUMN `pp_tps`;
 --> statement-breakpoint

@@ -76,7 +76,34 @@ async function configurationsAgainstRuns(): Promise<void> {
         : null,
       latest_submission_id: latest?.submission_id ?? null,
     });
-    const expected = aggregateRuns(runs.map((r) => JSON.parse(r.figures) as ComputedMetrics));
+    const figures = runs.map((r) => JSON.parse(r.figures) as ComputedMetrics);
+    const expected = aggregateRuns(figures);
+    // The value lists the step reads hold exactly the visible runs' figures (as a multiset: order does not matter).
+    const lists = (await rows(`SELECT metric, figure_values, stddev_values FROM configuration_values WHERE configuration_id = '${c.id}'`)) as {
+      metric: string;
+      figure_values: string;
+      stddev_values: string;
+    }[];
+    const sorted = (text: string) => (text === "" ? [] : text.split(",").map(Number)).sort((a, b) => a - b);
+    expect(
+      Object.fromEntries(lists.map((l) => [l.metric, { values: sorted(l.figure_values), stddevs: sorted(l.stddev_values) }])),
+      String(c.id),
+    ).toEqual(
+      Object.fromEntries(
+        Object.keys(expected).map((m) => [
+          m,
+          {
+            values: figures.flatMap((f) => (f[m as keyof ComputedMetrics] ? [f[m as keyof ComputedMetrics]!.value] : [])).sort((a, b) => a - b),
+            stddevs: figures
+              .flatMap((f) => {
+                const x = f[m as keyof ComputedMetrics]?.stddev;
+                return x === undefined ? [] : [x];
+              })
+              .sort((a, b) => a - b),
+          },
+        ]),
+      ),
+    );
     const stored = (await rows(
       `SELECT metric, value, stddev, runs FROM configuration_metrics WHERE configuration_id = '${c.id}' ORDER BY metric`,
     )) as {

@@ -150,6 +150,8 @@ describe("site with signed submissions", () => {
     expect(html).toContain(raw.fingerprint);
     expect(html).toContain(`href="/api/v1/submissions/${id}"`);
     expect(html).toContain("RFC 8785");
+    // Energy per token: gross (what ranks) and, beside it, net of the meter's idle reading (shown, never ranked).
+    expect(html).toMatch(/data-field="energy-per-token">[\d.]+ J\/token gross, [\d.]+ J\/token net of idle \([\d.]+ W\)/);
     // The generation test's power trace is plotted.
     expect(html).toMatch(/<svg class="trace"[^>]*>[\s\S]*?<polyline points="[\d., ]+"/);
   });

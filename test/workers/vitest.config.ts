@@ -19,6 +19,8 @@ export default defineConfig(async () => {
             RATE_LIMIT_PER_KEY: "1000000",
             RATE_LIMIT_PER_ADDRESS: "1000000",
             ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123456789",
+            // The aggregation pass after an upload starts at once (tests also wait for it themselves: helpers.ts settle).
+            AGGREGATE_DELAY_MS: "0",
           },
         },
       }),

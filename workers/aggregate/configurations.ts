@@ -1,38 +1,41 @@
 /**
- * The aggregation step: a configuration's figures and counts, recomputed from
- * its visible runs with the contract's own aggregateRuns() (the median per
- * metric). The one place a leaderboard row's figures are made, after an
- * upload (the route runs it in ctx.waitUntil, right after answering), after
- * moderation (awaited, so the moderator's answer already reflects it), from
- * the cron backstop (workers/index.ts: whatever a failed pass left pending),
- * and for the benchmark's bulk load.
+ * The aggregation step: a configuration's figures and counts, recomputed with
+ * the contract's own aggregateFigures() (the median per metric) over every
+ * visible run's figure. The one place a leaderboard row's figures are made:
+ * after uploads (a pass per isolate right after their answers, taking in
+ * every upload that lands meanwhile: after-upload.ts), after moderation
+ * (awaited, so the moderator's answer already reflects it), from the cron
+ * backstop (workers/index.ts), and for the benchmark's bulk load.
+ *
+ * The figures are read from configuration_values, where every upload's batch
+ * appends its runs' figures: one row per metric, so a configuration with a
+ * thousand runs costs a few rows, not a thousand runs' figure sets. When
+ * moderation changed which runs count (or their figures were recomputed), the
+ * configuration is marked values_stale and this step rebuilds its lists from
+ * `runs` first. Counts, distinct keys and the latest result come from the
+ * runs' covering index, in SQLite.
  *
  * Work list: an upload or a moderation batch moves `pending_seq` of every
- * configuration it changes; a pass reads the configuration's runs and its
+ * configuration it changes; a pass reads the configuration's figures and its
  * pending_seq in one transaction (a D1 batch), and writes the result only
  * while pending_seq still has that value, setting aggregated_seq to it. A
  * pass that read before a newer upload therefore writes nothing and the
  * configuration stays pending until a pass that saw every run writes it:
  * concurrent passes never leave an older aggregate behind, and need no lock.
  */
-import { type AggregatedMetrics, aggregateRuns, type ComputedMetrics, METRIC_BY_ID, type MetricId } from "@edgebench/contract";
-import { and, asc, count, eq, exists, inArray, notInArray, type SQL, sql } from "drizzle-orm";
-import { ANY_SCOPE, configurationMetrics, configurations, runs } from "../../db/schema.js";
+import { type AggregatedMetrics, aggregateFigures, type ComputedMetrics, METRIC_BY_ID, type MetricId, type RunFigures } from "@edgebench/contract";
+import { and, asc, count, countDistinct, desc, eq, exists, inArray, max, min, notInArray, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { ANY_SCOPE, configurationMetrics, configurations, configurationValues, runs } from "../../db/schema.js";
 import { bumpRegistryVersion, forgetVersion } from "../cache/version.js";
 import type { Db } from "../db.js";
 
-/** Configurations per pass: each costs three statements in the write batch (D1: 1,000 per invocation on Workers Paid). */
-export const AGGREGATE_CHUNK = 40;
-/** Metric rows per INSERT: six parameters each, and D1 binds at most 100 per statement. */
-const METRIC_ROWS_PER_INSERT = 15;
+/** Configurations per pass: each costs a few statements in the write batch (D1: 1,000 per invocation on Workers Paid). */
+export const AGGREGATE_CHUNK = 20;
+/** Rows per INSERT of a VALUES list: six parameters each at most, and D1 binds at most 100 per statement. */
+const ROWS_PER_INSERT = 15;
 
-interface RunFacts {
-  configurationId: string | null;
-  submissionId: string;
-  publicKey: string;
-  receivedAt: string;
-  figures: ComputedMetrics;
-}
+type Lists = Partial<Record<MetricId, RunFigures>>;
 
 /** What one configuration's row and figures become. */
 export interface ConfigurationAggregate {
@@ -46,28 +49,22 @@ export interface ConfigurationAggregate {
   metrics: AggregatedMetrics;
 }
 
-/** A configuration's aggregate from its visible runs (pure: the tests compare it with the stored rows). */
-export function aggregateConfiguration(visibleRuns: readonly Omit<RunFacts, "configurationId">[]): ConfigurationAggregate {
-  let first: string | null = null;
-  let last: string | null = null;
-  let latest: string | null = null;
-  for (const r of visibleRuns) {
-    if (first === null || r.receivedAt < first) first = r.receivedAt;
-    if (last === null || r.receivedAt > last || (r.receivedAt === last && latest !== null && r.submissionId < latest)) {
-      last = r.receivedAt;
-      latest = r.submissionId;
+/** The value lists of a configuration's visible runs' figures (the rebuild of configuration_values). */
+export function listsOf(figures: readonly ComputedMetrics[]): Lists {
+  const lists: Lists = {};
+  for (const f of figures) {
+    for (const [id, figure] of Object.entries(f) as [MetricId, NonNullable<ComputedMetrics[MetricId]>][]) {
+      const l = lists[id] ?? { values: [], stddevs: [] };
+      lists[id] = l;
+      l.values.push(figure.value);
+      if (figure.stddev !== undefined) l.stddevs.push(figure.stddev);
     }
   }
-  return {
-    runCount: visibleRuns.length,
-    submissionCount: new Set(visibleRuns.map((r) => r.submissionId)).size,
-    keyCount: new Set(visibleRuns.map((r) => r.publicKey)).size,
-    firstSubmittedAt: first,
-    lastSubmittedAt: last,
-    latestSubmissionId: latest,
-    metrics: aggregateRuns(visibleRuns.map((r) => r.figures)),
-  };
+  return lists;
 }
+
+const parseList = (text: string): number[] => (text === "" ? [] : text.split(",").map(Number));
+const printList = (xs: readonly number[]): string => xs.map(String).join(",");
 
 /** True while the configuration's pending_seq is still the one the pass read. */
 function stillAt(db: Db, id: string, seq: number): SQL {
@@ -79,33 +76,50 @@ function stillAt(db: Db, id: string, seq: number): SQL {
   );
 }
 
-function writes(db: Db, id: string, seq: number, meterScope: string, agg: ConfigurationAggregate) {
-  const guard = stillAt(db, id, seq);
+/** `INSERT ... SELECT <VALUES rows> WHERE guard`, chunked: column1.. are SQLite's names for a VALUES list's columns. */
+function insertRows(rows: SQL[], columns: number, guard: SQL, insert: (select: SQL) => unknown) {
+  const out = [];
+  const names = Array.from({ length: columns }, (_, i) => `column${i + 1}`).join(", ");
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    out.push(insert(sql`SELECT ${sql.raw(names)} FROM (VALUES ${sql.join(rows.slice(i, i + ROWS_PER_INSERT), sql`, `)}) WHERE ${guard}`));
+  }
+  return out;
+}
+
+interface Head {
+  id: string;
+  pendingSeq: number;
+  meterScope: string;
+  valuesStale: boolean;
+}
+
+function writes(db: Db, h: Head, agg: ConfigurationAggregate, rebuilt: Lists | null) {
+  const guard = stillAt(db, h.id, h.pendingSeq);
+  const m = configurationMetrics;
   const present = Object.keys(agg.metrics) as MetricId[];
-  const rows = present.map((m) => {
-    const f = agg.metrics[m]!;
-    const rankScope = METRIC_BY_ID[m].withinMeterScope ? meterScope : ANY_SCOPE;
-    return sql`(${id}, ${m}, ${rankScope}, ${f.value}, ${f.stddev ?? null}, ${f.runs})`;
+  const metricRows = present.map((id) => {
+    const f = agg.metrics[id]!;
+    const rankScope = METRIC_BY_ID[id].withinMeterScope ? h.meterScope : ANY_SCOPE;
+    return sql`(${h.id}, ${id}, ${rankScope}, ${f.value}, ${f.stddev ?? null}, ${f.runs})`;
   });
-  const inserts = [];
-  for (let i = 0; i < rows.length; i += METRIC_ROWS_PER_INSERT) {
-    const values = sql.join(rows.slice(i, i + METRIC_ROWS_PER_INSERT), sql`, `);
-    inserts.push(
+  const v = configurationValues;
+  const valueRows = rebuilt
+    ? (Object.entries(rebuilt) as [MetricId, RunFigures][]).map(([id, l]) => sql`(${h.id}, ${id}, ${printList(l.values)}, ${printList(l.stddevs)})`)
+    : [];
+  return [
+    ...(rebuilt
+      ? [db.delete(v).where(and(eq(v.configurationId, h.id), guard)), ...insertRows(valueRows, 4, guard, (select) => db.insert(v).select(select))]
+      : []),
+    db.delete(m).where(and(eq(m.configurationId, h.id), present.length ? notInArray(m.metric, present) : undefined, guard)),
+    ...insertRows(metricRows, 6, guard, (select) =>
       db
-        .insert(configurationMetrics)
-        // column1..column6 are SQLite's names for a VALUES list's columns; the insert's column list is the table's, in order.
-        .select(sql`SELECT column1, column2, column3, column4, column5, column6 FROM (VALUES ${values}) WHERE ${guard}`)
+        .insert(m)
+        .select(select)
         .onConflictDoUpdate({
-          target: [configurationMetrics.configurationId, configurationMetrics.metric],
+          target: [m.configurationId, m.metric],
           set: { rankScope: sql`excluded.rank_scope`, value: sql`excluded.value`, stddev: sql`excluded.stddev`, runs: sql`excluded.runs` },
         }),
-    );
-  }
-  return [
-    db
-      .delete(configurationMetrics)
-      .where(and(eq(configurationMetrics.configurationId, id), present.length ? notInArray(configurationMetrics.metric, present) : undefined, guard)),
-    ...inserts,
+    ),
     db
       .update(configurations)
       .set({
@@ -115,54 +129,117 @@ function writes(db: Db, id: string, seq: number, meterScope: string, agg: Config
         firstSubmittedAt: agg.firstSubmittedAt,
         lastSubmittedAt: agg.lastSubmittedAt,
         latestSubmissionId: agg.latestSubmissionId,
-        aggregatedSeq: seq,
+        aggregatedSeq: h.pendingSeq,
+        valuesStale: false,
       })
-      .where(and(eq(configurations.id, id), eq(configurations.pendingSeq, seq))),
+      .where(and(eq(configurations.id, h.id), eq(configurations.pendingSeq, h.pendingSeq))),
   ];
 }
 
-/** What a pass read for a chunk of configurations, in one transaction: each one's pending_seq and its visible runs. */
+/** What a pass read for a chunk of configurations, in one transaction. */
 export interface AggregationRead {
-  heads: { id: string; pendingSeq: number; meterScope: string }[];
-  runs: Map<string, RunFacts[]>;
+  heads: Head[];
+  aggregates: Map<string, ConfigurationAggregate>;
+  /** The value lists rebuilt from the runs, for the configurations whose lists were stale. */
+  rebuilt: Map<string, Lists>;
 }
 
 export async function readForAggregation(db: Db, ids: readonly string[]): Promise<AggregationRead> {
-  // One batch, one transaction: the runs and the pending_seq they correspond to.
-  const [heads, visible] = await db.batch([
-    db
-      .select({ id: configurations.id, pendingSeq: configurations.pendingSeq, meterScope: configurations.meterScope })
-      .from(configurations)
-      .where(inArray(configurations.id, [...ids])),
+  const r = alias(runs, "latest");
+  const visibleOf = (table: typeof runs) => and(inArray(table.configurationId, [...ids]), eq(table.visible, true));
+  const [heads, counts, values, staleRuns] = await db.batch([
     db
       .select({
-        configurationId: runs.configurationId,
-        submissionId: runs.submissionId,
-        publicKey: runs.publicKey,
-        receivedAt: runs.receivedAt,
-        figures: runs.figures,
+        id: configurations.id,
+        pendingSeq: configurations.pendingSeq,
+        meterScope: configurations.meterScope,
+        valuesStale: configurations.valuesStale,
+      })
+      .from(configurations)
+      .where(inArray(configurations.id, [...ids])),
+    // From runs_configuration_visible alone (covering): counts, distinct submissions and keys, first and last upload.
+    db
+      .select({
+        id: runs.configurationId,
+        runCount: count(),
+        submissionCount: countDistinct(runs.submissionId),
+        keyCount: countDistinct(runs.publicKey),
+        firstSubmittedAt: min(runs.receivedAt),
+        lastSubmittedAt: max(runs.receivedAt),
+        // The newest submission, ties to the smallest id.
+        latestSubmissionId: sql<string | null>`(${db
+          .select({ id: r.submissionId })
+          .from(r)
+          .where(and(eq(r.configurationId, runs.configurationId), eq(r.visible, true)))
+          .orderBy(desc(r.receivedAt), asc(r.submissionId))
+          .limit(1)})`,
       })
       .from(runs)
-      .where(and(inArray(runs.configurationId, [...ids]), eq(runs.visible, true))),
+      .where(visibleOf(runs))
+      .groupBy(runs.configurationId),
+    db
+      .select()
+      .from(configurationValues)
+      .where(inArray(configurationValues.configurationId, [...ids])),
+    db
+      .select({ id: runs.configurationId, figures: runs.figures })
+      .from(runs)
+      .where(
+        and(
+          visibleOf(runs),
+          inArray(
+            runs.configurationId,
+            db
+              .select({ id: configurations.id })
+              .from(configurations)
+              .where(and(inArray(configurations.id, [...ids]), eq(configurations.valuesStale, true))),
+          ),
+        ),
+      ),
   ]);
-  const byConfig = new Map<string, RunFacts[]>();
-  for (const r of visible) {
-    if (!r.configurationId) continue;
-    let list = byConfig.get(r.configurationId);
-    if (!list) {
-      list = [];
-      byConfig.set(r.configurationId, list);
-    }
-    list.push(r);
+  const lists = new Map<string, Lists>();
+  for (const row of values) {
+    const l = lists.get(row.configurationId) ?? {};
+    lists.set(row.configurationId, l);
+    l[row.metric as MetricId] = { values: parseList(row.figureValues), stddevs: parseList(row.stddevValues) };
   }
-  return { heads, runs: byConfig };
+  const staleFigures = new Map<string, ComputedMetrics[]>();
+  for (const row of staleRuns) {
+    if (!row.id) continue;
+    const list = staleFigures.get(row.id) ?? [];
+    staleFigures.set(row.id, list);
+    list.push(row.figures);
+  }
+  const rebuilt = new Map<string, Lists>();
+  const aggregates = new Map<string, ConfigurationAggregate>();
+  const countsById = new Map(counts.map((c) => [c.id, c]));
+  for (const h of heads) {
+    let l = lists.get(h.id) ?? {};
+    if (h.valuesStale) {
+      l = listsOf(staleFigures.get(h.id) ?? []);
+      rebuilt.set(h.id, l);
+    }
+    const c = countsById.get(h.id);
+    aggregates.set(h.id, {
+      runCount: c?.runCount ?? 0,
+      submissionCount: c?.submissionCount ?? 0,
+      keyCount: c?.keyCount ?? 0,
+      firstSubmittedAt: c?.firstSubmittedAt ?? null,
+      lastSubmittedAt: c?.lastSubmittedAt ?? null,
+      latestSubmissionId: c?.latestSubmissionId ?? null,
+      metrics: aggregateFigures(l),
+    });
+  }
+  return { heads, aggregates, rebuilt };
 }
 
 /** Writes what `read` gives, for every configuration whose pending_seq has not moved since (the others stay pending). */
 export async function writeAggregation(db: Db, read: AggregationRead): Promise<void> {
-  const statements = read.heads.flatMap((h) => writes(db, h.id, h.pendingSeq, h.meterScope, aggregateConfiguration(read.runs.get(h.id) ?? [])));
+  const statements = read.heads.flatMap((h) => writes(db, h, read.aggregates.get(h.id)!, read.rebuilt.get(h.id) ?? null));
   if (statements.length === 0) return;
-  await db.batch([...(statements as [(typeof statements)[number], ...typeof statements]), bumpRegistryVersion(db)]);
+  await db.batch([...(statements as [(typeof statements)[number], ...typeof statements]), bumpRegistryVersion(db)] as unknown as Parameters<
+    Db["batch"]
+  >[0]);
   // This isolate's next read asks D1 for the version again, so it shows the new rankings at once.
   forgetVersion();
 }

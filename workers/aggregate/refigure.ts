@@ -66,7 +66,8 @@ export async function refigure(db: Db, limit = REFIGURE_CHUNK): Promise<number> 
   writes.push(
     db
       .update(configurations)
-      .set({ pendingSeq: sql`${configurations.pendingSeq} + 1` })
+      // The runs' figures changed: the value lists are rebuilt from them by the aggregation step.
+      .set({ pendingSeq: sql`${configurations.pendingSeq} + 1`, valuesStale: true })
       .where(inArray(configurations.id, db.selectDistinct({ id: runs.configurationId }).from(runs).where(inArray(runs.submissionId, ids)))),
   );
   await db.batch(writes as unknown as Parameters<Db["batch"]>[0]);

@@ -1,7 +1,8 @@
 /**
  * Storing a planned upload: one D1 batch (one round trip, one transaction)
  * that inserts the document, its runs and whatever board, model and
- * configuration rows are new, moves the catalogue counts by this one upload
+ * configuration rows are new, appends the runs' figures to their
+ * configurations' value lists, moves the catalogue counts by this one upload
  * (workers/aggregate/catalogue-counts.ts), marks the upload's configurations
  * pending for the aggregation step, and bumps the registry version.
  *
@@ -10,9 +11,10 @@
  * from its runs right after the response (ctx.waitUntil), so an upload's
  * cost does not depend on how many runs its configuration already has.
  */
+import type { ComputedMetrics } from "@edgebench/contract";
 import { and, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import { boards, configurations, contributors, modelFamilies, models, runs, submissions } from "../../db/schema.js";
+import { boards, configurations, configurationValues, contributors, modelFamilies, models, runs, submissions } from "../../db/schema.js";
 import { addUpload, storedByThisBatch, type Upload } from "../aggregate/catalogue-counts.js";
 import { bumpRegistryVersion } from "../cache/version.js";
 import { type Db, statement } from "../db.js";
@@ -33,6 +35,41 @@ function guardedRow<T extends SQLiteTable>(table: T, row: T["$inferInsert"], gua
     return col.hasDefault && col.default !== undefined ? sql.param(col.default, col) : sql`NULL`;
   });
   return sql`SELECT ${sql.join(values, sql`, `)} WHERE ${guard}`;
+}
+
+/** Metric rows per statement: four parameters each, and D1 binds at most 100 per statement. */
+const VALUES_PER_STATEMENT = 20;
+
+/**
+ * Appends a run's figures to its configuration's value lists
+ * (configuration_values): the decimal text JavaScript prints for a double is
+ * exact, and string concatenation keeps it so.
+ */
+export function appendValues(db: Db, configurationId: string, figures: ComputedMetrics, guard: SQL) {
+  const rows = Object.entries(figures).map(
+    ([metric, f]) => sql`(${configurationId}, ${metric}, ${String(f!.value)}, ${f!.stddev === undefined ? "" : String(f!.stddev)})`,
+  );
+  const v = configurationValues;
+  const statements = [];
+  for (let i = 0; i < rows.length; i += VALUES_PER_STATEMENT) {
+    statements.push(
+      db
+        .insert(v)
+        // column1..column4 are SQLite's names for a VALUES list's columns; the insert's column list is the table's, in order.
+        .select(
+          sql`SELECT column1, column2, column3, column4 FROM (VALUES ${sql.join(rows.slice(i, i + VALUES_PER_STATEMENT), sql`, `)}) WHERE ${guard}`,
+        )
+        .onConflictDoUpdate({
+          target: [v.configurationId, v.metric],
+          set: {
+            figureValues: sql`${v.figureValues} || ',' || excluded.figure_values`,
+            stddevValues: sql`CASE WHEN excluded.stddev_values = '' THEN ${v.stddevValues} WHEN ${v.stddevValues} = '' THEN excluded.stddev_values
+              ELSE ${v.stddevValues} || ',' || excluded.stddev_values END`,
+          },
+        }),
+    );
+  }
+  return statements;
 }
 
 /**
@@ -103,6 +140,8 @@ export async function storeSubmission(db: Db, plan: IngestPlan, admission?: Admi
         .select(guardedRow(runs, { ...r, visible }, guard))
         .onConflictDoNothing(),
     ),
+    // Each run's figures onto its configuration's value lists, only when this batch stored the upload as visible.
+    ...plan.runs.flatMap((r) => (r.configurationId ? appendValues(db, r.configurationId, r.figures, storedByThisBatch(db, upload, true)) : [])),
     ...addUpload(db, upload, [...plan.models.keys()], [...families.keys()]),
     // The aggregation step's work list: only an upload this batch stored visible changes a configuration.
     ...(configIds.length

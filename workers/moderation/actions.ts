@@ -83,7 +83,8 @@ async function changeStatus(
     ...chunks(configIds).map((part) =>
       db
         .update(configurations)
-        .set({ pendingSeq: sql`${configurations.pendingSeq} + 1` })
+        // Which runs count changed: the value lists are rebuilt from the runs by the aggregation step.
+        .set({ pendingSeq: sql`${configurations.pendingSeq} + 1`, valuesStale: true })
         .where(inArray(configurations.id, part)),
     ),
     db.insert(moderationLog).values({ ...log, at, affected: ids.length }),

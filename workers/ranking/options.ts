@@ -54,6 +54,7 @@ export async function filterOptions(db: Db): Promise<FilterOptions> {
       .orderBy(asc(modelFamilies.name)),
     db.select({ id: boards.id, label: boards.name }).from(boards).where(gt(boards.submissionCount, 0)).orderBy(asc(boards.name)),
     db.selectDistinct({ q: models.quantisation }).from(models).where(gt(models.submissionCount, 0)).orderBy(asc(models.quantisation)),
+    // drizzle has no SELECT without a FROM: a one-row subquery stands in for it.
     db.select(probes).from(sql`(SELECT 1)`),
   ]);
   const row = (present[0] ?? {}) as Record<string, unknown>;

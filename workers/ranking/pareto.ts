@@ -7,7 +7,7 @@
  * ranking's filters: the site's Pareto view and chart read them here.
  */
 import { METRIC_BY_ID, type MeterScope, type MetricId } from "@edgebench/contract";
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { ANY_SCOPE, configurationMetrics, configurations } from "../../db/schema.js";
 import type { Db } from "../db.js";
@@ -34,81 +34,66 @@ export type PointRow = Pick<
 
 /**
  * Configurations of `scope` with every one of `axes` measured, under the
- * filters: one join of the axes' figure rows by primary key, ordered by the
- * first axis best first, at most `limit`. The cost is the configurations of
- * the scope that have the first axis (an energy axis first keeps it to
- * metered ones), never the runs.
+ * filters, with the `optional` metrics where they have them: one join of the
+ * figure rows by primary key, driven by the first axis's rank index range, so
+ * the cost is the configurations of the scope that have that figure (an
+ * energy axis first keeps it to metered ones), never the runs.
  */
-export async function pointsWith(db: Db, filters: RankFilters, scope: MeterScope, axes: readonly MetricId[], limit = 100_000): Promise<PointRow[]> {
+export async function pointsWith(
+  db: Db,
+  filters: RankFilters,
+  scope: MeterScope,
+  axes: readonly MetricId[],
+  optional: readonly MetricId[] = [],
+): Promise<PointRow[]> {
   const c = configurations;
-  const tables = axes.map((_, i) => alias(configurationMetrics, `a${i}`));
-  const where: SQL[] = [];
-  axes.forEach((id, i) => {
+  const all = [...axes, ...optional];
+  const tables = all.map((_, i) => alias(configurationMetrics, `a${i}`));
+  const on = (i: number): SQL => {
     const t = tables[i]!;
-    where.push(eq(t.metric, id), eq(t.rankScope, METRIC_BY_ID[id].withinMeterScope ? scope : ANY_SCOPE));
-  });
-  // A metric ranked across scopes still belongs to this scope's configurations here.
-  where.push(eq(c.meterScope, scope), ...filterConditions({ ...filters, scope: undefined }));
-  const fields = Object.fromEntries(tables.map((t, i) => [`m${i}`, t.value]));
+    const id = all[i]!;
+    return and(eq(t.configurationId, c.id), eq(t.metric, id), eq(t.rankScope, METRIC_BY_ID[id].withinMeterScope ? scope : ANY_SCOPE))!;
+  };
+  const values = Object.fromEntries(tables.map((t, i) => [`m${i}`, t.value]));
   let q = db
     .select({
-      id: c.id,
-      boardId: c.boardId,
-      boardName: c.boardName,
-      modelName: c.modelName,
-      quantisation: c.quantisation,
-      acceleratorKind: c.acceleratorKind,
-      acceleratorName: c.acceleratorName,
-      backend: c.backend,
-      runtime: c.runtimeName,
-      threads: c.threads,
-      gpuLayers: c.gpuLayers,
-      latestSubmissionId: c.latestSubmissionId,
-      ...fields,
+      point: {
+        id: c.id,
+        boardId: c.boardId,
+        boardName: c.boardName,
+        modelName: c.modelName,
+        quantisation: c.quantisation,
+        acceleratorKind: c.acceleratorKind,
+        acceleratorName: c.acceleratorName,
+        backend: c.backend,
+        runtime: c.runtimeName,
+        threads: c.threads,
+        gpuLayers: c.gpuLayers,
+        latestSubmissionId: c.latestSubmissionId,
+      },
+      values,
     })
     .from(tables[0]!)
     .innerJoin(c, eq(c.id, tables[0]!.configurationId))
     .$dynamic();
-  for (const t of tables.slice(1)) q = q.innerJoin(t, eq(t.configurationId, c.id));
-  const first = tables[0]!.value;
-  const rows = await q
-    .where(and(...where))
-    .orderBy(METRIC_BY_ID[axes[0]!].better === "higher" ? desc(first) : first, c.id)
-    .limit(limit);
-  return rows.map((r) => {
+  for (let i = 1; i < all.length; i++) q = i < axes.length ? q.innerJoin(tables[i]!, on(i)) : q.leftJoin(tables[i]!, on(i));
+  const first = tables[0]!;
+  const rows = await q.where(
+    and(
+      eq(first.metric, axes[0]!),
+      eq(first.rankScope, METRIC_BY_ID[axes[0]!].withinMeterScope ? scope : ANY_SCOPE),
+      // A metric ranked across scopes still belongs to this scope's configurations here.
+      eq(c.meterScope, scope),
+      ...filterConditions({ ...filters, scope: undefined }),
+    ),
+  );
+  return rows.map(({ point, values: v }) => {
     const metrics: Partial<Record<MetricId, number>> = {};
-    axes.forEach((id, i) => {
-      metrics[id] = (r as Record<string, unknown>)[`m${i}`] as number;
+    all.forEach((id, i) => {
+      const x = (v as Record<string, number | null>)[`m${i}`];
+      if (x !== null && x !== undefined) metrics[id] = x;
     });
-    const {
-      id,
-      boardId,
-      boardName,
-      modelName,
-      quantisation,
-      acceleratorKind,
-      acceleratorName,
-      backend,
-      runtime,
-      threads,
-      gpuLayers,
-      latestSubmissionId,
-    } = r;
-    return {
-      id,
-      boardId,
-      boardName,
-      modelName,
-      quantisation,
-      acceleratorKind,
-      acceleratorName,
-      backend,
-      runtime,
-      threads,
-      gpuLayers,
-      latestSubmissionId,
-      metrics,
-    };
+    return { ...point, metrics };
   });
 }
 

@@ -80,7 +80,7 @@ export const ROW_COLUMNS = {
   latestSubmissionId: configurations.latestSubmissionId,
 };
 
-export type RowColumns = Omit<ConfigurationRow, "pendingSeq" | "aggregatedSeq">;
+export type RowColumns = Omit<ConfigurationRow, "pendingSeq" | "aggregatedSeq" | "valuesStale">;
 
 export function toLeaderboardRow(c: RowColumns, figures: readonly Pick<ConfigurationMetricRow, "metric" | "value" | "stddev">[]): LeaderboardRow {
   const metrics: Partial<Record<MetricId, number>> = {};

@@ -93,12 +93,15 @@ export async function rankingScope(db: Db, filters: RankFilters, metric: MetricI
     const ranked = and(eq(m.metric, metric), eq(m.rankScope, scope))!;
     return sql`WHEN ${exists(matching(db, { one: sql`1` }, ranked, conditions, viaConfigurations))} THEN ${scope}`;
   };
-  // CASE stops at the first scope that has a row (D1 also caps compound SELECTs, so no UNION).
-  const [row] = await db.all<{ scope: MeterScope | null }>(
-    sql`SELECT CASE ${sql.join(
-      DEFAULT_ENERGY_SCOPES.map((s) => probe(s)),
-      sql` `,
-    )} END AS scope`,
-  );
+  // CASE stops at the first scope that has a row (D1 also caps compound SELECTs, so no UNION). drizzle has no
+  // SELECT without a FROM: a one-row subquery stands in for it (as in options.ts).
+  const [row] = await db
+    .select({
+      scope: sql<MeterScope | null>`CASE ${sql.join(
+        DEFAULT_ENERGY_SCOPES.map((s) => probe(s)),
+        sql` `,
+      )} END`,
+    })
+    .from(sql`(SELECT 1)`);
   return row?.scope ?? null;
 }

@@ -11,7 +11,7 @@ import { type FilterOptions, filterOptions } from "./options.js";
 import { type PointRow, paretoFront, pointsWith } from "./pareto.js";
 import type { RankFilters } from "./query.js";
 import { rank, TOTAL_CAP } from "./rank.js";
-import { figuresOf, type LeaderboardRow, rowsByIds } from "./rows.js";
+import { type LeaderboardRow, rowsByIds } from "./rows.js";
 import { rankingScope } from "./scope.js";
 
 export interface SiteViewRequest {
@@ -64,12 +64,20 @@ export async function siteView(db: Db, q: SiteViewRequest): Promise<SiteView> {
   const empty = options.boards.length === 0;
   const defaultOrder = METRIC_BY_ID[q.sort].better === "higher" ? "desc" : "asc";
 
-  const candidates = energyScope ? await pointsWith(db, q.filters, energyScope, q.paretoAxes) : [];
+  // One read for the front and the chart: the energy scope's configurations with both chart axes, the rest of the
+  // front's axes and the marker size where they have them (the chart's axes are two of the front's).
+  const required = [q.chart.x, q.chart.y];
+  const optional = [...new Set([...q.paretoAxes, q.chart.size])].filter((id) => !required.includes(id));
+  const [rankPage, points] = await Promise.all([
+    q.paretoOnly ? null : rank(db, { filters: q.filters, sort: q.sort, order: q.order ?? undefined, limit: q.limit, offset: q.offset }),
+    energyScope ? pointsWith(db, q.filters, energyScope, required, optional) : [],
+  ]);
+  const candidates = points.filter((p) => q.paretoAxes.every((id) => p.metrics[id] !== undefined));
   const front = paretoFront(candidates, q.paretoAxes, (p, id) => p.metrics[id]);
   const pareto = new Set([...front].map((p) => p.id));
 
   let table: Pick<SiteView, "rows" | "total" | "totalCapped" | "scope" | "order">;
-  if (q.paretoOnly) {
+  if (!rankPage) {
     const order = q.order ?? defaultOrder;
     const members = (await rowsByIds(db, [...pareto])).filter((r) => r.metrics[q.sort] !== undefined).sort(byMetric(q.sort, order));
     table = {
@@ -80,24 +88,14 @@ export async function siteView(db: Db, q: SiteViewRequest): Promise<SiteView> {
       order,
     };
   } else {
-    const page = await rank(db, { filters: q.filters, sort: q.sort, order: q.order ?? undefined, limit: q.limit, offset: q.offset });
-    table = { rows: page.rows, total: page.total, totalCapped: page.totalCapped, scope: page.scope, order: page.order };
+    table = { rows: rankPage.rows, total: rankPage.total, totalCapped: rankPage.totalCapped, scope: rankPage.scope, order: rankPage.order };
   }
 
-  // The chart: energy first (its scope keeps the read to metered configurations), best on y first, front members kept.
-  const plottable = energyScope ? await pointsWith(db, q.filters, energyScope, [q.chart.x, q.chart.y]) : [];
+  // The chart: front members first, then the best on y, up to the limit.
   const y = q.chart.y;
   const better = METRIC_BY_ID[y].better === "higher" ? -1 : 1;
-  plottable.sort((a, b) => better * ((a.metrics[y] ?? 0) - (b.metrics[y] ?? 0)) || (a.id < b.id ? -1 : 1));
-  const chosen = [...plottable.filter((p) => pareto.has(p.id)), ...plottable.filter((p) => !pareto.has(p.id))].slice(0, q.chart.limit);
-  const sizes = await figuresOf(
-    db,
-    chosen.map((p) => p.id),
-  );
-  for (const p of chosen) {
-    const size = sizes.get(p.id)?.find((f) => f.metric === q.chart.size);
-    if (size) p.metrics[q.chart.size] = size.value;
-  }
+  const byY = [...points].sort((a, b) => better * ((a.metrics[y] ?? 0) - (b.metrics[y] ?? 0)) || (a.id < b.id ? -1 : 1));
+  const chart = [...byY.filter((p) => pareto.has(p.id)), ...byY.filter((p) => !pareto.has(p.id))].slice(0, q.chart.limit);
 
   return {
     empty,
@@ -106,7 +104,7 @@ export async function siteView(db: Db, q: SiteViewRequest): Promise<SiteView> {
     ...table,
     pareto,
     paretoCandidates: candidates.length,
-    chart: chosen,
-    chartCandidates: plottable.length,
+    chart,
+    chartCandidates: points.length,
   };
 }
