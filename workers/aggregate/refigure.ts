@@ -13,6 +13,7 @@ import { CATALOGUE_BY_ID } from "../../db/catalogue/index.js";
 import { configurations, runs, submissions } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import { resolveSize } from "../ingest/identity.js";
+import { sizeColumns } from "../ingest/plan.js";
 
 /** Results per batch: each costs a statement per run and one for the submission; their ids are bound in one IN list (D1: at most 100 parameters). */
 export const REFIGURE_CHUNK = 90;
@@ -45,16 +46,7 @@ export async function refigure(db: Db, limit = REFIGURE_CHUNK): Promise<number> 
       writes.push(
         db
           .update(submissions)
-          .set({
-            figuresVersion: FIGURES_VERSION,
-            envelopeWidthMm: size.envelope?.widthMm ?? null,
-            envelopeDepthMm: size.envelope?.depthMm ?? null,
-            envelopeHeightMm: size.envelope?.heightMm ?? null,
-            envelopeSource: size.envelope?.source ?? null,
-            footprintWidthMm: size.footprint?.widthMm ?? null,
-            footprintDepthMm: size.footprint?.depthMm ?? null,
-            footprintSource: size.footprint?.source ?? null,
-          })
+          .set({ figuresVersion: FIGURES_VERSION, ...sizeColumns(size) })
           .where(eq(submissions.id, s.id)),
       );
     } else {

@@ -44,6 +44,19 @@ export interface VerifiedSubmission {
   fingerprint: string;
 }
 
+/** The size a submission's row records (what the size metrics used; the result page shows it). */
+export function sizeColumns(size: ResolvedSize) {
+  return {
+    envelopeWidthMm: size.envelope?.widthMm ?? null,
+    envelopeDepthMm: size.envelope?.depthMm ?? null,
+    envelopeHeightMm: size.envelope?.heightMm ?? null,
+    envelopeSource: size.envelope?.source ?? null,
+    footprintWidthMm: size.footprint?.widthMm ?? null,
+    footprintDepthMm: size.footprint?.depthMm ?? null,
+    footprintSource: size.footprint?.source ?? null,
+  } satisfies Partial<typeof submissions.$inferInsert>;
+}
+
 export async function planIngest(v: VerifiedSubmission, receivedAt: string): Promise<IngestPlan> {
   const doc = v.document;
   const board = boardIdFor(doc.system.board.name);
@@ -78,13 +91,7 @@ export async function planIngest(v: VerifiedSubmission, receivedAt: string): Pro
       backend: doc.runtime.backend,
       meterKind: primaryMeter?.kind ?? null,
       meterScope: primaryMeterScope(doc),
-      envelopeWidthMm: size.envelope?.widthMm ?? null,
-      envelopeDepthMm: size.envelope?.depthMm ?? null,
-      envelopeHeightMm: size.envelope?.heightMm ?? null,
-      envelopeSource: size.envelope?.source ?? null,
-      footprintWidthMm: size.footprint?.widthMm ?? null,
-      footprintDepthMm: size.footprint?.depthMm ?? null,
-      footprintSource: size.footprint?.source ?? null,
+      ...sizeColumns(size),
       runCount: doc.runs.length,
       figuresVersion: FIGURES_VERSION,
     },

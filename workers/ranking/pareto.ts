@@ -12,25 +12,31 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { ANY_SCOPE, configurationMetrics, configurations } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import type { RankFilters } from "./query.js";
-import type { LeaderboardRow } from "./rows.js";
+import { type LeaderboardRow, ROW_COLUMNS } from "./rows.js";
 import { filterConditions } from "./scope.js";
 
+/** The configuration columns a chart point or a front member shows (its name and link), as a row has them. */
+const POINT_KEYS = [
+  "id",
+  "boardId",
+  "boardName",
+  "modelName",
+  "quantisation",
+  "acceleratorKind",
+  "acceleratorName",
+  "backend",
+  "threads",
+  "gpuLayers",
+  "latestSubmissionId",
+] as const;
+
 /** What a chart point or a front member needs: the configuration's name and the axes' figures, nothing more. */
-export type PointRow = Pick<
-  LeaderboardRow,
-  | "id"
-  | "boardId"
-  | "boardName"
-  | "modelName"
-  | "quantisation"
-  | "acceleratorKind"
-  | "acceleratorName"
-  | "backend"
-  | "runtime"
-  | "threads"
-  | "gpuLayers"
-  | "latestSubmissionId"
-> & { metrics: Partial<Record<MetricId, number>> };
+export type PointRow = Pick<LeaderboardRow, (typeof POINT_KEYS)[number] | "runtime"> & { metrics: Partial<Record<MetricId, number>> };
+
+const POINT_COLUMNS = {
+  ...(Object.fromEntries(POINT_KEYS.map((k) => [k, ROW_COLUMNS[k]])) as Pick<typeof ROW_COLUMNS, (typeof POINT_KEYS)[number]>),
+  runtime: ROW_COLUMNS.runtimeName,
+};
 
 /**
  * Configurations of `scope` with every one of `axes` measured, under the
@@ -57,20 +63,7 @@ export async function pointsWith(
   const values = Object.fromEntries(tables.map((t, i) => [`m${i}`, t.value]));
   let q = db
     .select({
-      point: {
-        id: c.id,
-        boardId: c.boardId,
-        boardName: c.boardName,
-        modelName: c.modelName,
-        quantisation: c.quantisation,
-        acceleratorKind: c.acceleratorKind,
-        acceleratorName: c.acceleratorName,
-        backend: c.backend,
-        runtime: c.runtimeName,
-        threads: c.threads,
-        gpuLayers: c.gpuLayers,
-        latestSubmissionId: c.latestSubmissionId,
-      },
+      point: POINT_COLUMNS,
       values,
     })
     .from(tables[0]!)
