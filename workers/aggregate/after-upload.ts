@@ -4,7 +4,8 @@
  * everything pending when it runs. Uploads that land meanwhile only mark their
  * configurations pending (their batch does), and that pass picks them up; so a
  * configuration many uploads hit in a burst is recomputed once per pass, not
- * once per upload, and an upload's answer never waits for it.
+ * once per upload, and an upload's answer never waits for it. Under a steady
+ * stream, passes start about `delayMs` apart.
  *
  * Bounded: a pass stops after PASS_BUDGET_MS (the rest stays pending for the
  * next pass or the cron trigger). A pass that dies with its isolate leaves
@@ -29,6 +30,7 @@ export async function aggregateAfterUpload(db: Db, delayMs: number, recheck = tr
     runningUntil = 0;
   }
   // An upload that landed after the pass's last look, while this isolate still counted the pass as running,
-  // started none of its own: take it in now (once; the cron trigger is the backstop for anything later).
-  if (recheck && (await pendingCount(db)) > 0) await aggregateAfterUpload(db, 0, false);
+  // started none of its own: take it in with the next pass, after the same delay so that a steady stream of
+  // uploads meets passes spaced `delayMs` apart rather than back to back (the cron trigger is the backstop).
+  if (recheck && (await pendingCount(db)) > 0) await aggregateAfterUpload(db, delayMs, false);
 }

@@ -31,7 +31,7 @@ import { bumpRegistryVersion, forgetVersion } from "../cache/version.js";
 import type { Db } from "../db.js";
 
 /** Configurations per pass: each costs a few statements in the write batch (D1: 1,000 per invocation on Workers Paid). */
-export const AGGREGATE_CHUNK = 20;
+export const AGGREGATE_CHUNK = 8;
 /** Rows per INSERT of a VALUES list: six parameters each at most, and D1 binds at most 100 per statement. */
 const ROWS_PER_INSERT = 15;
 
@@ -107,10 +107,15 @@ function writes(db: Db, h: Head, agg: ConfigurationAggregate, rebuilt: Lists | n
     ? (Object.entries(rebuilt) as [MetricId, RunFigures][]).map(([id, l]) => sql`(${h.id}, ${id}, ${printList(l.values)}, ${printList(l.stddevs)})`)
     : [];
   return [
+    // Rebuilt lists may have lost a metric (moderation hid the only runs with it): clear the old rows first.
+    // Otherwise the lists only grew since the last pass, and every metric that had a figure still has one.
     ...(rebuilt
-      ? [db.delete(v).where(and(eq(v.configurationId, h.id), guard)), ...insertRows(valueRows, 4, guard, (select) => db.insert(v).select(select))]
+      ? [
+          db.delete(v).where(and(eq(v.configurationId, h.id), guard)),
+          ...insertRows(valueRows, 4, guard, (select) => db.insert(v).select(select)),
+          db.delete(m).where(and(eq(m.configurationId, h.id), present.length ? notInArray(m.metric, present) : undefined, guard)),
+        ]
       : []),
-    db.delete(m).where(and(eq(m.configurationId, h.id), present.length ? notInArray(m.metric, present) : undefined, guard)),
     ...insertRows(metricRows, 6, guard, (select) =>
       db
         .insert(m)
