@@ -15,9 +15,13 @@ export function sampleStddev(xs: readonly number[]): number {
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 }
 
-/** The middle value, or the mean of the two middle values for an even count. */
+/**
+ * The middle value, or the mean of the two middle values for an even count.
+ * A typed array sorts numerically in native code: several times faster than a
+ * comparator sort on the thousand-run lists the registry aggregates.
+ */
 export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = Float64Array.from(xs).sort();
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
