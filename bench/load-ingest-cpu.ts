@@ -7,7 +7,7 @@
  * /proc/stat, after waiting for the aggregation step the uploads left pending
  * (it runs after each answer, so it is part of an upload's cost). Most of
  * workerd's CPU is the thread that runs miniflare's local D1 (a Durable Object
- * around SQLite); docs/scale.md has the figures.
+ * around SQLite), which the table shows by thread.
  *
  * Knobs: BENCH_DIR (the seeded state), BENCH_POSTS (default 1,000),
  * BENCH_CONCURRENCY (default 8). Bounded: at most BENCH_POSTS requests or
@@ -98,7 +98,7 @@ async function main() {
     console.log(`\nCPUs busy during the phase: ${cpuLine.join(", ")} (${os.cpus().length} cores)`);
     const perUpload = workerdMs / n + clientMs / n;
     console.log(`200 uploads/s at this cost needs ${((perUpload * 200) / 1000).toFixed(2)} cores of CPU (workerd + client), before any waiting`);
-    console.log("(The busiest workerd thread under ingest is the local D1's: see docs/scale.md for the profile.)");
+    console.log("(The busiest workerd thread under ingest is the local D1's: the simulator around SQLite, not the Worker.)");
   } finally {
     await registry.stop();
   }

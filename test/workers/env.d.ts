@@ -11,6 +11,8 @@ declare global {
       RATE_LIMIT_PER_ADDRESS?: string;
       RATE_LIMIT_WINDOW_SECONDS?: string;
       ADMIN_TOKEN?: string;
+      /** docs/scale.md, whose index table the query-plans test holds to the schema. */
+      SCALE_DOC: string;
     }
   }
 }

@@ -5,7 +5,8 @@
  * rankings, both of the ranking's plans) and every page, capturing each statement D1 receives,
  * then asks SQLite for each one's plan (EXPLAIN QUERY PLAN) and collects the
  * indexes named. An index no plan uses is only a cost on every write.
- * It prints the index -> statement table that docs/scale.md lists.
+ * It prints the index -> statement table that docs/scale.md lists, and holds
+ * that table to the schema.
  */
 
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
@@ -162,5 +163,14 @@ describe("indexes", () => {
     const table = indexes.map((i) => `${i.tbl_name}.${i.name}: ${usedBy.get(i.name) ?? "UNUSED"}`);
     console.log(`index -> first statement whose plan uses it\n${table.join("\n")}`);
     expect(indexes.filter((i) => !usedBy.has(i.name)).map((i) => i.name)).toEqual([]);
+  });
+
+  it("docs/scale.md lists every index of the schema beside the query that uses it, and no index the schema lacks", async () => {
+    const names = (
+      await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all<{ name: string }>()
+    ).results.map((r) => r.name);
+    const section = /## Every index and the query that uses it\n([\s\S]*?)\n## /.exec(env.SCALE_DOC)?.[1] ?? "";
+    const listed = [...section.matchAll(/^\| `(\w+)`/gm)].map((m) => m[1]!);
+    expect(listed.sort()).toEqual(names.sort());
   });
 });

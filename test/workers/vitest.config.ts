@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -21,6 +22,8 @@ export default defineConfig(async () => {
             ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123456789",
             // The aggregation pass after an upload starts at once (tests also wait for it themselves: helpers.ts settle).
             AGGREGATE_DELAY_MS: "0",
+            // test/workers/query-plans.test.ts checks that the scaling notes list every index.
+            SCALE_DOC: readFileSync(path.join(root, "docs/scale.md"), "utf8"),
           },
         },
       }),

@@ -3,7 +3,7 @@
  * per contributor, board, model variant and model family (boards: distinct
  * keys; models and families: distinct keys and boards too).
  *
- * Two ways to the same numbers, kept equal by test/workers/aggregate-counts.test.ts:
+ * Two ways to the same numbers, kept equal by test/workers/aggregate.test.ts:
  * - `addUpload`: in the upload's own batch, each count moves by what the one
  *   upload adds, under a guard that holds only in the batch whose INSERT stored
  *   the submission as visible (its row carries this request's random ingest

@@ -1,5 +1,5 @@
 /**
- * The versioned read cache (docs/scale.md, "What is cached at the edge").
+ * The versioned read cache (docs/scale.md, "What is cached, and how it is invalidated").
  *
  * Public GET reads derived only from registry data and the URL (the
  * leaderboard API as JSON and CSV, boards, models, configurations, a
