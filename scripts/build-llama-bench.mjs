@@ -1,22 +1,34 @@
 #!/usr/bin/env node
 /**
- * Builds llama.cpp's own llama-bench from the exact llama.cpp source that the
+ * Builds llama.cpp's own llama-bench twice from the exact llama.cpp source the
  * installed node-llama-cpp was built from (it ships that source as a git
  * bundle: node_modules/node-llama-cpp/llama/gitRelease.bundle), so that
  * bench/suite.ts can put edgebench's figures next to llama-bench's on the same
- * machine, model and settings. Needs git, cmake, a C++ compiler and ninja or
- * make; no network. Output: .tmp/llama.cpp/build/bin/llama-bench.
+ * machine, model and settings, and tell the harness's share of a gap from the
+ * build's (scripts/lib/llama-bench.mjs says what each build is):
  *
- *   node scripts/build-llama-bench.mjs        (about 10 minutes on 2 cores)
+ *   same-build  llama-bench's two source files compiled and linked against
+ *               node-llama-cpp's prebuilt libraries for this platform: the
+ *               same binaries, CPU variant picked at run time. Seconds.
+ *   native      cmake with GGML_NATIVE=ON (this CPU's instruction set) and
+ *               GGML_OPENMP=OFF (ggml's own thread pool, as the prebuilt).
+ *               About 10 minutes on 2 cores; --same-build-only skips it.
+ *
+ * One patch to llama-bench.cpp, in both: with LLAMA_BENCH_NO_THREADPOOL=1 it
+ * does not attach its persistent thread pool, so ggml creates and joins a
+ * thread set around every decode, as under node-llama-cpp (whose addon
+ * attaches none). Without the variable llama-bench runs unchanged.
+ * Needs git and a C++ compiler (and cmake for native); no network.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { LLAMA_BENCH, LLAMA_CPP_BUILD, LLAMA_CPP_SRC } from "./lib/llama-bench.mjs";
+import { LLAMA_BENCH, LLAMA_BENCH_SAME_BUILD, LLAMA_CPP_BUILD, LLAMA_CPP_SRC, NO_THREADPOOL_ENV } from "./lib/llama-bench.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BUNDLE = path.join(ROOT, "node_modules", "node-llama-cpp", "llama", "gitRelease.bundle");
+const sameBuildOnly = process.argv.includes("--same-build-only");
 
 function run(cmd, args, cwd = ROOT) {
   console.error(`$ ${cmd} ${args.join(" ")}`);
@@ -31,7 +43,7 @@ if (!existsSync(BUNDLE)) {
   console.error(`no llama.cpp source bundle at ${BUNDLE}: run npm install first`);
   process.exit(1);
 }
-for (const tool of ["git", "cmake", "c++"]) {
+for (const tool of ["git", "c++", ...(sameBuildOnly ? [] : ["cmake"])]) {
   if (!have(tool)) {
     console.error(`${tool} is needed to build llama-bench (Debian: apt-get install git cmake g++ ninja-build)`);
     process.exit(1);
@@ -39,27 +51,66 @@ for (const tool of ["git", "cmake", "c++"]) {
 }
 const info = JSON.parse(readFileSync(path.join(ROOT, "node_modules", "node-llama-cpp", "llama", "llama.cpp.info.json"), "utf8"));
 if (!existsSync(path.join(LLAMA_CPP_SRC, "CMakeLists.txt"))) run("git", ["clone", "--quiet", BUNDLE, LLAMA_CPP_SRC]);
-const generator = have("ninja") ? ["-G", "Ninja"] : [];
-// Built like node-llama-cpp's prebuilt binaries, so the comparison is of the
-// harness, not the build: GGML_NATIVE for this CPU's instruction set (the
-// prebuilt picks its best CPU variant at run time) and GGML_OPENMP=OFF (the
-// prebuilt does not link libgomp; it uses ggml's own thread pool, and the two
-// differ in speed: bench/suite.ts can be pointed at either build).
-// Nothing but llama-bench and its libraries.
-run("cmake", [
-  "-S",
-  LLAMA_CPP_SRC,
-  "-B",
-  LLAMA_CPP_BUILD,
-  ...generator,
-  "-DCMAKE_BUILD_TYPE=Release",
-  "-DGGML_NATIVE=ON",
-  "-DGGML_OPENMP=OFF",
-  "-DLLAMA_CURL=OFF",
-  "-DLLAMA_OPENSSL=OFF",
-  "-DLLAMA_BUILD_TESTS=OFF",
-  "-DLLAMA_BUILD_EXAMPLES=OFF",
-  "-DLLAMA_BUILD_SERVER=OFF",
+
+// The patch: llama-bench attaches its thread pool unless the variable is set.
+const benchSource = path.join(LLAMA_CPP_SRC, "tools", "llama-bench", "llama-bench.cpp");
+const ATTACH = "llama_attach_threadpool(ctx, threadpool, NULL);";
+const PATCHED = `{ const char * no_tp = getenv("${NO_THREADPOOL_ENV}"); if (!no_tp || strcmp(no_tp, "1") != 0) { ${ATTACH} } }`;
+let src = readFileSync(benchSource, "utf8");
+// An earlier form of the patch, undone first, so a rebuild always carries this one.
+src = src.replace(`if (!getenv("${NO_THREADPOOL_ENV}")) { ${ATTACH} }`, ATTACH);
+if (!src.includes(PATCHED)) {
+  if (!src.includes(ATTACH)) throw new Error(`${benchSource} no longer attaches its thread pool as expected; update the patch`);
+  writeFileSync(benchSource, src.replace(ATTACH, PATCHED));
+}
+
+// same-build: against the prebuilt package of this platform.
+const platformDir = `${process.platform}-${process.arch === "arm" ? "armv7l" : process.arch}`;
+const bins = path.join(ROOT, "node_modules", "@node-llama-cpp", platformDir, "bins", platformDir);
+if (!existsSync(bins)) {
+  console.error(`no prebuilt node-llama-cpp binaries at ${bins}: the same-build llama-bench needs them`);
+  process.exit(1);
+}
+const libs = readdirSync(bins).filter((f) => /\.so$/.test(f));
+const linkWith = libs.filter((f) => /^libllama/.test(f) || /^libggml(\.|-base\.)/.test(f));
+const outDir = path.dirname(LLAMA_BENCH_SAME_BUILD);
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+run("c++", [
+  "-O2",
+  "-std=c++17",
+  "-DNDEBUG",
+  ...["include", "ggml/include", "common", "vendor", "tools/llama-bench"].flatMap((d) => ["-I", path.join(LLAMA_CPP_SRC, d)]),
+  path.join(LLAMA_CPP_SRC, "tools", "llama-bench", "main.cpp"),
+  benchSource,
+  "-o",
+  LLAMA_BENCH_SAME_BUILD,
+  `-L${bins}`,
+  ...linkWith.map((f) => `-l:${f}`),
+  "-Wl,-rpath,$ORIGIN",
+  "-lpthread",
 ]);
-run("cmake", ["--build", LLAMA_CPP_BUILD, "--target", "llama-bench", "-j", String(os.availableParallelism())]);
-console.log(`${LLAMA_BENCH} (llama.cpp ${info.tag} as bundled with node-llama-cpp)`);
+// ggml looks for its CPU variants beside the executable: the prebuilt's libraries, linked in place.
+for (const f of libs) symlinkSync(path.join(bins, f), path.join(outDir, f));
+console.log(`${LLAMA_BENCH_SAME_BUILD} (node-llama-cpp's prebuilt ${platformDir} libraries, llama.cpp ${info.tag})`);
+
+if (!sameBuildOnly) {
+  const generator = have("ninja") ? ["-G", "Ninja"] : [];
+  run("cmake", [
+    "-S",
+    LLAMA_CPP_SRC,
+    "-B",
+    LLAMA_CPP_BUILD,
+    ...generator,
+    "-DCMAKE_BUILD_TYPE=Release",
+    "-DGGML_NATIVE=ON",
+    "-DGGML_OPENMP=OFF",
+    "-DLLAMA_CURL=OFF",
+    "-DLLAMA_OPENSSL=OFF",
+    "-DLLAMA_BUILD_TESTS=OFF",
+    "-DLLAMA_BUILD_EXAMPLES=OFF",
+    "-DLLAMA_BUILD_SERVER=OFF",
+  ]);
+  run("cmake", ["--build", LLAMA_CPP_BUILD, "--target", "llama-bench", "-j", String(os.availableParallelism())]);
+  console.log(`${LLAMA_BENCH} (native for this CPU, llama.cpp ${info.tag} as bundled with node-llama-cpp)`);
+}

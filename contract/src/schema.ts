@@ -95,11 +95,31 @@ export const System = z.strictObject({
   envelope: Envelope.optional(),
 });
 
+/**
+ * Which build of llama.cpp ran: a prebuilt's CPU variant can lack instructions
+ * a build made on the board with -march=native uses, so the same board and
+ * model can differ by build alone.
+ */
+export const LlamaCppBinaries = z.strictObject({
+  /** node-llama-cpp's release binaries ("prebuilt") or a build compiled on this machine ("local"). */
+  origin: z.enum(["prebuilt", "local"]).optional(),
+  /** The commit llama.cpp's build stamped into its libraries (LLAMA_COMMIT), e.g. "0ad4a86". */
+  commit: text().optional(),
+  /** The CPU backend variant ggml loaded for this CPU, e.g. "haswell", "skylakex", "armv8.2_2"; absent for a build with one CPU backend. */
+  cpuVariant: text().optional(),
+  /** The ggml backend libraries the process loaded, e.g. ["ggml-cpu-haswell", "ggml-cuda"]. */
+  backendLibraries: z.array(text()).max(16).optional(),
+  /** llama.cpp's system info: the instruction sets its CPU backend was built with. */
+  systemInfo: text(LIMITS.longText).optional(),
+});
+
 export const Runtime = z.strictObject({
   name: text(),
   version: text(),
   /** llama.cpp release/build, e.g. "b6000", when the runtime embeds llama.cpp. */
   llamaCppBuild: text().optional(),
+  /** The llama.cpp binaries that ran, where the runtime can tell. */
+  llamaCpp: LlamaCppBinaries.optional(),
   backend: Backend,
   /** For runtimes benchmarked over HTTP (NPU vendor servers, llama-server, Ollama...). */
   http: z

@@ -117,6 +117,12 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
             <dd>{`${doc.runtime.name} ${doc.runtime.version}${doc.runtime.llamaCppBuild ? `, llama.cpp ${doc.runtime.llamaCppBuild}` : ""}`}</dd>
             <dt>Backend</dt>
             <dd>{doc.runtime.backend}</dd>
+            {doc.runtime.llamaCpp ? (
+              <>
+                <dt>llama.cpp binaries</dt>
+                <dd>{binariesText(doc.runtime.llamaCpp)}</dd>
+              </>
+            ) : null}
             {doc.runtime.http ? (
               <>
                 <dt>Server</dt>
@@ -426,4 +432,16 @@ function TestBlock(props: { test: TestResult; doc: ResultDocument }) {
       ) : null}
     </div>
   );
+}
+
+/** "prebuilt, commit 0ad4a86, CPU variant haswell, loaded ggml-cpu-haswell": what a reader needs to tell builds apart. */
+function binariesText(b: NonNullable<ResultDocument["runtime"]["llamaCpp"]>): string {
+  const parts = [
+    b.origin === "prebuilt" ? "prebuilt release binaries" : b.origin === "local" ? "built on this machine" : "origin not stated",
+    b.commit ? `commit ${b.commit}` : "commit not recorded",
+    b.cpuVariant ? `CPU variant ${b.cpuVariant}` : null,
+    b.backendLibraries?.length ? `loaded ${b.backendLibraries.join(", ")}` : null,
+    b.systemInfo ? b.systemInfo : null,
+  ];
+  return parts.filter((p) => p !== null).join("; ");
 }

@@ -1,11 +1,24 @@
-// Where `npm run build:llama-bench` puts llama.cpp's own llama-bench (built from
-// node-llama-cpp's bundled source) and where bench/suite.ts looks for it.
+// Where `npm run build:llama-bench` puts llama.cpp's own llama-bench and where
+// bench/suite.ts looks for it. Two builds, so a gap can be put down to the
+// harness or to the build:
+//   same-build: llama-bench compiled against the very libraries the uploader
+//     loads (node-llama-cpp's prebuilt release binaries, with their CPU
+//     variants chosen at run time);
+//   native: llama.cpp built from the same source on this machine for this
+//     CPU (GGML_NATIVE), as a user who compiles llama.cpp gets it.
+// Both accept LLAMA_BENCH_NO_THREADPOOL=1, which skips llama-bench's
+// persistent thread pool, so ggml starts a fresh thread set for every decode
+// as it does under node-llama-cpp (which attaches none).
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-/** The llama.cpp checkout the build uses. */
+/** The llama.cpp checkout the builds use. */
 export const LLAMA_CPP_SRC = path.join(ROOT, ".tmp", "llama.cpp");
-/** Its build directory. */
+/** The native build's directory. */
 export const LLAMA_CPP_BUILD = path.join(LLAMA_CPP_SRC, "build");
-/** The llama-bench binary. */
+/** llama-bench built natively for this CPU. */
 export const LLAMA_BENCH = path.join(LLAMA_CPP_BUILD, "bin", "llama-bench");
+/** llama-bench linked against the installed prebuilt libraries (the libraries sit beside it, where ggml looks for its CPU variants). */
+export const LLAMA_BENCH_SAME_BUILD = path.join(ROOT, ".tmp", "llama-bench-same-build", "llama-bench");
+/** The environment variable the patched llama-bench reads. */
+export const NO_THREADPOOL_ENV = "LLAMA_BENCH_NO_THREADPOOL";

@@ -47,7 +47,8 @@ describe("edgebench detect", () => {
   it("on this machine, with node-llama-cpp's view of the backend", async () => {
     const r = await runCli(["detect", "--backend", "cpu"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/llama\.cpp +\S+ via node-llama-cpp 3\.22\.1 · backend cpu/);
+    // The release, then what the loaded libraries say: commit and CPU variant (prebuilt x86-64 here).
+    expect(r.stdout).toMatch(/llama\.cpp +\S+ \(commit [0-9a-f]{7,40}, prebuilt, CPU variant [\w.]+\) via node-llama-cpp 3\.22\.1 · backend cpu/);
   });
 });
 

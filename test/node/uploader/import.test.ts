@@ -21,7 +21,13 @@ describe("edgebench import (llama-bench JSON)", () => {
     expect(doc.origin).toEqual({ kind: "imported", tool: "llama-bench" });
     expect(doc.power.meters).toEqual([]);
     expect(doc.power.note).toMatch(/no power/);
-    expect(doc.runtime).toEqual({ name: "llama.cpp llama-bench", version: "b4798", llamaCppBuild: "c8a0fe66 (b4798)", backend: "cpu" });
+    expect(doc.runtime).toEqual({
+      name: "llama.cpp llama-bench",
+      version: "b4798",
+      llamaCppBuild: "c8a0fe66 (b4798)",
+      llamaCpp: { commit: "c8a0fe66" },
+      backend: "cpu",
+    });
     expect(doc.createdAt).toBe("2025-03-02T10:14:31.000Z");
     expect(doc.system.cpu.model).toBe("Cortex-A76");
     expect(doc.runs).toHaveLength(1);

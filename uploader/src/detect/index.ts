@@ -50,5 +50,5 @@ export function detectSystem(config: SysConfig, opts: DetectOptions = {}): Detec
 export { detectAccelerators } from "./accelerators.js";
 export { decodePiRevision, detectBoard, detectSoc } from "./board.js";
 export { type CpuCountSources, detectCpu, detectCpuFacts, parseCpuList } from "./cpu.js";
-export { BACKEND_CHOICES, type BackendChoice, describeLlama, type LlamaInfo, loadLlama } from "./llama.js";
+export { BACKEND_CHOICES, type BackendChoice, binariesRecord, describeBinaries, describeLlama, type LlamaInfo, loadLlama } from "./llama.js";
 export { detectMemory, detectMemoryFacts, detectOs, type MemorySource, parseL4tRelease } from "./os.js";

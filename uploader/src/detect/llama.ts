@@ -7,8 +7,9 @@
  * (--version, keygen, submit, outbox, detect --no-llama) must not pay.
  */
 
-import type { Accelerator, Backend } from "@edgebench/contract";
+import type { Accelerator, Backend, Runtime } from "@edgebench/contract";
 import type { Llama, LlamaLogLevel } from "node-llama-cpp";
+import { type LoadedLlamaBuild, loadedLlamaBuild } from "./llama-build.js";
 
 export const BACKEND_CHOICES = ["cpu", "cuda", "vulkan", "metal", "auto"] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -25,6 +26,8 @@ export interface LlamaInfo {
   /** GPU backends node-llama-cpp could load on this OS/arch (before trying them). */
   supportedGpuTypes: string[];
   systemInfo: string;
+  /** The libraries this process loaded: CPU variant, backends, commit (Linux). */
+  binaries: LoadedLlamaBuild;
 }
 
 export function gpuOption(choice: BackendChoice): "auto" | false | "cuda" | "vulkan" | "metal" {
@@ -60,7 +63,19 @@ export async function describeLlama(llama: Llama): Promise<LlamaInfo> {
     vramTotalBytes: vram && vram.total > 0 ? vram.total : undefined,
     supportedGpuTypes: (await getLlamaGpuTypes("supported").catch(() => [])).map(String),
     systemInfo: llama.systemInfo.trim().slice(0, 1024),
+    binaries: loadedLlamaBuild(),
   };
+}
+
+/** The document's record of the llama.cpp binaries that ran. */
+export function binariesRecord(info: LlamaInfo): NonNullable<Runtime["llamaCpp"]> {
+  const b = info.binaries;
+  const record: NonNullable<Runtime["llamaCpp"]> = { origin: info.buildType === "prebuilt" ? "prebuilt" : "local" };
+  if (b.commit) record.commit = b.commit;
+  if (b.cpuVariant) record.cpuVariant = b.cpuVariant;
+  if (b.backendLibraries.length) record.backendLibraries = b.backendLibraries.slice(0, 16);
+  if (info.systemInfo) record.systemInfo = info.systemInfo;
+  return record;
 }
 
 export function gpuAccelerators(info: LlamaInfo): Accelerator[] {
@@ -72,4 +87,14 @@ export function gpuAccelerators(info: LlamaInfo): Accelerator[] {
     driver: info.backend,
     detectedBy: "node-llama-cpp",
   }));
+}
+
+/** "ggml-org/llama.cpp@b6000 (commit 0ad4a86, prebuilt, CPU variant haswell)" for progress lines and `detect`. */
+export function describeBinaries(info: LlamaInfo): string {
+  const b = info.binaries;
+  const parts = [b.commit ? `commit ${b.commit}` : "commit not found", info.buildType];
+  if (b.cpuVariant) parts.push(`CPU variant ${b.cpuVariant}`);
+  const gpu = b.backendLibraries.filter((l) => !l.startsWith("ggml-cpu"));
+  if (gpu.length) parts.push(gpu.join(", "));
+  return `${info.llamaCppBuild} (${parts.join(", ")})`;
 }

@@ -182,6 +182,8 @@ export function llamaBenchToDocument(records: LlamaBenchRecord[], opts: ImportOp
     runs: [...runs.values()],
   };
   if (!doc.runtime.llamaCppBuild) delete doc.runtime.llamaCppBuild;
+  // llama-bench names its commit; which CPU variant it ran and whether it was a release build it does not say.
+  if (first.build_commit && /^[0-9a-f]{6,40}$/i.test(first.build_commit)) doc.runtime.llamaCpp = { commit: first.build_commit };
   if (opts.fleet && (opts.fleet.label || opts.fleet.node)) doc.fleet = opts.fleet;
   return doc;
 }

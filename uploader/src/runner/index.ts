@@ -19,7 +19,7 @@ import {
   type TestResult,
 } from "@edgebench/contract";
 import type { Config } from "../config.js";
-import { type BackendChoice, describeLlama, detectSystem, type LlamaInfo, loadLlama } from "../detect/index.js";
+import { type BackendChoice, binariesRecord, describeBinaries, describeLlama, detectSystem, type LlamaInfo, loadLlama } from "../detect/index.js";
 import { openPowerSession, type PowerSession } from "../power/index.js";
 import type { Suite } from "../suite/index.js";
 import { assembleDocument, type CaptureOptions, markRunFailures } from "./document.js";
@@ -98,7 +98,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
   await probe.dispose();
   const { system } = detectSystem(opts.config, { llama, boardName: opts.boardName, envelope: opts.envelope });
   progress.line(
-    `${system.board.name} · ${system.cpu.model} (${system.cpu.cores} cores) · llama.cpp ${llama.llamaCppBuild} · backend ${llama.backend}`,
+    `${system.board.name} · ${system.cpu.model} (${system.cpu.cores} cores) · llama.cpp ${describeBinaries(llama)} · backend ${llama.backend}`,
   );
 
   // plan
@@ -117,7 +117,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
   const planned = specs.length * loads.reduce((n, l) => n + l.points.length, 0);
   if (planned > LIMITS.maxRuns)
     throw new UsageError(`${planned} model runs planned; one result document holds at most ${LIMITS.maxRuns} (fewer models or sweep values)`);
-  const kindOf = new Map(suite.tests.map((t) => [t.name, t.kind]));
+  const tests = suite.tests;
+  const kindOf = new Map(tests.map((t) => [t.name, t.kind]));
 
   const power: PowerSession = await openPowerSession({
     config: opts.config,
@@ -179,7 +180,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
         modelPath: file,
         backend: llama.backend,
         loads: loads.map((l) => ({ gpuLayers: l.gpuLayers, points: l.points })),
-        tests: suite.tests,
+        tests,
         warmup: opts.warmup ?? suite.warmup,
         reps: opts.reps ?? suite.reps,
         chatPrompt: suite.chatPrompt,
@@ -267,7 +268,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
           // A run the child never finished carries the reason the child ended.
           const finished =
             run.status === "failed" ||
-            (run.tests.length === suite.tests.length && (job.perplexity === undefined || run.quality !== undefined || !end.failure));
+            (run.tests.length === tests.length && (job.perplexity === undefined || run.quality !== undefined || !end.failure));
           if (!finished && end.failure) {
             run.status = "failed";
             run.error = end.failure.slice(0, 1024);
@@ -286,7 +287,13 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
   const document = assembleDocument({
     suite,
     system,
-    runtime: { name: "node-llama-cpp", version: llama.version, llamaCppBuild: llama.llamaCppBuild, backend: llama.backend },
+    runtime: {
+      name: "node-llama-cpp",
+      version: llama.version,
+      llamaCppBuild: llama.llamaCppBuild,
+      llamaCpp: binariesRecord(llama),
+      backend: llama.backend,
+    },
     power,
     runs,
     fleet: opts.fleet,

@@ -1,7 +1,7 @@
 /** `edgebench detect`: what this machine is, as the result document will record it (the envelope included, from edgebench config). */
 import { Command, Option } from "commander";
 import { type Config, loadConfig } from "../../config.js";
-import { BACKEND_CHOICES, type BackendChoice, describeLlama, detectSystem, type LlamaInfo, loadLlama } from "../../detect/index.js";
+import { BACKEND_CHOICES, type BackendChoice, describeBinaries, describeLlama, detectSystem, type LlamaInfo, loadLlama } from "../../detect/index.js";
 import { declaredEnvelope } from "../../identity/index.js";
 import { ThermalSampler } from "../../runner/thermal.js";
 import { formatEnvelope } from "../options.js";
@@ -45,7 +45,7 @@ export async function detectAction(opts: DetectOptions, config: Config = loadCon
         )
       : ["accelerator  none found"]),
     llama
-      ? `llama.cpp    ${llama.llamaCppBuild} via node-llama-cpp ${llama.version} · backend ${llama.backend} (${llama.buildType})`
+      ? `llama.cpp    ${describeBinaries(llama)} via node-llama-cpp ${llama.version} · backend ${llama.backend}`
       : `llama.cpp    ${llamaError ? `not loaded: ${llamaError}` : "not probed (--no-llama)"}`,
     system.envelope
       ? `envelope     ${formatEnvelope(system.envelope)} mm  [${system.envelope.note}; --envelope on run/import overrides it]`
