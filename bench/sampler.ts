@@ -17,6 +17,7 @@ import path from "node:path";
 import type { Config } from "../uploader/src/config.js";
 import { type Series, windowEnergy } from "../uploader/src/power/energy.js";
 import { openPowerSession } from "../uploader/src/power/index.js";
+import { ThermalSampler } from "../uploader/src/runner/thermal.js";
 
 const SECONDS = Number(process.argv[2] ?? 20);
 // USER_HZ: clock ticks per second in /proc stat fields (100 on Linux).
@@ -190,6 +191,7 @@ async function main(): Promise<void> {
   const wattsFile = path.join(os.tmpdir(), `edgebench-bench-watts-${process.pid}`);
   fs.writeFileSync(wattsFile, "4.2\n");
   rows.push(await cost("cmd: meter (`cat FILE` via /bin/sh each sample)", await sessionRun({}, [`cmd:cat ${wattsFile}`], "wall")));
+  rows.push(await cost("thermal zones + CPU clocks series (RK3588 fixture: 4 zones, 8 CPUs)", thermalRun));
   fs.rmSync(wattsFile, { force: true });
   console.log("| meter | readings in window | this process | child processes | total |");
   console.log("|---|---|---|---|---|");
@@ -202,3 +204,12 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/** The thermal/clock sampler of every test (runner/thermal.ts) at 10 Hz on a big.LITTLE fixture tree, series included. */
+async function thermalRun(seconds: number): Promise<string> {
+  const s = new ThermalSampler({ sysRoot: path.join(import.meta.dirname, "..", "test", "fixtures", "sysfs", "orangepi5-rk3588") }, 100);
+  s.start();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const t = s.stop();
+  return `${t?.series?.tMs.length ?? 0} points, ${t?.series?.clusters?.length ?? 0} clusters`;
+}

@@ -19,7 +19,7 @@ export const PARETO_AXES: readonly MetricId[] = ["tokens_per_j", "tg_tps", "tps_
 /** Per view: the metric it ranks by first, then the other metric columns it shows. */
 export const VIEW_COLUMNS: Record<View, readonly MetricId[]> = {
   // pp+tg and depth figures live on the result and compare pages; the ranking stays readable.
-  throughput: ["tg_tps", "pp_tps", "ttft_ms"],
+  throughput: ["tg_tps", "pp_tps", "ttft_ms", "sustained_tps", "sustained_ratio"],
   energy: ["tokens_per_j", "j_per_token", "avg_w", "tg_tps"],
   size: ["tps_per_cm2", "tps_per_litre", "tg_tps"],
   pareto: ["tg_tps", "tokens_per_j", "tps_per_cm2"],

@@ -91,6 +91,49 @@ export function netJoulesPerTokenFigure(test: TestResult, doc: Pick<ResultDocume
   return { value: net.reduce((a, b) => a + b, 0) / (tokens * net.length), stddev: sampleStddev(net.map((j) => j / tokens)) };
 }
 
+/**
+ * The sustained test's length that ranks: heat builds with time, so figures of
+ * a 600 s run (the uploader's `long` profile) or a short trial are kept in the
+ * document and shown on its page, but compared with nothing else.
+ */
+export const SUSTAINED_RANKED_SECONDS = 120;
+
+/** Seconds at each end of a sustained test that its figures compare (fewer when the test is shorter than twice this). */
+export const SUSTAINED_EDGE_S = 30;
+
+/** Whether a sustained test ran for exactly the ranked length (windows x window length). */
+export function isRankedSustained(test: TestResult): boolean {
+  return test.windows !== undefined && test.windows.tokens.length * test.windows.ms === SUSTAINED_RANKED_SECONDS * 1000;
+}
+
+/** Tokens/s of each window of a sustained test. */
+export function windowRates(test: TestResult): number[] {
+  const w = test.windows;
+  return w ? w.tokens.map((n) => (n * 1000) / w.ms) : [];
+}
+
+/** Windows in each compared end: 30 s worth, at most half the windows (at least one). */
+function edgeWindows(test: TestResult): number {
+  const w = test.windows!;
+  return Math.max(1, Math.min(Math.round((SUSTAINED_EDGE_S * 1000) / w.ms), Math.floor(w.tokens.length / 2)));
+}
+
+/** Sustained tokens/s: the median window rate over the test's last 30 s. */
+export function sustainedRateFigure(test: TestResult): Figure | null {
+  if (test.status !== "ok" || !test.windows) return null;
+  const rates = windowRates(test);
+  return { value: median(rates.slice(-edgeWindows(test))) };
+}
+
+/** Sustained ratio: tokens in the last 30 s over tokens in the first 30 s (1: no slowdown). */
+export function sustainedRatioFigure(test: TestResult): Figure | null {
+  if (test.status !== "ok" || !test.windows || test.windows.tokens.length < 2) return null;
+  const k = edgeWindows(test);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const first = sum(test.windows.tokens.slice(0, k));
+  return first > 0 ? { value: sum(test.windows.tokens.slice(-k)) / first } : null;
+}
+
 /** Envelope volume in litres (1 L = 1e6 mm^3). */
 export function envelopeLitres(envelope: Pick<Envelope, "widthMm" | "depthMm" | "heightMm"> | undefined | null): number | null {
   if (!envelope) return null;
@@ -158,6 +201,8 @@ const byTest =
   };
 
 const tgRate = byTest("tg", false, rateFigure);
+/** A figure of the sustained test, only when it ran for the ranked length. */
+const bySustained = (f: (t: TestResult) => Figure | null) => byTest("sustained", false, (t) => (isRankedSustained(t) ? f(t) : null));
 const tgJoulesPerToken = byTest("tg", false, joulesPerTokenFigure);
 
 /** Lists metrics with their ids kept as literal types, so MetricId below is the union of the ids. */
@@ -275,6 +320,38 @@ export const METRICS = defineMetrics([
       const area = footprintCm2(ctx.footprint);
       return tg && area ? { value: tg.value / area } : null;
     },
+  },
+  {
+    id: "sustained_tps",
+    label: "Sustained tokens/s",
+    unit: "tokens/s",
+    better: "higher",
+    axis: "throughput",
+    withinMeterScope: false,
+    description:
+      "Generation without pause for 120 s (the suite's sustained test): the median of the 1 s windows' tokens/s over the last 30 s, what a board delivers once it is hot.",
+    compute: bySustained(sustainedRateFigure),
+  },
+  {
+    id: "sustained_ratio",
+    label: "Sustained ratio",
+    unit: "",
+    better: "higher",
+    axis: "throughput",
+    withinMeterScope: false,
+    description:
+      "Tokens generated in the last 30 s of the 120 s sustained test over its first 30 s: 1 holds its speed, 0.5 lost half to heat or power limits.",
+    compute: bySustained(sustainedRatioFigure),
+  },
+  {
+    id: "sustained_j_per_token",
+    label: "Joules per token (sustained)",
+    unit: "J/token",
+    better: "lower",
+    axis: "energy",
+    withinMeterScope: true,
+    description: "Primary meter's gross energy over the whole 120 s sustained test divided by the tokens it generated.",
+    compute: bySustained(joulesPerTokenFigure),
   },
   {
     id: "perplexity",

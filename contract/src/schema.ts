@@ -18,6 +18,8 @@ export const LIMITS = {
   maxReps: 100,
   /** Points in a per-test power trace; longer traces are downsampled first. */
   maxTracePoints: 600,
+  /** Windows of a sustained test (one per second: an hour). */
+  maxWindows: 3600,
   maxRuns: 64,
   maxTestsPerRun: 32,
   maxAccelerators: 16,
@@ -42,7 +44,8 @@ export const ACCELERATOR_KINDS = ["gpu", "npu", "tpu"] as const;
 export const BACKENDS = ["cpu", "cuda", "vulkan", "metal", "http"] as const;
 export const Backend = z.enum(BACKENDS);
 
-export const TEST_KINDS = ["pp", "tg", "pg", "ttft"] as const;
+/** llama-bench's pp, tg and pp+tg, time to first token, and generation without pause for a fixed time. */
+export const TEST_KINDS = ["pp", "tg", "pg", "ttft", "sustained"] as const;
 export const TestKind = z.enum(TEST_KINDS);
 
 export const Envelope = z.strictObject({
@@ -182,6 +185,29 @@ export const Thermal = z.strictObject({
   /** True when the CPU ran below its maximum frequency while loaded, or a throttle flag was set. */
   throttled: z.boolean().optional(),
   zones: z.array(text()).max(64).optional(),
+  /**
+   * Samples over the test on its own clock (ms since the test started),
+   * bounded like the power trace: the hottest zone, and each CPU cluster's
+   * fastest core (clusters: the CPUs of one maximum frequency, with the
+   * cpufreq governor in effect).
+   */
+  series: z
+    .strictObject({
+      tMs: z.array(nonNeg).max(LIMITS.maxTracePoints),
+      maxTempC: z.array(z.number().min(-60).max(200)).max(LIMITS.maxTracePoints).optional(),
+      clusters: z
+        .array(
+          z.strictObject({
+            cpus: z.array(nonNegInt.max(4095)).max(1024),
+            maxMHz: nonNeg.optional(),
+            governor: text(64).optional(),
+            mhz: z.array(nonNeg).max(LIMITS.maxTracePoints),
+          }),
+        )
+        .max(16)
+        .optional(),
+    })
+    .optional(),
 });
 
 export const Resources = z.strictObject({
@@ -191,31 +217,53 @@ export const Resources = z.strictObject({
   peakVramBytes: nonNegInt.optional(),
 });
 
-export const TestResult = z.strictObject({
-  /** llama-bench style name: "pp512", "tg128", "pp512+tg128", "ttft", "tg128@d2048". */
-  name: z.string().regex(/^[A-Za-z0-9+@_.-]{1,64}$/),
-  kind: TestKind,
-  nPrompt: nonNegInt.max(1_000_000),
-  nGen: nonNegInt.max(1_000_000),
-  /** KV-cache depth (tokens already in context) the test ran at. */
-  depth: nonNegInt.max(10_000_000),
-  status: z.enum(["ok", "failed"]),
-  error: text(LIMITS.longText).optional(),
-  /**
-   * Raw wall time of each repetition in nanoseconds (warm-up excluded). For
-   * "ttft" it is the time from start to the first generated token.
-   */
-  samplesNs: z.array(posInt).max(LIMITS.maxReps),
-  /** Where the timings come from (HTTP runtimes may use server-side timings). */
-  timing: z.enum(["client", "server"]).optional(),
-  /** How token counts were obtained (HTTP runtimes). */
-  tokenCounts: z.enum(["exact", "server-usage", "tokenizer", "estimated"]).optional(),
-  /** Inter-token latency in ns from streamed chunks (HTTP runtimes). */
-  interTokenNs: z.strictObject({ p50: nonNeg, p90: nonNeg }).optional(),
-  energy: z.array(TestEnergy).max(LIMITS.maxMeters).optional(),
-  thermal: Thermal.optional(),
-  resources: Resources.optional(),
-});
+export const TestResult = z
+  .strictObject({
+    /** llama-bench style name: "pp512", "tg128", "pp512+tg128", "ttft", "tg128@d2048". */
+    name: z.string().regex(/^[A-Za-z0-9+@_.-]{1,64}$/),
+    kind: TestKind,
+    nPrompt: nonNegInt.max(1_000_000),
+    nGen: nonNegInt.max(1_000_000),
+    /** KV-cache depth (tokens already in context) the test ran at. */
+    depth: nonNegInt.max(10_000_000),
+    status: z.enum(["ok", "failed"]),
+    error: text(LIMITS.longText).optional(),
+    /**
+     * Raw wall time of each repetition in nanoseconds (warm-up excluded). For
+     * "ttft" it is the time from start to the first generated token.
+     */
+    samplesNs: z.array(posInt).max(LIMITS.maxReps),
+    /** Where the timings come from (HTTP runtimes may use server-side timings). */
+    timing: z.enum(["client", "server"]).optional(),
+    /** How token counts were obtained (HTTP runtimes). */
+    tokenCounts: z.enum(["exact", "server-usage", "tokenizer", "estimated"]).optional(),
+    /** Inter-token latency in ns from streamed chunks (HTTP runtimes). */
+    interTokenNs: z.strictObject({ p50: nonNeg, p90: nonNeg }).optional(),
+    energy: z.array(TestEnergy).max(LIMITS.maxMeters).optional(),
+    thermal: Thermal.optional(),
+    resources: Resources.optional(),
+    /**
+     * Sustained tests: tokens generated in each consecutive window of `ms`
+     * milliseconds from the start (a decode counts in the window it ended in;
+     * the last window also holds the decode that ended past the duration).
+     */
+    windows: z
+      .strictObject({
+        ms: posInt.max(60_000),
+        tokens: z.array(nonNegInt.max(10_000_000)).min(1).max(LIMITS.maxWindows),
+      })
+      .optional(),
+  })
+  .superRefine((t, ctx) => {
+    // A sustained test is one timed span whose windows account for every token it generated.
+    if (t.kind !== "sustained" || t.status !== "ok") return;
+    if (!t.windows) ctx.addIssue({ code: "custom", path: ["windows"], message: "a sustained test carries its per-window token counts" });
+    else if (t.windows.tokens.reduce((a, b) => a + b, 0) !== t.nGen)
+      ctx.addIssue({ code: "custom", path: ["windows", "tokens"], message: "the windows' tokens must sum to nGen" });
+    if (t.samplesNs.length !== 1) ctx.addIssue({ code: "custom", path: ["samplesNs"], message: "a sustained test is one timed span" });
+    if (t.nPrompt !== 0 || t.depth !== 0)
+      ctx.addIssue({ code: "custom", path: ["nPrompt"], message: "a sustained test generates from an empty context" });
+  });
 
 export const ModelIdentity = z.strictObject({
   name: text(),

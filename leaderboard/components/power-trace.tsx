@@ -1,11 +1,12 @@
-/** A small server-rendered plot of one test's power trace (watts over time). */
+/** A small server-rendered plot of a series over time: a test's power trace (W), a sustained test's generation rate (tokens/s). */
 import { num } from "../format.js";
 
 const W = 320;
 const H = 90;
 const PAD = { l: 46, r: 6, t: 6, b: 16 };
 
-export function PowerTrace(props: { tMs: number[]; w: number[]; label: string }) {
+export function PowerTrace(props: { tMs: number[]; w: number[]; label: string; unit?: string; quantity?: string }) {
+  const unit = props.unit ?? "W";
   const n = Math.min(props.tMs.length, props.w.length);
   if (n < 2) return <p class="nm">trace too short to plot</p>;
   const t = props.tMs.slice(0, n);
@@ -21,11 +22,11 @@ export function PowerTrace(props: { tMs: number[]; w: number[]; label: string })
       class="trace"
       viewBox={`0 0 ${W} ${H}`}
       role="img"
-      aria-label={`${props.label}: power from 0 to ${num(wMax)} W over ${num((t1 - t0) / 1000)} s`}
+      aria-label={`${props.label}: ${props.quantity ?? "power"} from 0 to ${num(wMax)} ${unit} over ${num((t1 - t0) / 1000)} s`}
     >
       <line x1={PAD.l} x2={W - PAD.r} y1={H - PAD.b} y2={H - PAD.b} />
       <line x1={PAD.l} x2={PAD.l} y1={PAD.t} y2={H - PAD.b} />
-      <text x={PAD.l - 4} y={PAD.t + 8} text-anchor="end">{`${num(wMax)} W`}</text>
+      <text x={PAD.l - 4} y={PAD.t + 8} text-anchor="end">{`${num(wMax)} ${unit}`}</text>
       <text x={PAD.l - 4} y={H - PAD.b} text-anchor="end">
         0
       </text>

@@ -7,13 +7,19 @@
 import {
   envelopeLitres,
   footprintCm2,
+  isRankedSustained,
   joulesPerTokenFigure,
   METRICS,
   type ModelRun,
   netJoulesPerTokenFigure,
   type ResultDocument,
   repRates,
+  SUSTAINED_EDGE_S,
+  SUSTAINED_RANKED_SECONDS,
+  sustainedRateFigure,
+  sustainedRatioFigure,
   type TestResult,
+  windowRates,
 } from "@edgebench/contract";
 import type { SubmissionRunView, SubmissionView } from "../../workers/read/submissions.js";
 import { Layout } from "../components/layout.js";
@@ -422,6 +428,7 @@ function TestBlock(props: { test: TestResult; doc: ResultDocument }) {
             : NOT_MEASURED}
         </dd>
       </dl>
+      {t.windows ? <SustainedCurve test={t} /> : null}
       {energy?.trace ? (
         <>
           <p class="muted" style="margin-bottom:.2rem">
@@ -444,4 +451,40 @@ function binariesText(b: NonNullable<ResultDocument["runtime"]["llamaCpp"]>): st
     b.systemInfo ? b.systemInfo : null,
   ];
   return parts.filter((p) => p !== null).join("; ");
+}
+
+/** A sustained test's generation rate per window over time, with the figures the registry ranks (when it ran the ranked length). */
+function SustainedCurve(props: { test: TestResult }) {
+  const t = props.test;
+  const w = t.windows!;
+  const rates = windowRates(t);
+  const ends = rates.map((_, i) => ((i + 1) * w.ms) / 1000);
+  const ratio = sustainedRatioFigure(t);
+  const last = sustainedRateFigure(t);
+  const series = t.thermal?.series;
+  return (
+    <>
+      <p class="muted" style="margin-bottom:.2rem" data-field="sustained">
+        {`Generation without pause, ${rates.length} windows of ${num(w.ms / 1000)} s: last ${SUSTAINED_EDGE_S} s median ${last ? num(last.value) : "?"} tokens/s, last over first ${SUSTAINED_EDGE_S} s ${ratio ? num(ratio.value) : "?"}`}
+        {isRankedSustained(t) ? null : ` (ranked only at ${SUSTAINED_RANKED_SECONDS} s)`}
+      </p>
+      <PowerTrace tMs={ends.map((s) => s * 1000)} w={rates} label={`${t.name} generation rate`} unit="tokens/s" quantity="generation rate" />
+      {series?.maxTempC ? (
+        <>
+          <p class="muted" style="margin-bottom:.2rem">
+            Hottest thermal zone
+          </p>
+          <PowerTrace tMs={series.tMs} w={series.maxTempC} label={`${t.name} temperature`} unit="°C" quantity="temperature" />
+        </>
+      ) : null}
+      {(series?.clusters ?? []).map((c) => (
+        <>
+          <p class="muted" style="margin-bottom:.2rem">
+            {`CPU ${c.cpus.join(",")} clock${c.maxMHz ? ` (max ${num(c.maxMHz)} MHz)` : ""}${c.governor ? `, governor ${c.governor}` : ""}`}
+          </p>
+          <PowerTrace tMs={series!.tMs} w={c.mhz} label={`${t.name} CPU ${c.cpus.join(",")} clock`} unit="MHz" quantity="clock" />
+        </>
+      ))}
+    </>
+  );
 }

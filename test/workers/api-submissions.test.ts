@@ -1,4 +1,4 @@
-import { canonicalJson, computeMetrics, keyFingerprint, type ResultDocument } from "@edgebench/contract";
+import { canonicalJson, computeMetrics, keyFingerprint, type ResultDocument, type TestResult } from "@edgebench/contract";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildDocument, type FixtureKeyPair, fixtureKeyPair, signed } from "../fixtures/documents.js";
 import { call, type ErrorJson, postJson, submit } from "./helpers.js";
@@ -178,6 +178,74 @@ describe("server-side figures", () => {
     expect(m.tokens_per_j!.value).toBeCloseTo(8, 12);
     // The Rock 5B catalogue entry has no height, so no size figure unless declared.
     expect(m.tps_per_litre).toBeUndefined();
+  });
+
+  it("recomputes the sustained figures from the windows, ranks only the 120 s run, and refuses windows that do not add up", async () => {
+    // 120 windows of 1 s: 40 tokens/s for the first 30 s, falling to 20 tokens/s over the last 30 s (a hot board).
+    const tokens = Array.from({ length: 120 }, (_, i) => (i < 30 ? 40 : i >= 90 ? 20 : 30));
+    const nGen = tokens.reduce((a, b) => a + b, 0);
+    const sustained = (windows: number[], mutateTest?: (t: TestResult) => void) =>
+      buildDocument({
+        board: "rock5b",
+        seed: 31 + windows.length,
+        mutate: (d) => {
+          const t: TestResult = {
+            name: "sustained",
+            kind: "sustained",
+            nPrompt: 0,
+            nGen: windows.reduce((a, b) => a + b, 0),
+            depth: 0,
+            status: "ok",
+            samplesNs: [windows.length * 1e9 + 20_000_000],
+            windows: { ms: 1000, tokens: windows },
+            energy: [{ meter: 0, status: "measured", joulesPerRep: [nGen * 0.25] }],
+            thermal: {
+              maxTempC: 81,
+              series: {
+                tMs: [0, 60_000, 120_000],
+                maxTempC: [52, 74, 81],
+                clusters: [{ cpus: [4, 5, 6, 7], maxMHz: 2400, governor: "schedutil", mhz: [2400, 2016, 1800] }],
+              },
+            },
+          };
+          mutateTest?.(t);
+          d.runs[0]!.tests.push(t);
+        },
+      });
+    const { res, id } = await submit(sustained(tokens), keys);
+    expect(res.status).toBe(201);
+    const metricsOf = async (sid: string) =>
+      ((await (await call(`/api/v1/submissions/${sid}`)).json()) as { runs: { metrics: Record<string, { value: number }> }[] }).runs[0]!.metrics;
+    const m = await metricsOf(id);
+    expect(m.sustained_tps!.value).toBe(20);
+    expect(m.sustained_ratio!.value).toBe(0.5);
+    expect(m.sustained_j_per_token!.value).toBeCloseTo(0.25, 12);
+    // The result page plots the windows and states the ranked figures, without JavaScript.
+    const html = await (await call(`/results/${id}`)).text();
+    expect(html).toContain(
+      'data-field="sustained">Generation without pause, 120 windows of 1.00 s: last 30 s median 20.0 tokens/s, last over first 30 s 0.500<',
+    );
+    expect(html).toMatch(/<svg class="trace"[^>]*aria-label="sustained generation rate: generation rate from 0 to 40.0 tokens\/s over 119 s"/);
+    // Its clocks and temperature on the same clock: what slowed it down.
+    expect(html).toMatch(/aria-label="sustained temperature: temperature from 0 to 81.0 °C over 120 s"/);
+    expect(html).toContain("CPU 4,5,6,7 clock (max 2,400 MHz), governor schedutil");
+    expect(html).toMatch(/aria-label="sustained CPU 4,5,6,7 clock: clock from 0 to 2,400 MHz over 120 s"/);
+
+    // A 10 s trial is stored and shown, never ranked beside 120 s runs.
+    const short = await submit(sustained([40, 40, 40, 40, 40, 30, 30, 20, 20, 20]), keys);
+    expect(short.res.status).toBe(201);
+    const ms = await metricsOf(short.id);
+    expect(ms.sustained_tps).toBeUndefined();
+    expect(ms.sustained_ratio).toBeUndefined();
+
+    // Windows that do not sum to the tokens generated: the document is refused, nothing stored.
+    const bad = await signed(
+      sustained(tokens, (t) => (t.nGen += 100)),
+      keys,
+    );
+    const r = await postJson(bad.body);
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(((await r.json()) as ErrorJson).error.details)).toContain("sum to nGen");
   });
 
   it("uses a declared envelope for tokens/s per litre, and the catalogue's when none is declared", async () => {

@@ -4,7 +4,7 @@
  * JSON API and the / page list the same configurations in the same order, and
  * name the same meter scope.
  */
-import { METRIC_IDS } from "@edgebench/contract";
+import { METRIC_BY_ID, METRIC_IDS } from "@edgebench/contract";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RankedPage } from "../../workers/ranking/rank.js";
 import { buildDocument, keyPairFromSeed } from "../fixtures/documents.js";
@@ -25,9 +25,14 @@ beforeAll(async () => {
   const signers = [await keyPairFromSeed(41), await keyPairFromSeed(42)];
   for (const f of siteFixtures()) await ingest(f.doc, signers[f.signer]!);
   // More of the same boards, so filters leave several rows and ties in scope are possible.
-  await ingest(buildDocument({ board: "rpi5", seed: 51, threads: 2, speed: 0.6 }), signers[0]!);
-  await ingest(buildDocument({ board: "rpi5", seed: 52, models: ["llama-3.2-1b-q4_k_m"] }), signers[1]!);
-  await ingest(buildDocument({ board: "nuc", seed: 53, threads: 4, models: ["qwen2.5-0.5b-q8_0"] }), signers[1]!);
+  // Some with the 120 s sustained test, throttling by different amounts.
+  const withSustained = ["pp", "tg", "pg", "tg_depth", "ttft", "sustained"] as const;
+  await ingest(buildDocument({ board: "rpi5", seed: 51, threads: 2, speed: 0.6, tests: [...withSustained], sustainedRatio: 0.6 }), signers[0]!);
+  await ingest(buildDocument({ board: "rpi5", seed: 52, models: ["llama-3.2-1b-q4_k_m"], tests: [...withSustained] }), signers[1]!);
+  await ingest(
+    buildDocument({ board: "nuc", seed: 53, threads: 4, models: ["qwen2.5-0.5b-q8_0"], tests: [...withSustained], sustainedRatio: 1 }),
+    signers[1]!,
+  );
   await ingest(buildDocument({ board: "orin-nano", seed: 54, gpuLayers: 0, backend: "cpu" }), signers[0]!);
   const page = (await (await call("/api/v1/leaderboard?quantisation=Q8_0&limit=1")).json()) as RankedPage;
   variantId = page.rows[0]!.modelId;
@@ -50,7 +55,8 @@ describe("the API and the site rank alike", () => {
     it(`sort=${sort}: the same rows in the same order, every filter, both directions`, async () => {
       let compared = 0;
       for (const f of [...filters, `model=${variantId}`]) {
-        for (const order of ["", "asc", "desc"]) {
+        // The default (the metric's better direction first) and the other direction: both directions, each once.
+        for (const order of ["", METRIC_BY_ID[sort].better === "higher" ? "asc" : "desc"]) {
           const q = [f, `sort=${sort}`, order && `order=${order}`].filter(Boolean).join("&");
           const api = (await (await call(`/api/v1/leaderboard?${q}&limit=500`)).json()) as RankedPage;
           const html = await (await call(`/?${q}`)).text();

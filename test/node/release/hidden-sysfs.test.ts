@@ -156,7 +156,22 @@ describe.skipIf(Boolean(skipDenied))(`a Termux-like tree with permission-denied 
   it("a tiny-model run completes with energy and thermals recorded as not measured", async () => {
     const r = await cli(
       termux,
-      ["run", "--model", tinyModel("q8_0"), "--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"],
+      [
+        "run",
+        "--model",
+        tinyModel("q8_0"),
+        "--reps",
+        "1",
+        "--threads",
+        "1",
+        "--no-perplexity",
+        "--sustained-seconds",
+        "2",
+        "--idle-seconds",
+        "0",
+        "--no-submit",
+        "--json",
+      ],
       180_000,
     );
     expect(r.code, r.stderr.slice(-3000)).toBe(0);

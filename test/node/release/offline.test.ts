@@ -104,7 +104,22 @@ describe("offline bundle for linux-x64", () => {
     expect(fs.readFileSync(model)).toEqual(fs.readFileSync(tinyModel("q8_0")));
     const run = await edgebench(
       prefix,
-      ["run", "--model", model, "--reps", "1", "--threads", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"],
+      [
+        "run",
+        "--model",
+        model,
+        "--reps",
+        "1",
+        "--threads",
+        "1",
+        "--no-perplexity",
+        "--sustained-seconds",
+        "2",
+        "--idle-seconds",
+        "0",
+        "--no-submit",
+        "--json",
+      ],
       240_000,
     );
     expect(run.code, run.stderr.slice(-3000)).toBe(0);

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { computeMetrics, type ResultDocument as Doc, ResultDocument } from "@edgebench/contract";
+import { computeMetrics, type ResultDocument as Doc, ResultDocument, repRates, sustainedRatioFigure } from "@edgebench/contract";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { findPreset, synthModel } from "../../../uploader/src/gguf/index.js";
 import { loadSuite } from "../../../uploader/src/suite/index.js";
@@ -58,7 +58,10 @@ describe("edgebench run on the tiny model (real inference)", () => {
     const run = doc.runs[0]!;
     expect(run.status).toBe("ok");
     expect(run.settings).toEqual({ threads: 1, gpuLayers: 0, contextSize: 4096, batchSize: 512, ubatchSize: 512, flashAttention: false });
-    expect(run.tests.map((t) => [t.name, t.kind, t.status, t.samplesNs.length])).toEqual(suite.tests.map((t) => [t.name, t.kind, "ok", 2]));
+    // Every test at --reps 2, but the sustained test: one timed span (2 s here: EDGEBENCH_SUSTAINED_SECONDS in the test config).
+    expect(run.tests.map((t) => [t.name, t.kind, t.status, t.samplesNs.length])).toEqual(
+      suite.tests.map((t) => [t.name, t.kind, "ok", t.kind === "sustained" ? 1 : 2]),
+    );
     const ttft = run.tests.find((t) => t.kind === "ttft")!;
     expect(ttft.nPrompt).toBeGreaterThan(20); // the chat prompt, templated and tokenised
     expect(ttft.nGen).toBe(1);
@@ -69,6 +72,21 @@ describe("edgebench run on the tiny model (real inference)", () => {
     // Every headline figure can be derived from the raw samples.
     const m = computeMetrics({ run, doc });
     for (const id of ["pp_tps", "tg_tps", "pg_tps", "tg_depth_tps", "ttft_ms", "perplexity"] as const) expect(m[id]?.value).toBeGreaterThan(0);
+  });
+
+  it("runs the sustained test without pause: 1 s windows that sum to the tokens generated, over the asked duration", () => {
+    const t = doc.runs[0]!.tests.find((x) => x.kind === "sustained")!;
+    expect(t.windows?.ms).toBe(1000);
+    expect(t.windows?.tokens).toHaveLength(2);
+    expect(t.windows!.tokens.reduce((a, b) => a + b, 0)).toBe(t.nGen);
+    expect(t.nGen).toBeGreaterThan(10);
+    expect(t.samplesNs[0]).toBeGreaterThanOrEqual(2e9);
+    expect(t.samplesNs[0]).toBeLessThan(3e9);
+    // Its whole-span rate is nGen / t; its ranked figures need the standard 120 s, so a 2 s trial has none.
+    expect(repRates(t)[0]).toBeCloseTo((t.nGen * 1e9) / t.samplesNs[0]!, 9);
+    expect(sustainedRatioFigure(t)!.value).toBeGreaterThan(0);
+    expect(computeMetrics({ run: doc.runs[0]!, doc }).sustained_tps).toBeUndefined();
+    expect(stderr).toContain("the leaderboard ranks 120 s runs only");
   });
 
   it("identifies the model by its bytes and GGUF metadata, not its name", () => {
@@ -292,6 +310,9 @@ describe("edgebench run: failures are recorded, the other models still run", () 
       const bad = await runCli(["run", "--threads", "two"], env);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/--threads takes a positive integer/);
+      const long = await runCli(["run", "--sustained-seconds", "3601"], env);
+      expect(long.code).toBe(2);
+      expect(long.stderr).toMatch(/--sustained-seconds: at most 3600/);
     },
     SLOW,
   );

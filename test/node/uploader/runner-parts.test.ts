@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { SUSTAINED_RANKED_SECONDS } from "@edgebench/contract";
 import { describe, expect, inject, it } from "vitest";
 import { inspectModel, ModelFileError, quantisationName } from "../../../uploader/src/runner/model-file.js";
 import { planSweep, UsageError } from "../../../uploader/src/runner/plan.js";
@@ -86,7 +87,10 @@ describe("the suite as data", () => {
   it("edge-llm v1: the tests, standard models and the corpus hash it names", () => {
     const suite = loadSuite();
     expect([suite.id, suite.version, suite.warmup, suite.reps]).toEqual(["edge-llm", "1", 1, 5]);
-    expect(suite.tests.map((t) => t.name)).toEqual(["pp512", "tg128", "pp512+tg128", "ttft", "tg128@d2048"]);
+    expect(suite.tests.map((t) => t.name)).toEqual(["pp512", "tg128", "pp512+tg128", "ttft", "tg128@d2048", "sustained"]);
+    // The sustained test runs for the one length the registry ranks, in cycles of tg128's length.
+    const sustained = suite.tests.find((t) => t.kind === "sustained")!;
+    expect([sustained.seconds, sustained.cycleTokens]).toEqual([SUSTAINED_RANKED_SECONDS, 128]);
     expect(suite.models.every((m) => m.uri.startsWith("hf:") && m.quantisation === "Q4_K_M")).toBe(true);
     const bytes = fs.readFileSync(path.join(suiteDir(), suite.perplexity.file));
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(suite.perplexity.sha256);

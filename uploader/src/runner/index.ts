@@ -42,6 +42,8 @@ export interface RunOptions extends CaptureOptions {
   /** Sweep lists; threads default to physical cores, the rest to the suite's defaults. */
   sweep: Partial<SweepOptions>;
   perplexity?: boolean;
+  /** Length of the sustained test in seconds (default: the suite's; 0 leaves it out). */
+  sustainedSeconds?: number;
   /** Allow hf:/URL models to be downloaded into config.modelsDir. */
   download?: boolean;
   verbose?: boolean;
@@ -81,6 +83,7 @@ function toTestResult(outcome: TestOutcome, kind: TestResult["kind"]): TestResul
     timing: "client",
     tokenCounts: "exact",
   };
+  if (outcome.sustained) result.windows = { ms: outcome.sustained.windowMs, tokens: outcome.sustained.perWindow };
   if (outcome.error) result.error = outcome.error.slice(0, 1024);
   if (outcome.resources) result.resources = outcome.resources;
   return result;
@@ -117,7 +120,9 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
   const planned = specs.length * loads.reduce((n, l) => n + l.points.length, 0);
   if (planned > LIMITS.maxRuns)
     throw new UsageError(`${planned} model runs planned; one result document holds at most ${LIMITS.maxRuns} (fewer models or sweep values)`);
-  const tests = suite.tests;
+  const tests = suite.tests.flatMap((t) =>
+    t.kind !== "sustained" ? [t] : opts.sustainedSeconds === 0 ? [] : [{ ...t, seconds: opts.sustainedSeconds ?? t.seconds }],
+  );
   const kindOf = new Map(tests.map((t) => [t.name, t.kind]));
 
   const power: PowerSession = await openPowerSession({

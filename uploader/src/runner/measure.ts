@@ -15,6 +15,7 @@ import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import type { SuiteTest } from "../suite/index.js";
 import { type Evaluator, publicEvaluator, type Span } from "./evaluator.js";
 import type { RepWindow, TestOutcome } from "./protocol.js";
+import { measureSustained } from "./sustained.js";
 
 export interface TestInputs {
   sequence: LlamaContextSequence;
@@ -53,6 +54,7 @@ export function tokensNeeded(test: SuiteTest, chatTokens: number): number {
 }
 
 export async function measureTest(test: SuiteTest, inp: TestInputs): Promise<TestOutcome> {
+  if (test.kind === "sustained") return sustainedTest(test, inp);
   const seq = inp.sequence;
   const nPrompt = test.kind === "ttft" ? inp.chatTokens.length : test.nPrompt;
   const base = { name: test.name, nPrompt, nGen: test.nGen, depth: test.depth };
@@ -99,4 +101,30 @@ export async function measureTest(test: SuiteTest, inp: TestInputs): Promise<Tes
   }
   const llamaEvalMs = await inp.onTimedEnd?.();
   return { ...base, status: "ok", windows, llamaEvalMs };
+}
+
+/** One timed span of generation without pause (./sustained.ts); the suite's seconds, at least one window. */
+async function sustainedTest(test: SuiteTest, inp: TestInputs): Promise<TestOutcome> {
+  await inp.sequence.clearHistory();
+  const tokens = startTokens(inp, inp.contextSize, 0);
+  await inp.onTimedStart?.();
+  const s = await measureSustained({
+    evaluator: inp.evaluator,
+    tokens,
+    contextSize: inp.contextSize,
+    cycle: test.cycleTokens,
+    seconds: test.seconds ?? 120,
+  });
+  const llamaEvalMs = await inp.onTimedEnd?.();
+  await inp.evaluator.rewind(0);
+  return {
+    name: test.name,
+    status: "ok",
+    nPrompt: 0,
+    nGen: s.tokens,
+    depth: 0,
+    windows: [{ startNs: s.startNs, endNs: s.endNs }],
+    llamaEvalMs,
+    sustained: { windowMs: s.windowMs, perWindow: s.perWindow },
+  };
 }

@@ -55,6 +55,8 @@ export interface TestOutcome {
   resources?: Resources;
   /** ms spent inside llama.cpp evaluation over all timed reps (llamaTimings only). */
   llamaEvalMs?: number;
+  /** Sustained tests: tokens per window (the one timed span is `windows`). */
+  sustained?: { windowMs: number; perWindow: number[] };
 }
 
 export type ChildMessage =

@@ -6,9 +6,30 @@
  * the cores busy, so a cluster stuck below its maximum is being held back by
  * heat or power limits), or when a zone reached a passive/critical trip point.
  * Boards without these files simply get no thermal block ("not measured").
+ *
+ * Beside the extremes, a bounded time series on the test's own clock: the
+ * hottest zone and, per CPU cluster (the CPUs of one maximum frequency: a
+ * big.LITTLE board's clusters apart), its fastest core's current frequency,
+ * with the cluster's cpufreq governor. A sustained test's slowdown can then
+ * be read against its clocks and temperature.
  */
-import type { Thermal } from "@edgebench/contract";
+import { LIMITS, type Thermal } from "@edgebench/contract";
 import { listDir, readInt, readText, type SysConfig } from "../detect/read.js";
+
+/** At most `max` points per series: consecutive samples averaged in equal-count buckets. */
+function buckets(n: number, max: number): [number, number][] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => [i, i + 1]);
+  return Array.from({ length: max }, (_, k) => [Math.floor((k * n) / max), Math.floor(((k + 1) * n) / max)]);
+}
+
+function averaged(xs: readonly number[], bs: readonly [number, number][], digits: number): number[] {
+  const f = 10 ** digits;
+  return bs.map(([a, b]) => {
+    let sum = 0;
+    for (let i = a; i < b; i++) sum += xs[i]!;
+    return Math.round((sum / (b - a)) * f) / f;
+  });
+}
 
 interface Zone {
   type: string;
@@ -29,6 +50,13 @@ export class ThermalSampler {
   private temps: number[] = [];
   private startTemp: number | undefined;
   private freqs = new Map<string, number[]>();
+  private t0 = 0;
+  /** Per sample: ms since start, hottest zone (NaN: none read), each cluster's fastest core (kHz, NaN: none read). */
+  private tMs: number[] = [];
+  private hottest: number[] = [];
+  private clusterKHz: number[][] = [];
+  /** CPUs grouped by maximum frequency, slowest cluster first, with the governor in effect. */
+  private clusters: { cpus: Cpu[]; maxKHz: number; governor?: string }[];
 
   constructor(
     private readonly config: SysConfig,
@@ -56,6 +84,15 @@ export class ThermalSampler {
         maxKHz: readInt(config, `/sys/devices/system/cpu/${d}/cpufreq/cpuinfo_max_freq`),
       }))
       .filter((c) => readInt(config, c.curPath) !== undefined);
+    const byMax = new Map<number, Cpu[]>();
+    for (const c of this.cpus) byMax.set(c.maxKHz ?? 0, [...(byMax.get(c.maxKHz ?? 0) ?? []), c]);
+    this.clusters = [...byMax.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([maxKHz, cpus]) => ({
+        cpus,
+        maxKHz,
+        governor: readText(config, `/sys/devices/system/cpu/${cpus[0]!.id}/cpufreq/scaling_governor`),
+      }));
   }
 
   /** Whether this machine exposes anything to sample. */
@@ -73,19 +110,33 @@ export class ThermalSampler {
       this.startTemp ??= max;
       this.temps.push(max);
     }
+    const now = new Map<string, number>();
     for (const c of this.cpus) {
       const f = readInt(this.config, c.curPath);
       if (f === undefined) continue;
+      now.set(c.id, f);
       const list = this.freqs.get(c.id) ?? [];
       list.push(f);
       this.freqs.set(c.id, list);
     }
+    this.tMs.push(performance.now() - this.t0);
+    this.hottest.push(max ?? Number.NaN);
+    this.clusterKHz.push(
+      this.clusters.map((cl) => {
+        const read = cl.cpus.flatMap((c) => now.get(c.id) ?? []);
+        return read.length ? Math.max(...read) : Number.NaN;
+      }),
+    );
   }
 
   start(): void {
     this.temps = [];
     this.startTemp = undefined;
     this.freqs.clear();
+    this.tMs = [];
+    this.hottest = [];
+    this.clusterKHz = [];
+    this.t0 = performance.now();
     if (!this.available) return;
     this.sample();
     this.timer = setInterval(() => this.sample(), this.periodMs);
@@ -118,6 +169,35 @@ export class ThermalSampler {
     const trip = Math.min(...this.zones.map((z) => z.tripC ?? Infinity));
     if (out.maxTempC !== undefined && Number.isFinite(trip) && out.maxTempC >= trip) throttled = true;
     if (throttled !== undefined) out.throttled = throttled;
+    const series = this.series();
+    if (series) out.series = series;
     return Object.keys(out).length ? out : undefined;
+  }
+
+  /** The samples of this test, bounded to LIMITS.maxTracePoints (samples missing a reading are left out of that series). */
+  private series(): Thermal["series"] {
+    const keep = (xs: number[]) => xs.every((x) => Number.isFinite(x));
+    if (this.tMs.length < 2) return undefined;
+    const bs = buckets(this.tMs.length, LIMITS.maxTracePoints);
+    const out: NonNullable<Thermal["series"]> = { tMs: averaged(this.tMs, bs, 0) };
+    if (this.zones.length && keep(this.hottest)) out.maxTempC = averaged(this.hottest, bs, 1);
+    const clusters = this.clusters.flatMap((cl, k) => {
+      const khz = this.clusterKHz.map((row) => row[k]!);
+      if (!keep(khz)) return [];
+      return [
+        {
+          cpus: cl.cpus.map((c) => Number(c.id.slice(3))),
+          ...(cl.maxKHz ? { maxMHz: cl.maxKHz / 1000 } : {}),
+          ...(cl.governor ? { governor: cl.governor.slice(0, 64) } : {}),
+          mhz: averaged(
+            khz.map((f) => f / 1000),
+            bs,
+            0,
+          ),
+        },
+      ];
+    });
+    if (clusters.length) out.clusters = clusters.slice(0, 16);
+    return out;
   }
 }

@@ -13,6 +13,15 @@ export const SuiteTest = z.strictObject({
   nPrompt: z.number().int().nonnegative(),
   nGen: z.number().int().nonnegative(),
   depth: z.number().int().nonnegative(),
+  /** Sustained tests: how long to generate without pause (`--sustained-seconds` overrides it). */
+  seconds: z.number().int().positive().max(3600).optional(),
+  /**
+   * Sustained tests: tokens generated before the sequence starts again from
+   * empty (default: when the context fills). A short cycle keeps every window
+   * at the same small KV depth, so a falling rate is heat or power limits, not
+   * attention over a growing context.
+   */
+  cycleTokens: z.number().int().positive().optional(),
 });
 
 export const SuiteModel = z.strictObject({

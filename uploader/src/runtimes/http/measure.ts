@@ -161,6 +161,8 @@ function figures(test: SuiteTest, r: GenResult, req: GenRequest, tokenizer: Loca
         nGen: c.gen,
         timing: "client",
       };
+    case "sustained":
+      return "sustained tests are not run over HTTP";
   }
 }
 
