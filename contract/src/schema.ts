@@ -66,6 +66,19 @@ export const Accelerator = z.strictObject({
   detectedBy: text().optional(),
 });
 
+/** How the board was cooled, as the contributor declares it. */
+export const COOLING = ["passive", "heatsink", "fan", "case"] as const;
+
+/** What a result ran under: declared (cooling, room temperature) or read from the system (power source). */
+export const Conditions = z.strictObject({
+  /** Declared: passive (bare board), heatsink, fan (active cooler), case (an enclosure with its own cooling). */
+  cooling: z.enum(COOLING).optional(),
+  /** Declared room temperature in °C. */
+  ambientC: z.number().min(-40).max(70).optional(),
+  /** Read from /sys/class/power_supply: on battery, charging, or a battery held on mains (full). */
+  powerSource: z.enum(["battery", "charging", "mains"]).optional(),
+});
+
 export const System = z.strictObject({
   board: z.strictObject({
     name: text(),
@@ -96,6 +109,7 @@ export const System = z.strictObject({
   }),
   accelerators: z.array(Accelerator).max(LIMITS.maxAccelerators),
   envelope: Envelope.optional(),
+  conditions: Conditions.optional(),
 });
 
 /**
@@ -398,6 +412,7 @@ export type Envelope = z.infer<typeof Envelope>;
 export type Accelerator = z.infer<typeof Accelerator>;
 export type System = z.infer<typeof System>;
 export type Runtime = z.infer<typeof Runtime>;
+export type Conditions = z.infer<typeof Conditions>;
 export type Meter = z.infer<typeof Meter>;
 export type TestEnergy = z.infer<typeof TestEnergy>;
 export type Thermal = z.infer<typeof Thermal>;

@@ -74,6 +74,8 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
                 ? `${data.footprint.widthMm} x ${data.footprint.depthMm} mm (${num(footprintCm2(data.footprint)!)} cm²), ${data.footprint.source === "declared" ? "declared by submitter" : "from the catalogue"}`
                 : "unknown (size not measured)"}
             </dd>
+            <dt>Conditions</dt>
+            <dd data-field="conditions">{conditionsText(doc.system.conditions)}</dd>
             {doc.fleet ? (
               <>
                 {/* Cluster runs: which node of which fleet produced this result (rows aggregate nodes of one configuration). */}
@@ -487,4 +489,16 @@ function SustainedCurve(props: { test: TestResult }) {
       ))}
     </>
   );
+}
+
+/** "fan (declared), room 23 °C (declared), on battery": what is not said stays "not stated", never guessed. */
+function conditionsText(c: ResultDocument["system"]["conditions"]): string {
+  const source = { battery: "on battery", charging: "charging", mains: "battery on mains (full)" } as const;
+  return [
+    c?.cooling ? `${c.cooling} cooling (declared)` : "cooling not stated",
+    c?.ambientC !== undefined ? `room ${num(c.ambientC)} °C (declared)` : "room temperature not stated",
+    c?.powerSource ? source[c.powerSource] : null,
+  ]
+    .filter((p) => p !== null)
+    .join(", ");
 }

@@ -152,6 +152,8 @@ describe("site with signed submissions", () => {
     expect(html).toContain("RFC 8785");
     // Energy per token: gross (what ranks) and, beside it, net of the meter's idle reading (shown, never ranked).
     expect(html).toMatch(/data-field="energy-per-token">[\d.]+ J\/token gross, [\d.]+ J\/token net of idle \([\d.]+ W\)/);
+    // Conditions nobody declared are said to be unstated, not guessed.
+    expect(html).toContain('data-field="conditions">cooling not stated, room temperature not stated<');
     // Which llama.cpp binaries ran: a prebuilt's CPU variant and commit, so a native number can be told apart.
     expect(html).toContain("prebuilt release binaries; commit 0ad4a86; CPU variant armv8.2_2; loaded ggml-cpu-armv8.2_2");
     // The generation test's power trace is plotted.

@@ -41,7 +41,27 @@ describe("edgebench run on the tiny model (real inference)", () => {
 
   beforeAll(async () => {
     const out = path.join(work, "result.json");
-    const r = await runCli(["run", "--model", model(), ...QUICK, "--out", out, "--fleet", "lab", "--node", "n1", "--envelope", "85x56x20"], env);
+    const r = await runCli(
+      [
+        "run",
+        "--model",
+        model(),
+        ...QUICK,
+        "--out",
+        out,
+        "--fleet",
+        "lab",
+        "--node",
+        "n1",
+        "--envelope",
+        "85x56x20",
+        "--cooling",
+        "fan",
+        "--ambient",
+        "23.5",
+      ],
+      env,
+    );
     expect(r.code, r.stderr).toBe(0);
     doc = parseDoc(r.stdout);
     stderr = r.stderr;
@@ -53,6 +73,7 @@ describe("edgebench run on the tiny model (real inference)", () => {
     expect(doc.origin).toEqual({ kind: "measured", tool: "edgebench" });
     expect(doc.fleet).toEqual({ label: "lab", node: "n1" });
     expect(doc.system.envelope).toEqual({ widthMm: 85, depthMm: 56, heightMm: 20, source: "declared", note: "declared with --envelope" });
+    expect(doc.system.conditions).toMatchObject({ cooling: "fan", ambientC: 23.5 });
     expect(doc.runtime).toMatchObject({ name: "node-llama-cpp", version: "3.22.1", backend: "cpu" });
     expect(doc.runs).toHaveLength(1);
     const run = doc.runs[0]!;
@@ -313,6 +334,9 @@ describe("edgebench run: failures are recorded, the other models still run", () 
       const long = await runCli(["run", "--sustained-seconds", "3601"], env);
       expect(long.code).toBe(2);
       expect(long.stderr).toMatch(/--sustained-seconds: at most 3600/);
+      const hot = await runCli(["run", "--ambient", "hot"], env);
+      expect(hot.code).toBe(2);
+      expect(hot.stderr).toMatch(/--ambient takes a temperature in °C from -40 to 70/);
     },
     SLOW,
   );

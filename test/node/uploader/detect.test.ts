@@ -7,7 +7,14 @@ import os from "node:os";
 import path from "node:path";
 import { System } from "@edgebench/contract";
 import { describe, expect, it } from "vitest";
-import { decodePiRevision, detectSystem, parseCpuList, parseL4tRelease } from "../../../uploader/src/detect/index.js";
+import {
+  decodePiRevision,
+  detectConditions,
+  detectPowerSource,
+  detectSystem,
+  parseCpuList,
+  parseL4tRelease,
+} from "../../../uploader/src/detect/index.js";
 import { REPO_ROOT } from "../helpers/models.js";
 
 const fixture = (name: string) => ({ sysRoot: path.join(REPO_ROOT, "test/fixtures/sysfs", name) });
@@ -109,5 +116,37 @@ describe("parsers", () => {
     expect(parseL4tRelease("# R35 (release), REVISION: 6.0, GCID: 35084178, BOARD: t186ref")).toBe("L4T 35.6.0");
     expect(parseL4tRelease("garbage")).toBeUndefined();
     expect(parseCpuList("0-3,6,8-9")).toEqual([0, 1, 2, 3, 6, 8, 9]);
+  });
+});
+
+describe("conditions", () => {
+  it("the power source from /sys/class/power_supply, declared cooling and room temperature as given, nothing guessed", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "edgebench-conditions-"));
+    try {
+      const bat = path.join(root, "sys/class/power_supply/BAT0");
+      const ac = path.join(root, "sys/class/power_supply/AC");
+      fs.mkdirSync(bat, { recursive: true });
+      fs.mkdirSync(ac, { recursive: true });
+      fs.writeFileSync(path.join(ac, "type"), "Mains\n");
+      fs.writeFileSync(path.join(bat, "type"), "Battery\n");
+      const with_ = (status: string) => {
+        fs.writeFileSync(path.join(bat, "status"), `${status}\n`);
+        return detectPowerSource({ sysRoot: root });
+      };
+      expect(with_("Discharging")).toBe("battery");
+      expect(with_("Charging")).toBe("charging");
+      expect(with_("Full")).toBe("mains");
+      expect(with_("Not charging")).toBe("mains");
+      expect(detectConditions({ sysRoot: root }, { cooling: "fan", ambientC: 23.5 })).toEqual({
+        cooling: "fan",
+        ambientC: 23.5,
+        powerSource: "mains",
+      });
+      // A board without a battery and nothing declared: no conditions block at all.
+      expect(detectSystem(fixture("pi5")).system.conditions).toBeUndefined();
+      expect(detectSystem(fixture("pi5"), { declared: { cooling: "heatsink" } }).system.conditions).toEqual({ cooling: "heatsink" });
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

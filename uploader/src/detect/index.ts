@@ -7,12 +7,15 @@
 import type { Envelope, System } from "@edgebench/contract";
 import { detectAccelerators } from "./accelerators.js";
 import { detectBoard, detectSoc, type PiRevision, piRevisionFromCpuinfo } from "./board.js";
+import { type DeclaredConditions, detectConditions } from "./conditions.js";
 import { type CpuCountSources, detectCpuFacts } from "./cpu.js";
 import { gpuAccelerators, type LlamaInfo } from "./llama.js";
 import { detectMemoryFacts, detectOs, type MemorySource } from "./os.js";
 import { readText, type SysConfig } from "./read.js";
 
 export interface DetectOptions {
+  /** Declared cooling and room temperature (the power source is read here). */
+  declared?: DeclaredConditions;
   /** node-llama-cpp's view (GPUs); omit to leave GPUs out. */
   llama?: LlamaInfo;
   /** --board-name: the contributor's own name for the board (identifiedBy "declared"). */
@@ -41,14 +44,17 @@ export function detectSystem(config: SysConfig, opts: DetectOptions = {}): Detec
     os: detectOs(config),
     accelerators: [...(opts.llama ? gpuAccelerators(opts.llama) : []), ...detectAccelerators(config)].slice(0, 16),
     envelope: opts.envelope,
+    conditions: detectConditions(config, opts.declared),
   };
   if (!system.soc) delete system.soc;
   if (!system.envelope) delete system.envelope;
+  if (!system.conditions) delete system.conditions;
   return { system, piRevision: piRevisionFromCpuinfo(cpuinfo), sources: { memory: memory.source, cpu: cpu.sources } };
 }
 
 export { detectAccelerators } from "./accelerators.js";
 export { decodePiRevision, detectBoard, detectSoc } from "./board.js";
+export { type DeclaredConditions, detectConditions, detectPowerSource } from "./conditions.js";
 export { type CpuCountSources, detectCpu, detectCpuFacts, parseCpuList } from "./cpu.js";
 export { BACKEND_CHOICES, type BackendChoice, binariesRecord, describeBinaries, describeLlama, type LlamaInfo, loadLlama } from "./llama.js";
 export { detectMemory, detectMemoryFacts, detectOs, type MemorySource, parseL4tRelease } from "./os.js";

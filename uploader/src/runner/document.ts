@@ -13,6 +13,7 @@ import {
   type Runtime,
   type System,
 } from "@edgebench/contract";
+import type { DeclaredConditions } from "../detect/conditions.js";
 import type { PowerSession } from "../power/index.js";
 import type { Suite } from "../suite/index.js";
 import { UPLOADER_NAME, UPLOADER_VERSION } from "../version.js";
@@ -29,6 +30,8 @@ export interface CaptureOptions {
   scope?: MeterScope;
   boardName?: string;
   envelope?: Envelope;
+  /** Declared cooling and room temperature (--cooling, --ambient). */
+  declared?: DeclaredConditions;
   fleet?: { label?: string; node?: string };
   progress?: Progress;
 }

@@ -99,7 +99,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
   const llama = await describeLlama(probe);
   // The child loads its own; the parent's copy would hold a GPU context (and VRAM) for nothing.
   await probe.dispose();
-  const { system } = detectSystem(opts.config, { llama, boardName: opts.boardName, envelope: opts.envelope });
+  const { system } = detectSystem(opts.config, { llama, boardName: opts.boardName, envelope: opts.envelope, declared: opts.declared });
   progress.line(
     `${system.board.name} · ${system.cpu.model} (${system.cpu.cores} cores) · llama.cpp ${describeBinaries(llama)} · backend ${llama.backend}`,
   );

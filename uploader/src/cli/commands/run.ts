@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Envelope, LIMITS, SUSTAINED_RANKED_SECONDS } from "@edgebench/contract";
+import { COOLING, type Envelope, LIMITS, SUSTAINED_RANKED_SECONDS } from "@edgebench/contract";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type Config, loadConfig } from "../../config.js";
 import { BACKEND_CHOICES, type BackendChoice } from "../../detect/index.js";
@@ -53,6 +53,8 @@ export interface RunCommandOptions extends HttpCliOptions {
   meterPassword?: string;
   boardName?: string;
   envelope?: Envelope;
+  cooling?: (typeof COOLING)[number];
+  ambient?: number;
   fleet?: string;
   node?: string;
   download: boolean;
@@ -66,6 +68,14 @@ export const LONG_SUSTAINED_SECONDS = 600;
 function sustainedSeconds(v: string): number {
   const n = Math.floor(nonNegative("--sustained-seconds")(v));
   if (n > LIMITS.maxWindows) throw new InvalidArgumentError(`--sustained-seconds: at most ${LIMITS.maxWindows} (one hour of 1 s windows)`);
+  return n;
+}
+
+/** A room temperature in °C, -40 to 70. */
+function ambientC(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < -40 || n > 70)
+    throw new InvalidArgumentError("--ambient takes a temperature in °C from -40 to 70");
   return n;
 }
 
@@ -114,6 +124,7 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
     meterPassword: opts.meterPassword ?? config.meterPasswordFromEnv,
     boardName: opts.boardName,
     envelope,
+    declared: { cooling: opts.cooling, ambientC: opts.ambient },
     // A cluster run names its node; with --fleet and no --node that is this machine's hostname.
     fleet: opts.fleet || opts.node ? { label: opts.fleet, node: opts.node ?? (opts.fleet ? os.hostname() : undefined) } : undefined,
     download: opts.download,
@@ -194,6 +205,8 @@ export function runCommand(): Command {
     .option("--meter-password <password>", METER_PASSWORD_HELP)
     .option("--board-name <name>", "declare the board's name (recorded as declared)")
     .option("--envelope <WxDxH>", "declare the board's envelope in mm, e.g. 85x56x20 (default: `edgebench config set envelope`)", parseEnvelope)
+    .addOption(new Option("--cooling <kind>", "declare the board's cooling (recorded as declared)").choices([...COOLING]))
+    .option("--ambient <celsius>", "declare the room temperature in °C (recorded as declared)", ambientC)
     .option("--fleet <label>", "fleet or site label for cluster runs")
     .option("--node <name>", "node name within the fleet (default with --fleet: this machine's hostname)")
     .option("--no-download", "never download models; use only files already in the models directory")

@@ -94,6 +94,7 @@ export function httpRunOptions(opts: HttpCliOptions, base: RunOptions): HttpRunO
     scope: base.scope,
     boardName: base.boardName,
     envelope: base.envelope,
+    declared: base.declared,
     fleet: base.fleet,
     progress: base.progress,
   };

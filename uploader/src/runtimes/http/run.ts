@@ -90,7 +90,7 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
   const progress = opts.progress ?? silentProgress;
   const { suite, runtime: spec } = opts;
   if (!opts.models.length) throw new Error(`--runtime ${spec.api}:${spec.baseUrl} needs --model NAME (the model's name on the server)`);
-  const { system } = detectSystem(opts.config, { boardName: opts.boardName, envelope: opts.envelope });
+  const { system } = detectSystem(opts.config, { boardName: opts.boardName, envelope: opts.envelope, declared: opts.declared });
 
   progress.status(`asking ${spec.baseUrl} who it is`);
   const server = await probeServer(spec.api, spec.baseUrl);
