@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, tinyModel } from "../helpers/models.js";
-import { exec, type Ran } from "./pack-helpers.js";
+import { exec, QUICK_RUN_FLAGS, type Ran } from "./pack-helpers.js";
 
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
@@ -154,26 +154,7 @@ describe.skipIf(Boolean(skipDenied))(`a Termux-like tree with permission-denied 
   });
 
   it("a tiny-model run completes with energy and thermals recorded as not measured", async () => {
-    const r = await cli(
-      termux,
-      [
-        "run",
-        "--model",
-        tinyModel("q8_0"),
-        "--reps",
-        "1",
-        "--threads",
-        "1",
-        "--no-perplexity",
-        "--sustained-seconds",
-        "2",
-        "--idle-seconds",
-        "0",
-        "--no-submit",
-        "--json",
-      ],
-      180_000,
-    );
+    const r = await cli(termux, ["run", "--model", tinyModel("q8_0"), ...QUICK_RUN_FLAGS], 180_000);
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     const doc = JSON.parse(r.stdout) as {
       power: { meters: unknown[]; note?: string };

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, tinyModel } from "../helpers/models.js";
-import { exec, isolatedEnv } from "./pack-helpers.js";
+import { exec, isolatedEnv, QUICK_RUN_FLAGS } from "./pack-helpers.js";
 
 const PACK = path.join(REPO_ROOT, "scripts", "pack-offline.mjs");
 let work = "";
@@ -102,26 +102,7 @@ describe("offline bundle for linux-x64", () => {
     // The model install.sh copied where the CLI looks ($HOME/.config/edgebench/models).
     const model = path.join(home, ".config", "edgebench", "models", "tiny-q8_0.gguf");
     expect(fs.readFileSync(model)).toEqual(fs.readFileSync(tinyModel("q8_0")));
-    const run = await edgebench(
-      prefix,
-      [
-        "run",
-        "--model",
-        model,
-        "--reps",
-        "1",
-        "--threads",
-        "1",
-        "--no-perplexity",
-        "--sustained-seconds",
-        "2",
-        "--idle-seconds",
-        "0",
-        "--no-submit",
-        "--json",
-      ],
-      240_000,
-    );
+    const run = await edgebench(prefix, ["run", "--model", model, ...QUICK_RUN_FLAGS], 240_000);
     expect(run.code, run.stderr.slice(-3000)).toBe(0);
     const doc = JSON.parse(run.stdout) as { uploader: { version: string }; runs: { status: string; model: { sha256?: string } }[] };
     expect(doc.uploader.version).toBe("0.1.0");

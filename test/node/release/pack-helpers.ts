@@ -30,6 +30,21 @@ export function exec(cmd: string, args: string[], opts: { cwd?: string; env?: No
   });
 }
 
+/** A quick `edgebench run` of one model: one repetition, one thread, a 2 s sustained test, nothing submitted, the document on stdout. */
+export const QUICK_RUN_FLAGS = [
+  "--reps",
+  "1",
+  "--threads",
+  "1",
+  "--no-perplexity",
+  "--sustained-seconds",
+  "2",
+  "--idle-seconds",
+  "0",
+  "--no-submit",
+  "--json",
+];
+
 /**
  * An environment with no way to a package registry: only PATH, a HOME the test
  * owns (so no ~/.npmrc and an empty npm cache), npm offline, and the registry
