@@ -1,5 +1,5 @@
 /**
- * The leaderboard page's budget with 10,000 results stored (issue 6):
+ * The leaderboard page's budget with 10,000 results stored:
  *   - total transfer compressed (HTML + CSS + JS, gzip and brotli), target < 100 KB
  *   - time to render it (ms per request, p50/p99 over 200 requests), target < 50 ms
  *

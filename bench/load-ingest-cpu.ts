@@ -1,5 +1,5 @@
 /**
- * Where an upload's CPU goes (issue 8's ingest figure, explained), printed as
+ * Where an upload's CPU goes (the ingest figure, explained), printed as
  * a table: POSTs fresh signed documents to `wrangler dev` on the state
  * bench/load.ts seeded (100,000 results; run that first, same BENCH_DIR), and
  * reads, before and after the timed phase, the CPU time of every process and

@@ -1,5 +1,5 @@
 /**
- * Load figures for the registry at scale (issue 8), printed as a table.
+ * Load figures for the registry at scale, printed as a table.
  *
  * 1. Seeds a local D1 with BENCH_RESULTS (default 100,000) signed results
  *    (bench/lib/seed.ts: the population of bench/lib/population.ts, fixture

@@ -1,5 +1,5 @@
 /**
- * Power sampler figures (issue 4):
+ * Power sampler figures:
  *  1. Sampler cost: CPU time of this process (and of the processes it starts)
  *     in % of one core while a power session samples at 10 Hz for N seconds,
  *     for fixture sysfs meters (RAPL, hwmon, Jetson INA3221) and a cmd: meter.

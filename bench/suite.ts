@@ -32,7 +32,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { repRates, type TestResult } from "@edgebench/contract";
+import { median, repRates, type TestResult } from "@edgebench/contract";
 import { LLAMA_BENCH, LLAMA_BENCH_SAME_BUILD, NO_THREADPOOL_ENV } from "../scripts/lib/llama-bench.mjs";
 import { loadConfig } from "../uploader/src/config.js";
 import { findPreset, synthModel, type WeightType } from "../uploader/src/gguf/index.js";
@@ -176,11 +176,6 @@ for (let round = 0; round < rounds; round++) {
 }
 const minutes = (performance.now() - t0) / 60_000;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const cpu = fs.existsSync("/proc/cpuinfo") ? (/model name\s*:\s*(.+)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "?") : "?";
 console.log(
   `\nmachine: ${cpu}; stand-in ${preset} ${type.toUpperCase()}, ${threads} threads, batch ${batchSize}, ${rounds} rounds x ${reps} repetitions + 1 warm-up each, ${minutes.toFixed(1)} min; load average at end ${load()}`,

@@ -1,5 +1,5 @@
 /**
- * Tables for abuse resistance and moderation (issue 8), re-exported from
+ * Tables for abuse resistance and moderation, re-exported from
  * db/schema.ts so drizzle-kit and createDb see them:
  * - `rate_limits`: fixed one-minute windows of submission counts per bucket
  *   ("key:<publicKey>" or "addr:<client address>"). The primary key leads with

@@ -11,6 +11,7 @@
  * model sees the same input. The first token of an empty sequence is BOS when
  * the model wants one, as in llama-bench.
  */
+import { SUSTAINED_RANKED_SECONDS } from "@edgebench/contract";
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import type { SuiteTest } from "../suite/index.js";
 import { type Evaluator, publicEvaluator, type Span } from "./evaluator.js";
@@ -106,14 +107,14 @@ export async function measureTest(test: SuiteTest, inp: TestInputs): Promise<Tes
 /** One timed span of generation without pause (./sustained.ts); the suite's seconds, at least one window. */
 async function sustainedTest(test: SuiteTest, inp: TestInputs): Promise<TestOutcome> {
   await inp.sequence.clearHistory();
-  const tokens = startTokens(inp, inp.contextSize, 0);
+  const tokens = startTokens(inp, Math.min(test.cycleTokens ?? inp.contextSize, inp.contextSize), 0);
   await inp.onTimedStart?.();
   const s = await measureSustained({
     evaluator: inp.evaluator,
     tokens,
     contextSize: inp.contextSize,
     cycle: test.cycleTokens,
-    seconds: test.seconds ?? 120,
+    seconds: test.seconds ?? SUSTAINED_RANKED_SECONDS,
   });
   const llamaEvalMs = await inp.onTimedEnd?.();
   await inp.evaluator.rewind(0);

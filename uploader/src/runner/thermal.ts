@@ -15,20 +15,12 @@
  */
 import { LIMITS, type Thermal } from "@edgebench/contract";
 import { listDir, readInt, readText, type SysConfig } from "../detect/read.js";
+import { downsample } from "../power/energy.js";
 
-/** At most `max` points per series: consecutive samples averaged in equal-count buckets. */
-function buckets(n: number, max: number): [number, number][] {
-  if (n <= max) return Array.from({ length: n }, (_, i) => [i, i + 1]);
-  return Array.from({ length: max }, (_, k) => [Math.floor((k * n) / max), Math.floor(((k + 1) * n) / max)]);
-}
-
-function averaged(xs: readonly number[], bs: readonly [number, number][], digits: number): number[] {
+/** A series bounded like the power trace (equal-count buckets averaged), rounded to `digits` decimals. */
+function bounded(tMs: number[], xs: number[], digits: number): number[] {
   const f = 10 ** digits;
-  return bs.map(([a, b]) => {
-    let sum = 0;
-    for (let i = a; i < b; i++) sum += xs[i]!;
-    return Math.round((sum / (b - a)) * f) / f;
-  });
+  return downsample(tMs, xs, LIMITS.maxTracePoints).w.map((x) => Math.round(x * f) / f);
 }
 
 interface Zone {
@@ -178,9 +170,8 @@ export class ThermalSampler {
   private series(): Thermal["series"] {
     const keep = (xs: number[]) => xs.every((x) => Number.isFinite(x));
     if (this.tMs.length < 2) return undefined;
-    const bs = buckets(this.tMs.length, LIMITS.maxTracePoints);
-    const out: NonNullable<Thermal["series"]> = { tMs: averaged(this.tMs, bs, 0) };
-    if (this.zones.length && keep(this.hottest)) out.maxTempC = averaged(this.hottest, bs, 1);
+    const out: NonNullable<Thermal["series"]> = { tMs: downsample(this.tMs, this.tMs, LIMITS.maxTracePoints).t.map(Math.round) };
+    if (this.zones.length && keep(this.hottest)) out.maxTempC = bounded(this.tMs, this.hottest, 1);
     const clusters = this.clusters.flatMap((cl, k) => {
       const khz = this.clusterKHz.map((row) => row[k]!);
       if (!keep(khz)) return [];
@@ -189,9 +180,9 @@ export class ThermalSampler {
           cpus: cl.cpus.map((c) => Number(c.id.slice(3))),
           ...(cl.maxKHz ? { maxMHz: cl.maxKHz / 1000 } : {}),
           ...(cl.governor ? { governor: cl.governor.slice(0, 64) } : {}),
-          mhz: averaged(
+          mhz: bounded(
+            this.tMs,
             khz.map((f) => f / 1000),
-            bs,
             0,
           ),
         },

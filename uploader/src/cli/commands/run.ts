@@ -22,7 +22,7 @@ import { collect, formatEnvelope, gpuLayersList, intList, nonNegative, onOffList
 import { stderrProgress } from "../progress.js";
 import { resultTable } from "../table.js";
 
-/** Idle power baseline before the first test (issue 4: "default 30; 0 to skip"); only taken when a meter is in use. */
+/** Idle power baseline before the first test (default 30 s; 0 skips it); only taken when a meter is in use. */
 export const DEFAULT_IDLE_SECONDS = 30;
 
 export interface RunCommandOptions extends HttpCliOptions {
