@@ -8,7 +8,12 @@ export function encodeBase64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** Decodes strict base64url (no padding, no other alphabet); throws on anything else. */
+/**
+ * Decodes strict base64url (no padding, no other alphabet, unused trailing bits
+ * zero); throws on anything else. The trailing-bits rule keeps one key to one
+ * text: otherwise "…A" and "…B" decode to the same key and a contributor could
+ * appear under two public keys.
+ */
 export function decodeBase64Url(text: string): Uint8Array {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) {
     throw new TypeError("not base64url without padding");
@@ -17,5 +22,6 @@ export function decodeBase64Url(text: string): Uint8Array {
   const binary = atob(padded);
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  if (encodeBase64Url(out) !== text) throw new TypeError("not canonical base64url (unused bits set)");
   return out;
 }

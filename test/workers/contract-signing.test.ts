@@ -120,4 +120,26 @@ describe("contract: tampering is refused", () => {
     expect(await verifySubmission({ ...body, publicKey: body.publicKey.slice(1) })).toBe(false);
     expect(await verifySubmission({ ...body, publicKey: "!".repeat(43) })).toBe(false);
   });
+
+  it("a key or signature whose unused trailing bits are set is refused, whatever its last character", async () => {
+    // 43 characters carry 258 bits for a 256-bit key and 86 carry 516 for 512:
+    // the spare bits must be zero, or one key would have four spellings.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (let seed = 10; seed < 26; seed++) {
+      const { body } = await signed(FIXED_DOCUMENT, await keyPairFromSeed(seed));
+      for (const [field, spare] of [
+        ["publicKey", 3],
+        ["signature", 15],
+      ] as const) {
+        const text = body[field];
+        const last = alphabet.indexOf(text.at(-1)!);
+        expect(last & spare, `${field} of seed ${seed} is canonical`).toBe(0);
+        for (const bits of [1, 2, spare]) {
+          const spelled = text.slice(0, -1) + alphabet[last | bits]!;
+          expect(() => decodeBase64Url(spelled)).toThrow(/canonical/);
+          expect(await verifySubmission({ ...body, [field]: spelled }), `${field} seed ${seed} bits ${bits}`).toBe(false);
+        }
+      }
+    }
+  });
 });
