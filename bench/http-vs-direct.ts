@@ -74,6 +74,8 @@ async function measure(method: Method): Promise<ResultDocument> {
       reps,
       perplexity: false,
       sweep: { threads: [threads], contextSizes: [1024] },
+      // The HTTP path has no cooldown: the direct one must not wait either, to compare like for like.
+      cooldownSeconds: 0,
       progress: quiet,
     });
     return r.document;

@@ -191,7 +191,11 @@ async function main(): Promise<void> {
   const wattsFile = path.join(os.tmpdir(), `edgebench-bench-watts-${process.pid}`);
   fs.writeFileSync(wattsFile, "4.2\n");
   rows.push(await cost("cmd: meter (`cat FILE` via /bin/sh each sample)", await sessionRun({}, [`cmd:cat ${wattsFile}`], "wall")));
-  rows.push(await cost("thermal zones + CPU clocks series (RK3588 fixture: 4 zones, 8 CPUs)", thermalRun));
+  const rk3588 = path.join(import.meta.dirname, "..", "test", "fixtures", "sysfs", "orangepi5-rk3588");
+  rows.push(await cost("thermal series (RK3588 fixture: 4 zones, 8 CPUs, NPU devfreq)", (s) => thermalRun(rk3588, s)));
+  const pi = piWithBattery();
+  rows.push(await cost("thermal series (Pi 5 fixture + firmware throttle word + battery)", (s) => thermalRun(pi, s)));
+  fs.rmSync(pi, { recursive: true, force: true });
   fs.rmSync(wattsFile, { force: true });
   console.log("| meter | readings in window | this process | child processes | total |");
   console.log("|---|---|---|---|---|");
@@ -205,11 +209,31 @@ async function main(): Promise<void> {
 
 await main();
 
-/** The thermal/clock sampler of every test (runner/thermal.ts) at 10 Hz on a big.LITTLE fixture tree, series included. */
-async function thermalRun(seconds: number): Promise<string> {
-  const s = new ThermalSampler({ sysRoot: path.join(import.meta.dirname, "..", "test", "fixtures", "sysfs", "orangepi5-rk3588") }, 100);
+/** The thermal/clock sampler of every test (runner/thermal.ts) at 10 Hz on a fixture tree, every series included. */
+async function thermalRun(sysRoot: string, seconds: number): Promise<string> {
+  const s = new ThermalSampler({ sysRoot }, 100);
   s.start();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const t = s.stop();
-  return `${t?.series?.tMs.length ?? 0} points, ${t?.series?.clusters?.length ?? 0} clusters`;
+  const x = t?.series;
+  return `${x?.tMs.length ?? 0} points: ${x?.zones?.length ?? 0} zones, ${x?.clusters?.length ?? 0} clusters, ${x?.devfreq?.length ?? 0} devfreq, throttle word ${x?.throttleBits ? "yes" : "no"}, battery ${x?.battery ? "yes" : "no"}`;
+}
+
+/** The Pi 5 fixture tree copied, with the firmware's throttle word (sysfs, no vcgencmd spawned) and a battery HAT's fuel gauge. */
+function piWithBattery(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "edgebench-bench-pi-"));
+  fs.cpSync(path.join(import.meta.dirname, "..", "test", "fixtures", "sysfs", "pi5"), root, { recursive: true });
+  const firmware = path.join(root, "sys", "devices", "platform", "soc", "soc:firmware");
+  fs.mkdirSync(firmware, { recursive: true });
+  fs.writeFileSync(path.join(firmware, "get_throttled"), "50005\n");
+  const bat = path.join(root, "sys", "class", "power_supply", "BAT0");
+  fs.mkdirSync(bat, { recursive: true });
+  for (const [f, v] of [
+    ["type", "Battery"],
+    ["status", "Discharging"],
+    ["capacity", "87"],
+    ["energy_now", "41230000"],
+  ])
+    fs.writeFileSync(path.join(bat, f!), `${v}\n`);
+  return root;
 }

@@ -98,6 +98,8 @@ async function edgebench(): Promise<Omit<ToolRun, "stealPct">> {
     perplexity: false,
     sweep: { threads: threadsWanted ? [threadsWanted] : undefined },
     llamaTimings: true,
+    // The tools it is compared with do not wait for the board to cool between tests: neither does it here.
+    cooldownSeconds: 0,
     progress: quiet,
   });
   const run = result.document.runs[0]!;

@@ -18,7 +18,7 @@
  * - `contributors`, `boards`, `models`, `model_families`: what exists, with counts.
  */
 
-import { ACCELERATOR_KINDS, BACKENDS, type ComputedMetrics, METER_SCOPES } from "@edgebench/contract";
+import { ACCELERATOR_KINDS, BACKENDS, COOLING, type ComputedMetrics, METER_SCOPES } from "@edgebench/contract";
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
@@ -183,6 +183,12 @@ export const configurations = sqliteTable(
     gpuLayers: integer("gpu_layers").notNull(),
     /** Scope of the primary meter, "none" when not measured: energy is ranked within one scope. */
     meterScope: text("meter_scope", { enum: METER_SCOPES }).notNull(),
+    /**
+     * Cooling as the contributor declared it, null when not stated: a fanless
+     * board and the same board with a fan are different configurations once
+     * they run for minutes (the sustained test).
+     */
+    cooling: text("cooling", { enum: COOLING }),
     runCount: integer("run_count").notNull().default(0),
     submissionCount: integer("submission_count").notNull().default(0),
     keyCount: integer("key_count").notNull().default(0),
@@ -206,6 +212,7 @@ export const configurations = sqliteTable(
     index("configurations_backend").on(t.backend),
     index("configurations_accelerator").on(t.acceleratorKind),
     index("configurations_meter_scope").on(t.meterScope),
+    index("configurations_cooling").on(t.cooling),
     // Only configurations waiting for the aggregation: the step finds its work without a scan.
     index("configurations_pending").on(t.id).where(sql`${t.aggregatedSeq} < ${t.pendingSeq}`),
   ],

@@ -23,6 +23,7 @@ import { getBoard } from "./read/boards.js";
 import { getConfigurations } from "./read/configurations.js";
 import { getModel } from "./read/models.js";
 import { getSubmission } from "./read/submissions.js";
+import { sustainedCurves } from "./read/sustained-curves.js";
 
 /** Most points the chart draws; the rest stay in the table (keeps the page small and quick). */
 export const CHART_MAX_POINTS = 200;
@@ -81,7 +82,8 @@ site.get("/results/:id", async (c) => {
 site.get("/compare", async (c) => {
   const ids = parseCompareIds(new URL(c.req.url).searchParams);
   const rows = await getConfigurations(c.var.db, ids.slice(0, COMPARE_MAX));
-  return c.html(<ComparePage rows={rows} asked={ids.length} missing={Math.min(ids.length, COMPARE_MAX) - rows.length} />);
+  const curves = rows.length > 1 ? await sustainedCurves(c.var.db, rows) : new Map();
+  return c.html(<ComparePage rows={rows} asked={ids.length} missing={Math.min(ids.length, COMPARE_MAX) - rows.length} curves={curves} />);
 });
 
 // Any other page path gets an HTML page that points somewhere useful; API paths

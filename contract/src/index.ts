@@ -4,8 +4,10 @@
  */
 
 export * from "./base64url.js";
+export * from "./battery.js";
 export * from "./canonical.js";
 export * from "./metrics.js";
 export * from "./schema.js";
 export * from "./signing.js";
 export * from "./stats.js";
+export * from "./thermal.js";

@@ -14,8 +14,11 @@
  * Energy is gross (idle included), as MLPerf Power and ML.ENERGY rank it; the
  * result page shows the net figure (idle subtracted) beside it, never ranked.
  */
+
+import { batteryDrain } from "./battery.js";
 import type { Envelope, ModelRun, ResultDocument, TestResult } from "./schema.js";
 import { mean, median, sampleStddev } from "./stats.js";
+import { peakTempC, throttleOnsetMs } from "./thermal.js";
 
 /** Tokens a test processes per repetition (llama-bench: n_prompt + n_gen). */
 export function testTokens(test: TestResult): number {
@@ -183,7 +186,7 @@ export interface MetricDef {
   unit: string;
   better: "higher" | "lower";
   /** Which axis of the leaderboard it belongs to. */
-  axis: "throughput" | "latency" | "energy" | "size" | "quality";
+  axis: "throughput" | "latency" | "energy" | "size" | "thermal" | "quality";
   /**
    * Ranked only against results of the same primary meter scope: a wall meter
    * also counts the power supply and peripherals, a rail meter only the chip.
@@ -258,6 +261,28 @@ export const METRICS = defineMetrics([
     withinMeterScope: false,
     description: "Time from start to the first generated token for a short chat prompt, prompt processing included.",
     compute: byTest("ttft", false, msFigure),
+  },
+  {
+    id: "load_ms",
+    label: "Model load time",
+    unit: "ms",
+    better: "lower",
+    axis: "latency",
+    withinMeterScope: false,
+    description:
+      "Time to load the model file the first time the benchmarking process loads it (the operating system may already cache the file; the uploader cannot tell).",
+    compute: ({ run }) => (run.load?.coldMs !== undefined ? { value: run.load.coldMs } : null),
+  },
+  {
+    id: "load_first_token_ms",
+    label: "First token after load",
+    unit: "ms",
+    better: "lower",
+    axis: "latency",
+    withinMeterScope: false,
+    description:
+      "From a freshly loaded model to its first generated token for a short chat prompt: context creation, prompt and the first decode's one-time costs.",
+    compute: ({ run }) => (run.load?.firstTokenMs !== undefined ? { value: run.load.firstTokenMs } : null),
   },
   {
     id: "avg_w",
@@ -352,6 +377,53 @@ export const METRICS = defineMetrics([
     withinMeterScope: true,
     description: "Primary meter's gross energy over the whole 120 s sustained test divided by the tokens it generated.",
     compute: bySustained(joulesPerTokenFigure),
+  },
+  {
+    id: "battery_pct_per_1k",
+    label: "Battery per 1,000 tokens",
+    unit: "%",
+    better: "lower",
+    axis: "energy",
+    withinMeterScope: false,
+    description:
+      "Battery capacity (percentage points) the 120 s sustained test used per 1,000 generated tokens, from the device's fuel gauge while discharging. The gauge reads whole percent: the result page states that uncertainty beside the figure.",
+    compute: bySustained((t) => {
+      const d = batteryDrain(t);
+      return d ? { value: d.pctPer1kTokens } : null;
+    }),
+  },
+  {
+    id: "throttle_s",
+    label: "Time to throttle",
+    unit: "s",
+    better: "higher",
+    axis: "thermal",
+    withinMeterScope: false,
+    description:
+      "Seconds into the 120 s sustained test until a CPU cluster's clock fell below 90 % of the highest it had reached or a throttle flag was set; 120 when neither happened. Only where the board exposes its clocks or flags.",
+    compute: bySustained((t) => {
+      if (!t.thermal) return null;
+      const onset = throttleOnsetMs(t.thermal);
+      if (onset !== null) return { value: Math.min(onset / 1000, SUSTAINED_RANKED_SECONDS) };
+      // Never throttled counts only when there was something to see: the clocks, or the throttle flags.
+      const s = t.thermal.series;
+      const watched = (s?.clusters?.length ?? 0) > 0 || s?.throttleBits !== undefined;
+      return watched ? { value: SUSTAINED_RANKED_SECONDS } : null;
+    }),
+  },
+  {
+    id: "peak_temp_c",
+    label: "Peak temperature (sustained)",
+    unit: "°C",
+    better: "lower",
+    axis: "thermal",
+    withinMeterScope: false,
+    description:
+      "Hottest thermal zone reading during the 120 s sustained test. Depends on the room and the cooling: read it with the declared cooling and ambient temperature.",
+    compute: bySustained((t) => {
+      const c = t.thermal ? peakTempC(t.thermal) : null;
+      return c === null ? null : { value: c };
+    }),
   },
   {
     id: "perplexity",

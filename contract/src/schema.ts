@@ -68,6 +68,7 @@ export const Accelerator = z.strictObject({
 
 /** How the board was cooled, as the contributor declares it. */
 export const COOLING = ["passive", "heatsink", "fan", "case"] as const;
+export type Cooling = (typeof COOLING)[number];
 
 /** What a result ran under: declared (cooling, room temperature) or read from the system (power source). */
 export const Conditions = z.strictObject({
@@ -77,6 +78,18 @@ export const Conditions = z.strictObject({
   ambientC: z.number().min(-40).max(70).optional(),
   /** Read from /sys/class/power_supply: on battery, charging, or a battery held on mains (full). */
   powerSource: z.enum(["battery", "charging", "mains"]).optional(),
+  /**
+   * NVIDIA Jetson power state: the nvpmodel mode (name and id, from
+   * `nvpmodel -q`) and whether jetson_clocks pinned the clocks (every CPU
+   * policy's and the GPU's minimum frequency raised to its maximum).
+   */
+  jetson: z
+    .strictObject({
+      powerMode: text().optional(),
+      powerModeId: nonNegInt.max(1000).optional(),
+      clocksLocked: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export const System = z.strictObject({
@@ -200,6 +213,13 @@ export const Thermal = z.strictObject({
   throttled: z.boolean().optional(),
   zones: z.array(text()).max(64).optional(),
   /**
+   * Raspberry Pi firmware throttle word (vcgencmd get_throttled) last read in
+   * the test: bits 0-3 the state then (under-voltage, ARM frequency capped,
+   * throttled, soft temperature limit), bits 16-19 the same events as having
+   * occurred since boot.
+   */
+  throttleWord: nonNegInt.max(0xfffff).optional(),
+  /**
    * Samples over the test on its own clock (ms since the test started),
    * bounded like the power trace: the hottest zone, and each CPU cluster's
    * fastest core (clusters: the CPUs of one maximum frequency, with the
@@ -220,6 +240,41 @@ export const Thermal = z.strictObject({
         )
         .max(16)
         .optional(),
+      /** Every thermal zone that read, by its sysfs type, in °C. */
+      zones: z
+        .array(z.strictObject({ type: text(), c: z.array(z.number().min(-60).max(200)).max(LIMITS.maxTracePoints) }))
+        .max(16)
+        .optional(),
+      /** Each devfreq device (GPU, NPU) by its sysfs name: its current frequency in MHz. */
+      devfreq: z
+        .array(
+          z.strictObject({
+            name: text(),
+            maxMHz: nonNeg.optional(),
+            governor: text(64).optional(),
+            mhz: z.array(nonNeg).max(LIMITS.maxTracePoints),
+          }),
+        )
+        .max(16)
+        .optional(),
+      /** Raspberry Pi throttle word bits 0-3 in each sample (OR of the samples a point stands for). */
+      throttleBits: z.array(nonNegInt.max(15)).max(LIMITS.maxTracePoints).optional(),
+      /**
+       * The battery while the test ran: capacity in whole percent as the
+       * kernel reports it (capacityStepPct: its resolution), and energy_now
+       * (µWh) or else charge_now (µAh) with voltage_now (µV) where the driver has them.
+       */
+      battery: z
+        .strictObject({
+          name: text(),
+          status: text(64).optional(),
+          capacityPct: z.array(nonNeg.max(100)).max(LIMITS.maxTracePoints).optional(),
+          capacityStepPct: z.number().positive().max(100).optional(),
+          energyUWh: z.array(nonNeg).max(LIMITS.maxTracePoints).optional(),
+          chargeUAh: z.array(nonNeg).max(LIMITS.maxTracePoints).optional(),
+          voltageUV: z.array(nonNeg).max(LIMITS.maxTracePoints).optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -229,6 +284,22 @@ export const Resources = z.strictObject({
   /** Process CPU time over wall time, in % of one core (200 = two cores busy). */
   cpuPercent: nonNeg.max(100_000).optional(),
   peakVramBytes: nonNegInt.optional(),
+});
+
+/**
+ * The pause before a test for the board to cool back to within 2 °C of its
+ * thermal zones' readings at the start of the run. Temperatures are the
+ * hottest zone's. Absent: no wait was made (turned off, or no thermal zones).
+ */
+export const Cooldown = z.strictObject({
+  waitedMs: nonNegInt.max(3_600_000),
+  /** Every zone was within 2 °C of its start-of-run reading when the test began (false: the maximum wait ran out). */
+  reached: z.boolean(),
+  /** Hottest zone at the start of the run. */
+  baselineC: z.number().min(-60).max(200).optional(),
+  /** Hottest zone when the wait began and when it ended. */
+  startC: z.number().min(-60).max(200).optional(),
+  endC: z.number().min(-60).max(200).optional(),
 });
 
 export const TestResult = z
@@ -256,6 +327,7 @@ export const TestResult = z
     energy: z.array(TestEnergy).max(LIMITS.maxMeters).optional(),
     thermal: Thermal.optional(),
     resources: Resources.optional(),
+    cooldown: Cooldown.optional(),
     /**
      * Sustained tests: tokens generated in each consecutive window of `ms`
      * milliseconds from the start (a decode counts in the window it ended in;
@@ -308,6 +380,31 @@ export const Quality = z.strictObject({
   corpus: z.strictObject({ id: text(), sha256: sha256Hex }),
 });
 
+const loadMs = z.number().positive().max(3_600_000);
+
+/**
+ * How long the model took to load and to give its first token, in ms.
+ * "Cold" means the first load of the file by the benchmarking process, not a
+ * file read from storage: the operating system's page cache may already hold
+ * it (an earlier run; the uploader itself reads the whole file to hash it just
+ * before), and that cannot be seen or dropped without root.
+ */
+export const ModelLoad = z
+  .strictObject({
+    /** The first load of the file by this process. Absent when it was loaded before (a later GPU-layers value of a sweep). */
+    coldMs: loadMs.optional(),
+    /** A load of the same file after it was loaded and released once in this process. */
+    warmMs: loadMs.optional(),
+    /**
+     * From a freshly loaded model to its first generated token for a short
+     * fixed prompt: context creation, the prompt's evaluation and the
+     * sampling of one token (the first decode after a load also pays one-time
+     * costs: compute graph allocation, page faults). Under this run's settings.
+     */
+    firstTokenMs: loadMs.optional(),
+  })
+  .refine((l) => l.coldMs !== undefined || l.warmMs !== undefined, { message: "a load record carries a cold or a warm load time" });
+
 export const ModelRun = z.strictObject({
   model: ModelIdentity,
   settings: Settings,
@@ -315,6 +412,7 @@ export const ModelRun = z.strictObject({
   error: text(LIMITS.longText).optional(),
   tests: z.array(TestResult).max(LIMITS.maxTestsPerRun),
   quality: Quality.optional(),
+  load: ModelLoad.optional(),
 });
 
 export const ResultDocument = z
@@ -417,10 +515,12 @@ export type Meter = z.infer<typeof Meter>;
 export type TestEnergy = z.infer<typeof TestEnergy>;
 export type Thermal = z.infer<typeof Thermal>;
 export type Resources = z.infer<typeof Resources>;
+export type Cooldown = z.infer<typeof Cooldown>;
 export type TestResult = z.infer<typeof TestResult>;
 export type ModelIdentity = z.infer<typeof ModelIdentity>;
 export type Settings = z.infer<typeof Settings>;
 export type Quality = z.infer<typeof Quality>;
+export type ModelLoad = z.infer<typeof ModelLoad>;
 export type ModelRun = z.infer<typeof ModelRun>;
 export type ResultDocument = z.infer<typeof ResultDocument>;
 export type Submission = z.infer<typeof Submission>;

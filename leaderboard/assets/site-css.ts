@@ -4,8 +4,8 @@
  * sideways inside their own box on a phone instead of widening the page.
  */
 export const SITE_CSS = String.raw`
-:root{--bg:#fbfbfa;--fg:#1b1c1e;--muted:#5d6169;--line:#dcdde0;--card:#fff;--accent:#0b5fd0;--accent-fg:#fff;--good:#0f7a3d;--good-bg:#e3f5e9;--warn:#8a5300;--warn-bg:#fff1d6;--pt:#0b5fd0;--pt2:#c0392b;--focus:#f5a300;color-scheme:light dark}
-@media (prefers-color-scheme:dark){:root{--bg:#121316;--fg:#e8e9eb;--muted:#a2a6ae;--line:#32353b;--card:#1b1d21;--accent:#6ea8ff;--accent-fg:#0b1220;--good:#6fd49a;--good-bg:#143322;--warn:#ffc266;--warn-bg:#3a2a0d;--pt:#6ea8ff;--pt2:#ff8a7a}}
+:root{--bg:#fbfbfa;--fg:#1b1c1e;--muted:#5d6169;--line:#dcdde0;--card:#fff;--accent:#0b5fd0;--accent-fg:#fff;--good:#0f7a3d;--good-bg:#e3f5e9;--warn:#8a5300;--warn-bg:#fff1d6;--pt:#0b5fd0;--pt2:#c0392b;--focus:#f5a300;--c0:#0b5fd0;--c1:#d55e00;--c2:#009e73;--c3:#cc79a7;--c4:#8a6d00;--c5:#56565e;color-scheme:light dark}
+@media (prefers-color-scheme:dark){:root{--bg:#121316;--fg:#e8e9eb;--muted:#a2a6ae;--line:#32353b;--card:#1b1d21;--accent:#6ea8ff;--accent-fg:#0b1220;--good:#6fd49a;--good-bg:#143322;--warn:#ffc266;--warn-bg:#3a2a0d;--pt:#6ea8ff;--pt2:#ff8a7a;--c0:#6ea8ff;--c1:#ff9a52;--c2:#3fd1a0;--c3:#f0a3d0;--c4:#e8c547;--c5:#c4c6cc}}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Ubuntu,sans-serif}
@@ -58,6 +58,7 @@ tbody tr:hover{background:color-mix(in srgb,var(--accent) 6%,transparent)}
 .badge.unconfirmed{color:var(--warn);background:var(--warn-bg)}
 .badge.pareto{color:var(--good);background:var(--good-bg)}
 .badge.declared{color:var(--muted)}
+.badge.throttles{color:var(--warn);background:var(--warn-bg)}
 .best{font-weight:700;color:var(--good)}
 .best::after{content:" \2605";font-size:.8em}
 .pager{display:flex;gap:1rem;align-items:center;margin:.75rem 0}
@@ -89,10 +90,25 @@ code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-s
 pre{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem;overflow-x:auto;white-space:pre}
 .mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere;font-size:.85rem}
 .empty{border:2px dashed var(--line);border-radius:8px;padding:1rem 1.25rem;background:var(--card)}
-.trace{width:100%;max-width:28rem;height:auto;display:block}
-.trace polyline{fill:none;stroke:var(--pt);stroke-width:1.5}
-.trace text{fill:var(--muted);font-size:10px}
-.trace line{stroke:var(--line)}
+.runchart .grid{stroke:var(--line);stroke-width:1}
+.runchart .axis{stroke:var(--muted);stroke-width:1}
+.runchart text{fill:var(--muted);font-size:12px}
+.runchart text.ptitle{fill:var(--fg);font-weight:600}
+.runchart .line{fill:none;stroke-width:2;stroke-linejoin:round}
+.runchart .thr,.key.thr{fill:var(--warn-bg);background:var(--warn-bg);border:1px solid var(--warn);border-radius:2px}
+.runchart .s0,.key.s0{stroke:var(--c0);fill:var(--c0);border-color:var(--c0)}
+.runchart .s1,.key.s1{stroke:var(--c1);fill:var(--c1);border-color:var(--c1)}
+.runchart .s2,.key.s2{stroke:var(--c2);fill:var(--c2);border-color:var(--c2)}
+.runchart .s3,.key.s3{stroke:var(--c3);fill:var(--c3);border-color:var(--c3)}
+.runchart .s4,.key.s4{stroke:var(--c4);fill:var(--c4);border-color:var(--c4)}
+.runchart .s5,.key.s5{stroke:var(--c5);fill:var(--c5);border-color:var(--c5)}
+.runchart path.line{fill:none}
+.key.line.s0,.key.line.s1,.key.line.s2,.key.line.s3,.key.line.s4,.key.line.s5{border-top-style:solid;border-top-width:3px}
+.cards .card.full{grid-column:1/-1}
+.runbox svg{max-width:60rem}
+.rundata{margin:.25rem}
+.rundata table{margin-bottom:.5rem}
+.rundata caption{text-align:left;font-weight:600;padding:.3rem .45rem}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;padding:1rem 0}
-@media (max-width:640px){body{font-size:14px}.chart .axis text,.chart text{font-size:22px}.chart text.atitle{display:none}.axes-note{display:inline}h1{font-size:1.25rem}th,td{padding:.35rem .4rem}form.filters label{flex:1 1 45%}form.filters select{width:100%}.hide-sm{display:none}}
+@media (max-width:640px){body{font-size:14px}.chart .axis text,.chart text{font-size:22px}.runchart text{font-size:18px}.chart text.atitle{display:none}.axes-note{display:inline}h1{font-size:1.25rem}th,td{padding:.35rem .4rem}form.filters label{flex:1 1 45%}form.filters select{width:100%}.hide-sm{display:none}}
 `;

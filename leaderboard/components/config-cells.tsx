@@ -1,5 +1,5 @@
 /** How a configuration is named wherever it appears (tables, compare, chart tooltips). */
-import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
+import { METRIC_BY_ID, type MetricId, SUSTAINED_RANKED_SECONDS } from "@edgebench/contract";
 import { NOT_MEASURED, num } from "../format.js";
 import type { ConfigRow } from "../types.js";
 
@@ -23,6 +23,37 @@ export function UnconfirmedBadge(props: { contributors: number }) {
       unconfirmed
     </span>
   ) : null;
+}
+
+/** Below this sustained ratio a configuration is marked as slowing when hot, even where no clock or throttle flag could be read (phones, VMs). */
+const SLOWS_BELOW_RATIO = 0.9;
+
+/**
+ * What the sustained test saw, from the configuration's own figures: clocks
+ * capped or a throttle flag before the test's end, or a last-30-s rate well
+ * under the first. Nothing when the sustained test was not run.
+ */
+export function ThrottleBadge(props: { metrics: ConfigRow["metrics"] }) {
+  const onset = props.metrics.throttle_s;
+  const ratio = props.metrics.sustained_ratio;
+  if (onset !== undefined && onset < SUSTAINED_RANKED_SECONDS) {
+    return (
+      <span
+        class="badge throttles"
+        title={`Throttled after ${Math.round(onset)} s of the ${SUSTAINED_RANKED_SECONDS} s sustained test (a CPU cluster's clock fell below 90 % of its peak, or a throttle flag was set)`}
+      >
+        throttles
+      </span>
+    );
+  }
+  if (ratio !== undefined && ratio < SLOWS_BELOW_RATIO) {
+    return (
+      <span class="badge throttles" title={`The last 30 s of the sustained test ran at ${num(ratio * 100)} % of the first 30 s`}>
+        slows when hot
+      </span>
+    );
+  }
+  return null;
 }
 
 /** A metric's value and, under it, its spread; "not measured" when absent. */

@@ -1,5 +1,5 @@
 /** /api: the endpoints with curl and CSV examples, the metric ids, and the signing rule. */
-import { METER_SCOPES, METRICS } from "@edgebench/contract";
+import { COOLING, METER_SCOPES, METRICS } from "@edgebench/contract";
 import { ORDER_RULE, SCOPE_RULE } from "../../workers/ranking/scope.js";
 import { Layout } from "../components/layout.js";
 import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
@@ -106,8 +106,9 @@ curl -s -X POST '${o}/api/v1/submissions' -H 'content-type: application/json' --
       <h2>Leaderboard parameters</h2>
       <p>
         <code>model</code>, <code>quantisation</code>, <code>board</code>, <code>accelerator</code> (cpu, gpu, npu, tpu), <code>backend</code>,{" "}
-        <code>scope</code> ({METER_SCOPES.join(", ")}), <code>sort</code> (a metric id below), <code>order</code> (asc, desc; default: the metric's
-        better direction), <code>limit</code>, <code>offset</code> or <code>cursor</code>, <code>format=csv</code>.
+        <code>scope</code> ({METER_SCOPES.join(", ")}), <code>cooling</code> ({COOLING.join(", ")}: as declared by the contributor; results that
+        declare none are a configuration of their own, left out by this filter), <code>sort</code> (a metric id below), <code>order</code> (asc, desc;
+        default: the metric's better direction), <code>limit</code>, <code>offset</code> or <code>cursor</code>, <code>format=csv</code>.
       </p>
       <p id="order-rule">{ORDER_RULE}</p>
       <p id="scope-rule">{SCOPE_RULE}</p>

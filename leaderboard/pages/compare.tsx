@@ -3,9 +3,13 @@
  * row the better figure (by the metric's `better` in METRICS) is marked;
  * energy figures are only marked when every column shares one meter scope.
  */
-import { METRICS } from "@edgebench/contract";
+import { isRankedSustained, METRICS, SUSTAINED_RANKED_SECONDS } from "@edgebench/contract";
+import type { SustainedCurve } from "../../workers/read/sustained-curves.js";
 import { acceleratorText, configHref, MetricCell, UnconfirmedBadge } from "../components/config-cells.js";
 import { Layout } from "../components/layout.js";
+import { RunChart, type RunSeries } from "../components/run-chart.js";
+import { rateSeries } from "../components/run-series.js";
+import { num } from "../format.js";
 import type { ConfigRow } from "../types.js";
 
 export const COMPARE_MIN = 2;
@@ -31,7 +35,7 @@ export function bestIndexes(metric: (typeof METRICS)[number], rows: ConfigRow[])
   return new Set(vals.flatMap((v, i) => (v === best ? [i] : [])));
 }
 
-export function ComparePage(props: { rows: ConfigRow[]; asked: number; missing: number }) {
+export function ComparePage(props: { rows: ConfigRow[]; asked: number; missing: number; curves?: ReadonlyMap<string, SustainedCurve> }) {
   const { rows } = props;
   const scopes = new Set(rows.map((r) => r.meterScope));
   const sameScope = scopes.size === 1 && !scopes.has(null);
@@ -108,8 +112,57 @@ export function ComparePage(props: { rows: ConfigRow[]; asked: number; missing: 
               </tbody>
             </table>
           </div>
+          <SustainedOverlay rows={rows} curves={props.curves ?? new Map()} />
         </>
       )}
     </Layout>
+  );
+}
+
+/** "ROCK 5B, Qwen2.5 0.5B Q4_K_M, CPU, 4 threads": the legend's name for a configuration, numbered when two would read the same. */
+function curveLabels(rows: ConfigRow[]): string[] {
+  const plain = rows.map((r) => `${r.boardName}, ${r.modelName} ${r.quantisation}, ${acceleratorText(r)}, ${r.threads} threads`);
+  return plain.map((l, i) => (plain.indexOf(l) !== plain.lastIndexOf(l) ? `${l} (column ${i + 1})` : l));
+}
+
+/**
+ * The compared configurations' sustained generation rate on one time axis.
+ * Each line is one run, the configuration's newest visible result (read by
+ * workers/read/sustained-curves.ts); the table's figures are medians over all
+ * its runs, so the caption says which run each line is.
+ */
+function SustainedOverlay(props: { rows: ConfigRow[]; curves: ReadonlyMap<string, SustainedCurve> }) {
+  const labels = curveLabels(props.rows);
+  const drawn: { row: ConfigRow; label: string; curve: SustainedCurve; series: RunSeries }[] = [];
+  const missing: string[] = [];
+  props.rows.forEach((row, i) => {
+    const curve = props.curves.get(row.id);
+    const series = curve?.test ? rateSeries(curve.test, labels[i]!) : null;
+    if (curve && series) drawn.push({ row, label: labels[i]!, curve, series });
+    else missing.push(labels[i]!);
+  });
+  if (drawn.length === 0) return null;
+  return (
+    <section aria-labelledby="sustained-title" id="sustained">
+      <h2 id="sustained-title">Sustained generation over time</h2>
+      <RunChart
+        label="Sustained generation rate of the compared configurations"
+        caption={`Tokens/s in each window of the sustained test, one line per configuration: its newest visible result (one run, not the median over its runs that the table shows). Ranked figures come from the ${SUSTAINED_RANKED_SECONDS} s test only.`}
+        panels={[{ key: "rate", title: "Generation rate", unit: "tokens/s", fromZero: true, series: drawn.map((d) => d.series) }]}
+        legend={true}
+      />
+      <ul class="curves">
+        {drawn.map((d) => (
+          <li data-cfg={d.row.id}>
+            {`${d.label}: `}
+            <a href={`/results/${encodeURIComponent(d.curve.submissionId)}`}>{`result ${d.curve.submissionId.slice(0, 12)}`}</a>
+            {` (${num((d.curve.test!.windows!.tokens.length * d.curve.test!.windows!.ms) / 1000)} s${isRankedSustained(d.curve.test!) ? "" : ", not the ranked length"}; its page shows the clocks and temperature)`}
+          </li>
+        ))}
+        {missing.map((l) => (
+          <li class="muted">{`${l}: its newest result has no sustained test, so no curve`}</li>
+        ))}
+      </ul>
+    </section>
   );
 }

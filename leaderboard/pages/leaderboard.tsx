@@ -7,7 +7,7 @@ import { METRIC_BY_ID, METRICS, type MetricId } from "@edgebench/contract";
 import type { FilterOptions } from "../../workers/ranking/options.js";
 import type { SiteView } from "../../workers/ranking/site-view.js";
 import { CHART_SIZE, CHART_X, CHART_Y, Chart, type ChartPoint, pointLines } from "../components/chart.js";
-import { configHref, configSubline, MetricCell, UnconfirmedBadge } from "../components/config-cells.js";
+import { configHref, configSubline, MetricCell, ThrottleBadge, UnconfirmedBadge } from "../components/config-cells.js";
 import { EmptyState } from "../components/empty.js";
 import { Layout } from "../components/layout.js";
 import { plural } from "../format.js";
@@ -98,6 +98,7 @@ function Filters(props: { state: BoardState; options: FilterOptions; energyScope
         "All",
       )}
       {sel("backend", "Backend", f.backend, plain(options.backends), "All")}
+      {sel("cooling", "Cooling (declared)", f.cooling, plain(options.cooling), "Any")}
       {sel(
         "scope",
         scoped ? "Meter scope (energy compared within)" : "Meter scope",
@@ -262,8 +263,10 @@ function Row(props: { row: ConfigRow; rank: number; cols: readonly MetricId[]; o
           </span>
         ) : null}
         <UnconfirmedBadge contributors={row.contributors} />
+        <ThrottleBadge metrics={row.metrics} />
         <span class="sub">{configSubline(row)}</span>
         {row.meterScope ? <span class="sub">meter: {row.meterScope}</span> : <span class="sub">meter: none (energy not measured)</span>}
+        <span class="sub">{row.cooling ? `cooling: ${row.cooling} (declared)` : "cooling: not stated"}</span>
       </td>
       <td class="model">
         <a href={`/models/${encodeURIComponent(row.modelSlug)}`}>{row.modelName}</a>

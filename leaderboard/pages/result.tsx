@@ -5,6 +5,7 @@
  * the submitter wrote is interpolated through hono/jsx, which escapes it.
  */
 import {
+  batteryDrain,
   envelopeLitres,
   footprintCm2,
   isRankedSustained,
@@ -12,6 +13,7 @@ import {
   METRICS,
   type ModelRun,
   netJoulesPerTokenFigure,
+  peakTempC,
   type ResultDocument,
   repRates,
   SUSTAINED_EDGE_S,
@@ -19,11 +21,12 @@ import {
   sustainedRateFigure,
   sustainedRatioFigure,
   type TestResult,
-  windowRates,
+  throttleOnsetMs,
 } from "@edgebench/contract";
 import type { SubmissionRunView, SubmissionView } from "../../workers/read/submissions.js";
 import { Layout } from "../components/layout.js";
-import { PowerTrace } from "../components/power-trace.js";
+import { RunChart, WIDE } from "../components/run-chart.js";
+import { type TestChart, THROTTLE_NOTE, testChart } from "../components/run-series.js";
 import { bytes, metricText, NOT_MEASURED, num, when } from "../format.js";
 import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
 
@@ -325,8 +328,10 @@ function TestBlock(props: { test: TestResult; doc: ResultDocument }) {
   const perToken = energyPerToken(t, props.doc);
   const energy = t.energy?.find((e) => e.meter === 0);
   const rates = t.status === "ok" ? repRates(t) : [];
+  // A chart of several panels needs the card's whole row to stay readable.
+  const chart = testChart(t);
   return (
-    <div class="card" data-test={t.name}>
+    <div class={`card${chart.panels.length > 1 ? " full" : ""}`} data-test={t.name}>
       <h3 style="margin-top:0">
         {t.name}
         <span class="muted">{` · ${t.kind}, ${t.nPrompt} prompt + ${t.nGen} generated tokens${t.depth ? ` at depth ${t.depth}` : ""}`}</span>
@@ -430,15 +435,8 @@ function TestBlock(props: { test: TestResult; doc: ResultDocument }) {
             : NOT_MEASURED}
         </dd>
       </dl>
-      {t.windows ? <SustainedCurve test={t} /> : null}
-      {energy?.trace ? (
-        <>
-          <p class="muted" style="margin-bottom:.2rem">
-            Power trace (primary meter)
-          </p>
-          <PowerTrace tMs={energy.trace.tMs} w={energy.trace.w} label={`${t.name} power trace`} />
-        </>
-      ) : null}
+      {t.windows ? <SustainedFigures test={t} /> : null}
+      <TestRunChart test={t} chart={chart} />
     </div>
   );
 }
@@ -455,40 +453,71 @@ function binariesText(b: NonNullable<ResultDocument["runtime"]["llamaCpp"]>): st
   return parts.filter((p) => p !== null).join("; ");
 }
 
-/** A sustained test's generation rate per window over time, with the figures the registry ranks (when it ran the ranked length). */
-function SustainedCurve(props: { test: TestResult }) {
+/** A sustained test's ranked figures in words (the chart below plots its windows). */
+function SustainedFigures(props: { test: TestResult }) {
   const t = props.test;
   const w = t.windows!;
-  const rates = windowRates(t);
-  const ends = rates.map((_, i) => ((i + 1) * w.ms) / 1000);
   const ratio = sustainedRatioFigure(t);
   const last = sustainedRateFigure(t);
-  const series = t.thermal?.series;
+  const onset = t.thermal ? throttleOnsetMs(t.thermal) : null;
+  const peak = t.thermal ? peakTempC(t.thermal) : null;
+  const drain = batteryDrain(t);
+  const watched = (t.thermal?.series?.clusters?.length ?? 0) > 0 || t.thermal?.series?.throttleBits !== undefined;
   return (
     <>
       <p class="muted" style="margin-bottom:.2rem" data-field="sustained">
-        {`Generation without pause, ${rates.length} windows of ${num(w.ms / 1000)} s: last ${SUSTAINED_EDGE_S} s median ${last ? num(last.value) : "?"} tokens/s, last over first ${SUSTAINED_EDGE_S} s ${ratio ? num(ratio.value) : "?"}`}
+        {`Generation without pause, ${w.tokens.length} windows of ${num(w.ms / 1000)} s: last ${SUSTAINED_EDGE_S} s median ${last ? num(last.value) : "?"} tokens/s, last over first ${SUSTAINED_EDGE_S} s ${ratio ? num(ratio.value) : "?"}`}
         {isRankedSustained(t) ? null : ` (ranked only at ${SUSTAINED_RANKED_SECONDS} s)`}
       </p>
-      <PowerTrace tMs={ends.map((s) => s * 1000)} w={rates} label={`${t.name} generation rate`} unit="tokens/s" quantity="generation rate" />
-      {series?.maxTempC ? (
-        <>
-          <p class="muted" style="margin-bottom:.2rem">
-            Hottest thermal zone
-          </p>
-          <PowerTrace tMs={series.tMs} w={series.maxTempC} label={`${t.name} temperature`} unit="°C" quantity="temperature" />
-        </>
+      <p class="muted" style="margin-bottom:.2rem" data-field="sustained-thermal">
+        {[
+          onset !== null ? `throttled after ${num(onset / 1000)} s` : watched ? "not throttled" : `throttling ${NOT_MEASURED}`,
+          peak !== null ? `peak ${num(peak)} °C` : `temperature ${NOT_MEASURED}`,
+        ].join(", ")}
+      </p>
+      {drain ? (
+        <p class="muted" style="margin-bottom:.2rem" data-field="battery">
+          {`Battery: ${num(drain.pctLost)} % used, ${num(drain.pctPer1kTokens)} ± ${num(drain.pctPer1kResolution)} % per 1,000 tokens (the gauge reads whole percent)${drain.joulesPerToken !== undefined ? `; ${num(drain.joulesPerToken)} J/token from its energy counter` : ""}`}
+        </p>
       ) : null}
-      {(series?.clusters ?? []).map((c) => (
-        <>
-          <p class="muted" style="margin-bottom:.2rem">
-            {`CPU ${c.cpus.join(",")} clock${c.maxMHz ? ` (max ${num(c.maxMHz)} MHz)` : ""}${c.governor ? `, governor ${c.governor}` : ""}`}
-          </p>
-          <PowerTrace tMs={series!.tMs} w={c.mhz} label={`${t.name} CPU ${c.cpus.join(",")} clock`} unit="MHz" quantity="clock" />
-        </>
-      ))}
     </>
   );
+}
+
+/** The test's generation rate, clocks, hottest zone and power on one time axis, when it recorded any of them over time. */
+function TestRunChart(props: { test: TestResult; chart: TestChart }) {
+  const t = props.test;
+  const { panels, shaded } = props.chart;
+  if (panels.length === 0) return null;
+  const words: Record<string, string> = {
+    rate: "generation rate",
+    clock: "clocks",
+    temperature: "hottest zone's temperature",
+    power: "primary meter's power",
+  };
+  const what = panels.map((p) => words[p.key] ?? p.title.toLowerCase());
+  const list = what.length > 1 ? `${what.slice(0, -1).join(", ")} and ${what.at(-1)}` : what[0]!;
+  return (
+    <RunChart
+      label={`${t.name} run chart`}
+      caption={`${t.name}: ${list} over the test${panels.length > 1 ? ", on one time axis" : ""}.`}
+      // A one-panel chart shares a row of cards, so it is drawn for the width of a card.
+      width={panels.length > 1 ? WIDE : 420}
+      panels={panels}
+      shaded={shaded}
+      shadedNote={THROTTLE_NOTE}
+    />
+  );
+}
+
+/** "Jetson power mode 15W (id 2), clocks locked by jetson_clocks": a mode caps clocks on purpose, so it is part of the configuration a reader compares. */
+function jetsonText(j: NonNullable<NonNullable<ResultDocument["system"]["conditions"]>["jetson"]>): string {
+  const mode =
+    j.powerMode !== undefined
+      ? `Jetson power mode ${j.powerMode}${j.powerModeId !== undefined ? ` (id ${j.powerModeId})` : ""}`
+      : "Jetson power mode not read";
+  const clocks = j.clocksLocked === undefined ? null : j.clocksLocked ? "clocks locked (jetson_clocks)" : "clocks not locked";
+  return [mode, clocks].filter((p) => p !== null).join(", ");
 }
 
 /** "fan (declared), room 23 °C (declared), on battery": what is not said stays "not stated", never guessed. */
@@ -498,6 +527,7 @@ function conditionsText(c: ResultDocument["system"]["conditions"]): string {
     c?.cooling ? `${c.cooling} cooling (declared)` : "cooling not stated",
     c?.ambientC !== undefined ? `room ${num(c.ambientC)} °C (declared)` : "room temperature not stated",
     c?.powerSource ? source[c.powerSource] : null,
+    c?.jetson ? jetsonText(c.jetson) : null,
   ]
     .filter((p) => p !== null)
     .join(", ");

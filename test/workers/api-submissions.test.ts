@@ -225,11 +225,17 @@ describe("server-side figures", () => {
     expect(html).toContain(
       'data-field="sustained">Generation without pause, 120 windows of 1.00 s: last 30 s median 20.0 tokens/s, last over first 30 s 0.500<',
     );
-    expect(html).toMatch(/<svg class="trace"[^>]*aria-label="sustained generation rate: generation rate from 0 to 40.0 tokens\/s over 119 s"/);
-    // Its clocks and temperature on the same clock: what slowed it down.
-    expect(html).toMatch(/aria-label="sustained temperature: temperature from 0 to 81.0 °C over 120 s"/);
-    expect(html).toContain("CPU 4,5,6,7 clock (max 2,400 MHz), governor schedutil");
-    expect(html).toMatch(/aria-label="sustained CPU 4,5,6,7 clock: clock from 0 to 2,400 MHz over 120 s"/);
+    // One chart, its clocks and temperature on the rate's time axis: what slowed it down.
+    expect(html).toMatch(
+      /<svg class="runchart"[^>]*aria-label="sustained run chart: Generation rate from 20.0 to 40.0 tokens\/s; Clock from 1,800 to 2,400 MHz; Temperature, hottest zone from 52.0 to 81.0 °C, over 120 s"/,
+    );
+    expect(html).toMatch(
+      /<g class="panel" data-panel="clock">[\s\S]*?<path class="line s\d" d="M[\d.,LM]+" data-series="CPU 4,5,6,7 \(max 2,400 MHz, schedutil\)"/,
+    );
+    // The clock fell below 90 % of its peak (2,016 of 2,400 MHz at 60 s): that stretch is shaded, and the legend says why.
+    expect(html).toMatch(/<rect class="thr" x="[\d.]+" width="[\d.]+"/);
+    expect(html).toContain("Shaded: throttled (a CPU cluster&#39;s clock below 90 % of its peak so far, or a throttle flag set)");
+    expect(html).toContain('data-field="sustained-thermal">throttled after 60.0 s, peak 81.0 °C<');
 
     // A 10 s trial is stored and shown, never ranked beside 120 s runs.
     const short = await submit(sustained([40, 40, 40, 40, 40, 30, 30, 20, 20, 20]), keys);

@@ -42,6 +42,7 @@ function reference(c: Case, scope: string | null): string[] {
     .filter((r) => !c.board || r.boardId === c.board)
     .filter((r) => !c.accelerator || r.acceleratorKind === c.accelerator)
     .filter((r) => !c.backend || r.backend === c.backend)
+    .filter((r) => !c.cooling || r.cooling === c.cooling)
     .filter((r) => !c.quantisation || r.quantisation === c.quantisation)
     .filter((r) => !c.model || r.modelSlug === c.model || r.modelId === c.model)
     .filter((r) => !scope || r.meterScope === scope)
@@ -78,6 +79,8 @@ describe(`ranking over ${N} configurations`, () => {
     { sort: "j_per_token", scope: "wall", accelerator: "gpu" },
     { sort: "tps_per_litre" },
     { sort: "tps_per_cm2", scope: "wall" }, // a metric ranked across scopes, filtered to one
+    { sort: "tg_tps", cooling: "fan" }, // 833: through the cooling index, then sort
+    { sort: "sustained_ratio", cooling: "passive", accelerator: "cpu" },
   ];
 
   for (const c of cases) {

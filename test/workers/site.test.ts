@@ -157,7 +157,7 @@ describe("site with signed submissions", () => {
     // Which llama.cpp binaries ran: a prebuilt's CPU variant and commit, so a native number can be told apart.
     expect(html).toContain("prebuilt release binaries; commit 0ad4a86; CPU variant armv8.2_2; loaded ggml-cpu-armv8.2_2");
     // The generation test's power trace is plotted.
-    expect(html).toMatch(/<svg class="trace"[^>]*>[\s\S]*?<polyline points="[\d., ]+"/);
+    expect(html).toMatch(/<g class="panel" data-panel="power">[\s\S]*?<path class="line s\d" d="M[\d.,LM]+" data-series="power"/);
   });
 
   it("compares configurations and marks the better figure per row", async () => {

@@ -21,6 +21,7 @@ const FIELDS = [
   ["threads", (r) => r.threads],
   ["gpu_layers", (r) => r.gpuLayers],
   ["meter_scope", (r) => r.meterScope],
+  ["cooling", (r) => r.cooling],
   ["submissions", (r) => r.submissions],
   ["contributors", (r) => r.contributors],
   ["latest_submission_id", (r) => r.latestSubmissionId],

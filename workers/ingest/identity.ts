@@ -23,7 +23,16 @@
  * Model variant: the GGUF's sha256 when the document gives it (two files with
  * one name can differ), else name + quantisation.
  */
-import { canonicalBytes, type Envelope, type Footprint, type MeterScope, type ModelRun, type ResultDocument, sha256Hex } from "@edgebench/contract";
+import {
+  type Cooling,
+  canonicalBytes,
+  type Envelope,
+  type Footprint,
+  type MeterScope,
+  type ModelRun,
+  type ResultDocument,
+  sha256Hex,
+} from "@edgebench/contract";
 import { type CatalogueBoard, matchBoard } from "../../db/catalogue/index.js";
 import type { ConfigAcceleratorKind } from "../../db/schema.js";
 
@@ -80,6 +89,12 @@ export interface ConfigurationKey {
   threads: number;
   gpuLayers: number;
   meterScope: MeterScope;
+  /**
+   * Declared cooling, present only when declared: heat decides what a board
+   * sustains, and leaving the key unchanged for undeclared results keeps their
+   * configurations' ids.
+   */
+  cooling?: Cooling;
 }
 
 /** The model variant id: sha256 when known, else "<name slug>~<quantisation slug>". */
@@ -134,6 +149,7 @@ export function configurationKey(doc: ResultDocument, run: ModelRun, boardId: st
     threads: run.settings.threads,
     gpuLayers: run.settings.gpuLayers,
     meterScope: primaryMeterScope(doc),
+    ...(doc.system.conditions?.cooling ? { cooling: doc.system.conditions.cooling } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
  * has. Read from the small catalogue tables and by index probes, one round
  * trip, so the cost follows the number of boards and models, not of results.
  */
-import { BACKENDS, METER_SCOPES, type MeterScope } from "@edgebench/contract";
+import { BACKENDS, COOLING, type Cooling, METER_SCOPES, type MeterScope } from "@edgebench/contract";
 import { and, asc, eq, exists, gt, type SQL, sql } from "drizzle-orm";
 import { boards, CONFIG_ACCELERATOR_KINDS, configurationMetrics, configurations, modelFamilies, models } from "../../db/schema.js";
 import type { Db } from "../db.js";
@@ -14,6 +14,8 @@ export interface FilterOptions {
   boards: { id: string; label: string }[];
   backends: string[];
   accelerators: string[];
+  /** Declared coolings some configuration has. */
+  cooling: Cooling[];
   /** Meter scopes with a measured tokens per joule: the ones energy can be ranked within. */
   scopes: Exclude<MeterScope, "none">[];
 }
@@ -34,6 +36,7 @@ export async function filterOptions(db: Db): Promise<FilterOptions> {
   const probeList: [string, SQL][] = [
     ...BACKENDS.map((b): [string, SQL] => [`backend:${b}`, listed(eq(c.backend, b))]),
     ...CONFIG_ACCELERATOR_KINDS.map((a): [string, SQL] => [`accelerator:${a}`, listed(eq(c.acceleratorKind, a))]),
+    ...COOLING.map((k): [string, SQL] => [`cooling:${k}`, listed(eq(c.cooling, k))]),
     ...energyScopes.map((s): [string, SQL] => [
       `scope:${s}`,
       exists(
@@ -65,6 +68,7 @@ export async function filterOptions(db: Db): Promise<FilterOptions> {
     boards: boardRows,
     backends: BACKENDS.filter((b) => has(`backend:${b}`)),
     accelerators: CONFIG_ACCELERATOR_KINDS.filter((a) => has(`accelerator:${a}`)),
+    cooling: COOLING.filter((k) => has(`cooling:${k}`)),
     scopes: energyScopes.filter((s) => has(`scope:${s}`)),
   };
 }

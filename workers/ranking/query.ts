@@ -5,7 +5,7 @@
  * order. The API validates strictly (400 on anything unknown); the site
  * drops what does not parse (a hand-edited link still shows a page).
  */
-import { BACKENDS, METER_SCOPES, METRIC_IDS, type MetricId } from "@edgebench/contract";
+import { BACKENDS, COOLING, METER_SCOPES, METRIC_IDS, type MetricId } from "@edgebench/contract";
 import { z } from "zod";
 import { CONFIG_ACCELERATOR_KINDS } from "../../db/schema.js";
 
@@ -25,6 +25,8 @@ export const RankFilters = z.strictObject({
   backend: z.enum(BACKENDS).optional(),
   /** Primary meter scope; "none" selects results without a meter (see ranking/scope.ts for energy metrics). */
   scope: z.enum(METER_SCOPES).optional(),
+  /** Declared cooling: passive, heatsink, fan or case (results that state none are left out by this filter). */
+  cooling: z.enum(COOLING).optional(),
   suite: optionalText,
 });
 export type RankFilters = z.output<typeof RankFilters>;

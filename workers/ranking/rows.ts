@@ -3,7 +3,7 @@
  * configuration, its counts and its figures keyed by metric id, read from
  * `configurations` and `configuration_metrics` (never from the runs).
  */
-import { type Backend, isMetricId, type MeterScope, type MetricId } from "@edgebench/contract";
+import { type Backend, type Cooling, isMetricId, type MeterScope, type MetricId } from "@edgebench/contract";
 import { asc, inArray } from "drizzle-orm";
 import {
   type ConfigAcceleratorKind,
@@ -38,6 +38,8 @@ export interface LeaderboardRow {
   gpuLayers: number;
   /** Scope of the primary meter; null when nothing was measured. */
   meterScope: Exclude<MeterScope, "none"> | null;
+  /** Cooling as declared by the contributors; null when not stated. */
+  cooling: Cooling | null;
   /** Median over the configuration's runs, per metric (absent = not measured). */
   metrics: Partial<Record<MetricId, number>>;
   /** Median of the runs' sample stddevs (spread over repetitions), where the metric has one. */
@@ -72,6 +74,7 @@ export const ROW_COLUMNS = {
   threads: configurations.threads,
   gpuLayers: configurations.gpuLayers,
   meterScope: configurations.meterScope,
+  cooling: configurations.cooling,
   runCount: configurations.runCount,
   submissionCount: configurations.submissionCount,
   keyCount: configurations.keyCount,
@@ -110,6 +113,7 @@ export function toLeaderboardRow(c: RowColumns, figures: readonly Pick<Configura
     threads: c.threads,
     gpuLayers: c.gpuLayers,
     meterScope: c.meterScope === "none" ? null : c.meterScope,
+    cooling: c.cooling,
     metrics,
     stddev,
     submissions: c.submissionCount,

@@ -50,6 +50,7 @@ export function filterConditions(f: RankFilters, indexable = true): SQL[] {
   if (f.board) where.push(eqf(c.boardId, f.board));
   if (f.accelerator) where.push(eqf(c.acceleratorKind, f.accelerator));
   if (f.backend) where.push(eqf(c.backend, f.backend));
+  if (f.cooling) where.push(eqf(c.cooling, f.cooling));
   if (f.suite) where.push(eqf(c.suiteId, f.suite));
   return where;
 }
@@ -58,7 +59,7 @@ export function filterConditions(f: RankFilters, indexable = true): SQL[] {
  * The configurations that have a figure (`ranked`: a condition on
  * configuration_metrics) under the filters, read in the order that keeps it
  * cheap: with a filter on an indexed column (model, board, accelerator,
- * backend, meter scope) from `configurations` through that index, then the
+ * backend, cooling, meter scope) from `configurations` through that index, then the
  * figure by primary key (CROSS JOIN fixes that order: without statistics
  * SQLite otherwise walks every figure of the metric and tests each
  * configuration); without one, from the rank index.
@@ -79,7 +80,7 @@ export function matching<T extends SelectedFields>(db: Db, fields: T, ranked: SQ
 
 /** Whether a filter narrows `configurations` through an index of its own (see matching). */
 export function hasIndexedFilter(f: RankFilters, scopeOnConfigurations: boolean): boolean {
-  return Boolean(f.model || f.board || f.accelerator || f.backend || scopeOnConfigurations);
+  return Boolean(f.model || f.board || f.accelerator || f.backend || f.cooling || scopeOnConfigurations);
 }
 
 /** The scope a ranking by `metric` is restricted to under these filters, or null for none (see the rule above). */

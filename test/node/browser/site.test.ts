@@ -136,7 +136,7 @@ describe("leaderboard in Chromium", () => {
     const page = await open(`/results/${id}`);
     expect(await page.locator('[data-field="signature"]').textContent()).toBe(api.signature);
     expect(await page.locator('[data-field="fingerprint"]').textContent()).toBe(api.fingerprint);
-    expect(await page.locator("svg.trace polyline").count()).toBeGreaterThan(0);
+    expect(await page.locator('svg.runchart [data-panel="power"] path.line').count()).toBeGreaterThan(0);
     await page.getByText("How to verify this result").click();
     expect(await page.locator("#signature pre").first().isVisible()).toBe(true);
     // The verification script printed on the page, run as printed, says valid.

@@ -5,10 +5,12 @@
  * fixture board never loads native code.
  */
 import type { Envelope, System } from "@edgebench/contract";
+import type { Config } from "../config.js";
 import { detectAccelerators } from "./accelerators.js";
 import { detectBoard, detectSoc, type PiRevision, piRevisionFromCpuinfo } from "./board.js";
 import { type DeclaredConditions, detectConditions } from "./conditions.js";
 import { type CpuCountSources, detectCpuFacts } from "./cpu.js";
+import { detectJetsonPower } from "./jetson.js";
 import { gpuAccelerators, type LlamaInfo } from "./llama.js";
 import { detectMemoryFacts, detectOs, type MemorySource } from "./os.js";
 import { readText, type SysConfig } from "./read.js";
@@ -31,7 +33,7 @@ export interface Detected {
   sources: { memory: MemorySource; cpu: CpuCountSources };
 }
 
-export function detectSystem(config: SysConfig, opts: DetectOptions = {}): Detected {
+export function detectSystem(config: SysConfig & Pick<Config, "toolPath">, opts: DetectOptions = {}): Detected {
   const cpuinfo = readText(config, "/proc/cpuinfo");
   const cpu = detectCpuFacts(config, cpuinfo ?? "");
   const memory = detectMemoryFacts(config);
@@ -46,6 +48,8 @@ export function detectSystem(config: SysConfig, opts: DetectOptions = {}): Detec
     envelope: opts.envelope,
     conditions: detectConditions(config, opts.declared),
   };
+  const jetson = detectJetsonPower(config);
+  if (jetson) system.conditions = { ...system.conditions, jetson };
   if (!system.soc) delete system.soc;
   if (!system.envelope) delete system.envelope;
   if (!system.conditions) delete system.conditions;

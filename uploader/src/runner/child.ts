@@ -9,9 +9,10 @@ import type { Resources, Settings } from "@edgebench/contract";
 import { type ChatHistoryItem, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel, resolveChatWrapper, type Token } from "node-llama-cpp";
 import { loadLlama } from "../detect/llama.js";
 import { directEvaluator, publicEvaluator } from "./evaluator.js";
+import { firstTokenMs, loadWithTimings } from "./load-timing.js";
 import { measureTest } from "./measure.js";
 import { measurePerplexity } from "./perplexity.js";
-import type { ChildJob, ChildMessage, ContextPoint, ParentMessage, TestOutcome } from "./protocol.js";
+import type { ChildJob, ChildMessage, ContextPoint, LoadTiming, ParentMessage, TestOutcome } from "./protocol.js";
 
 function send(msg: ChildMessage): Promise<void> {
   return new Promise((resolve) => process.send!(msg, undefined, undefined, () => resolve()));
@@ -108,7 +109,10 @@ async function runPoint(
       });
     }
     for (const test of job.tests) {
+      // Listening before asking: the parent's "go" (after its cooldown) cannot slip past.
+      const go = job.cooldown ? nextMessage("go") : undefined;
       await send({ type: "test-start", load, point: pointIndex, name: test.name });
+      await go;
       const cpu0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       let outcome: TestOutcome;
@@ -188,28 +192,41 @@ export async function childMain(): Promise<void> {
     process.exit(0);
   }
   let waited = false;
+  // A failed attempt may still have read the file, so only the very first attempt counts as cold.
+  let attempted = false;
   for (let load = 0; load < job.loads.length; load++) {
     const { gpuLayers, points } = job.loads[load]!;
     let model: LlamaModel;
-    const t0 = performance.now();
+    let timing: LoadTiming;
     try {
-      model = await llama.loadModel({ modelPath: job.modelPath, gpuLayers });
+      const firstOfProcess = !attempted;
+      attempted = true;
+      ({ model, timing } = await loadWithTimings(llama, job.modelPath, gpuLayers, firstOfProcess));
     } catch (err) {
       await send({ type: "load-failed", load, error: `cannot load the model: ${errorText(err)}` });
       continue;
     }
+    // Right after the load, before anything else runs on the model: its first decode pays the one-time costs.
+    if (points[0]) {
+      try {
+        timing.firstTokenMs = await firstTokenMs(model, points[0], chatPromptTokens(model, job.chatPrompt));
+      } catch (err) {
+        await send({ type: "log", line: `first token after load not measured: ${errorText(err)}` });
+      }
+    }
     const vram = llama.gpu ? await llama.getVramState().catch(() => undefined) : undefined;
+    const go = job.waitForGo && !waited ? nextMessage("go") : undefined;
     await send({
       type: "loaded",
       load,
       gpuLayers: model.gpuLayers,
-      loadMs: performance.now() - t0,
+      timing,
       backend: llama.gpu || "cpu",
       vramUsedBytes: vram?.used,
     });
-    if (job.waitForGo && !waited) {
+    if (go) {
       waited = true;
-      await nextMessage("go");
+      await go;
     }
     for (let p = 0; p < points.length; p++) await runPoint(job, llama, model, load, p, points[p]!, perf);
     await model.dispose();

@@ -22,11 +22,12 @@ import type { Config } from "../config.js";
 import { type BackendChoice, binariesRecord, describeBinaries, describeLlama, detectSystem, type LlamaInfo, loadLlama } from "../detect/index.js";
 import { openPowerSession, type PowerSession } from "../power/index.js";
 import type { Suite } from "../suite/index.js";
+import { BoardCooldown, DEFAULT_COOLDOWN_SECONDS } from "./cooldown.js";
 import { assembleDocument, type CaptureOptions, markRunFailures } from "./document.js";
 import { inspectModel, ModelFileError } from "./model-file.js";
 import { type PlannedLoad, planSweep, requestedSettings, type SweepOptions, UsageError } from "./plan.js";
 import { silentProgress } from "./progress.js";
-import type { ChildJob, ChildMessage, TestOutcome } from "./protocol.js";
+import type { ChildJob, ChildMessage, LoadTiming, TestOutcome } from "./protocol.js";
 import { resolveModel } from "./resolve.js";
 import { runChild } from "./spawn.js";
 import { ThermalSampler } from "./thermal.js";
@@ -44,6 +45,8 @@ export interface RunOptions extends CaptureOptions {
   perplexity?: boolean;
   /** Length of the sustained test in seconds (default: the suite's; 0 leaves it out). */
   sustainedSeconds?: number;
+  /** Longest wait before each test for the board to cool (default 60 s; 0: no waits). */
+  cooldownSeconds?: number;
   /** Allow hf:/URL models to be downloaded into config.modelsDir. */
   download?: boolean;
   verbose?: boolean;
@@ -69,6 +72,21 @@ const errText = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 function failedRun(model: ModelIdentity, settings: Settings, error: string, tests: TestResult[] = []): ModelRun {
   return { model, settings, status: "failed", error: error.slice(0, 1024), tests };
+}
+
+const loadFigure = (ms: number | undefined) => (ms !== undefined && ms > 0 && ms <= 3_600_000 ? Math.round(ms * 100) / 100 : undefined);
+
+/** The document's load record for a run of this load; the first-token time belongs to the context point it was measured under. */
+function loadRecord(timing: LoadTiming, withFirstToken: boolean): ModelRun["load"] {
+  const coldMs = loadFigure(timing.coldMs);
+  const warmMs = loadFigure(timing.warmMs);
+  const firstTokenMs = withFirstToken ? loadFigure(timing.firstTokenMs) : undefined;
+  if (coldMs === undefined && warmMs === undefined) return undefined;
+  return {
+    ...(coldMs !== undefined ? { coldMs } : {}),
+    ...(warmMs !== undefined ? { warmMs } : {}),
+    ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
+  };
 }
 
 function toTestResult(outcome: TestOutcome, kind: TestResult["kind"]): TestResult {
@@ -134,6 +152,9 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
     gpuOffload: onGpu,
   });
   const thermal = new ThermalSampler(opts.config);
+  // The temperatures every later test waits to return to: the board before any model ran.
+  const cooldown = new BoardCooldown(opts.config, { maxSeconds: opts.cooldownSeconds ?? DEFAULT_COOLDOWN_SECONDS });
+  cooldown.takeBaseline();
   const runs: ModelRun[] = [];
   const diagnostics: TestDiagnostics[] = [];
   let idleDone = !(opts.idleSeconds && opts.idleSeconds > 0);
@@ -193,11 +214,15 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
         perplexity: opts.perplexity === false ? undefined : { chunkTokens: suite.perplexity.chunkTokens, maxChunks: suite.perplexity.maxChunks },
         waitForGo: !idleDone,
         llamaTimings: Boolean(opts.llamaTimings),
+        cooldown: cooldown.active,
       };
+      const loadTimings: Array<LoadTiming | undefined> = loads.map(() => undefined);
+      let testCooldown: TestResult["cooldown"];
       const onMessage = async (msg: ChildMessage, reply: (m: { type: "go" }) => void) => {
         switch (msg.type) {
           case "loaded":
-            progress.line(`  loaded in ${Math.round(msg.loadMs)} ms (${msg.backend}, ${msg.gpuLayers} GPU layers)`);
+            loadTimings[msg.load] = msg.timing;
+            progress.line(`  loaded ${describeLoad(msg.timing)} (${msg.backend}, ${msg.gpuLayers} GPU layers)`);
             if (job.waitForGo && !idleDone) {
               idleDone = true;
               progress.status(`measuring idle power for ${opts.idleSeconds} s`);
@@ -214,13 +239,29 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
             return;
           }
           case "test-start":
-            progress.status(`  ${msg.name} …`);
-            thermal.start();
+            testCooldown = undefined;
+            try {
+              if (job.cooldown) {
+                progress.status(`  cooling down before ${msg.name} …`);
+                testCooldown = await cooldown.wait();
+                if (testCooldown && testCooldown.waitedMs >= 1000)
+                  progress.line(
+                    `  cooled ${(testCooldown.waitedMs / 1000).toFixed(0)} s before ${msg.name}: ${testCooldown.startC} → ${testCooldown.endC ?? "?"} °C (start of run ${testCooldown.baselineC} °C${testCooldown.reached ? "" : ", not reached"})`,
+                  );
+              }
+            } finally {
+              progress.status(`  ${msg.name} …`);
+              thermal.start();
+              // The child waits for this whatever happened here, or it would wait forever.
+              if (job.cooldown) reply({ type: "go" });
+            }
             return;
           case "test-end": {
             const thermalFacts = thermal.stop();
             const test = toTestResult(msg.outcome, kindOf.get(msg.outcome.name) ?? "tg");
             if (thermalFacts) test.thermal = thermalFacts;
+            if (testCooldown) test.cooldown = testCooldown;
+            testCooldown = undefined;
             if (test.status === "ok" && power.meters.length) {
               // Slow meters (smart plugs, 1 Hz) need a reading dated after the last repetition ended.
               await power.settle(msg.outcome.windows.at(-1)?.endNs);
@@ -270,6 +311,11 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
       slots.forEach((row, l) => {
         row.forEach((_, p) => {
           const run = runAt(l, p);
+          const timing = loadTimings[l];
+          if (timing) {
+            const load = loadRecord(timing, p === 0);
+            if (load) run.load = load;
+          }
           // A run the child never finished carries the reason the child ended.
           const finished =
             run.status === "failed" ||
@@ -304,6 +350,15 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
     fleet: opts.fleet,
   });
   return { document, failedRuns: runs.filter((r) => r.status === "failed").length, llama, diagnostics };
+}
+
+function describeLoad(t: LoadTiming): string {
+  const parts: Array<[string, number | undefined]> = [
+    ["cold", t.coldMs],
+    ["warm", t.warmMs],
+    ["first token", t.firstTokenMs],
+  ];
+  return `in ${parts.flatMap(([what, ms]) => (ms === undefined ? [] : [`${what} ${Math.round(ms)} ms`])).join(", ")}`;
 }
 
 function summary(test: TestResult): string {

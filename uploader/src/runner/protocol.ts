@@ -37,6 +37,18 @@ export interface ChildJob {
   waitForGo: boolean;
   /** Enable llama.cpp's own perf counters and report the time spent inside evaluation (bench only). */
   llamaTimings: boolean;
+  /** Parent waits for the board to cool before each test: wait for "go" after every "test-start". */
+  cooldown: boolean;
+}
+
+/**
+ * Load timings of one model load (protocol only; the document's ModelLoad).
+ * firstTokenMs was measured under the load's first context point.
+ */
+export interface LoadTiming {
+  coldMs?: number;
+  warmMs?: number;
+  firstTokenMs?: number;
 }
 
 export interface RepWindow {
@@ -60,7 +72,7 @@ export interface TestOutcome {
 }
 
 export type ChildMessage =
-  | { type: "loaded"; load: number; gpuLayers: number; loadMs: number; backend: string; vramUsedBytes?: number }
+  | { type: "loaded"; load: number; gpuLayers: number; timing: LoadTiming; backend: string; vramUsedBytes?: number }
   | { type: "point-start"; load: number; point: number; settings: Settings }
   | { type: "test-start"; load: number; point: number; name: string }
   | { type: "test-end"; load: number; point: number; outcome: TestOutcome }

@@ -4,24 +4,52 @@
  * cpufreq (kHz). Throttling is reported when the fastest CPU cluster never
  * reached 90 % of its maximum frequency during the test (the benchmark keeps
  * the cores busy, so a cluster stuck below its maximum is being held back by
- * heat or power limits), or when a zone reached a passive/critical trip point.
+ * heat or power limits), when a zone reached a passive/critical trip point,
+ * or when the Raspberry Pi firmware says it capped or throttled the clocks or
+ * hit its soft temperature limit during the test.
  * Boards without these files simply get no thermal block ("not measured").
  *
  * Beside the extremes, a bounded time series on the test's own clock: the
  * hottest zone and, per CPU cluster (the CPUs of one maximum frequency: a
  * big.LITTLE board's clusters apart), its fastest core's current frequency,
  * with the cluster's cpufreq governor. A sustained test's slowdown can then
- * be read against its clocks and temperature.
+ * be read against its clocks and temperature. Alongside: every zone on its
+ * own, the devfreq devices (GPU, NPU), the Raspberry Pi firmware's throttle
+ * bits and the battery of a battery-powered device, each only where the
+ * board has it.
  */
-import { LIMITS, type Thermal } from "@edgebench/contract";
+import { LIMITS, THROTTLE_NOW_MASK, type Thermal } from "@edgebench/contract";
+import type { Config } from "../config.js";
 import { listDir, readInt, readText, type SysConfig } from "../detect/read.js";
 import { downsample } from "../power/energy.js";
+import { BatteryProbe, type BatteryReading } from "./battery-series.js";
+import { type DevfreqDevice, findDevfreq } from "./devfreq.js";
+import { ThrottleSource } from "./rpi-throttle.js";
 
 /** A series bounded like the power trace (equal-count buckets averaged), rounded to `digits` decimals. */
 function bounded(tMs: number[], xs: number[], digits: number): number[] {
   const f = 10 ** digits;
   return downsample(tMs, xs, LIMITS.maxTracePoints).w.map((x) => Math.round(x * f) / f);
 }
+
+/** Bit flags bounded like downsample's buckets, OR-ed: a point shows every flag raised in the samples it stands for. */
+function boundedOr(xs: number[]): number[] {
+  const n = xs.length;
+  const max = LIMITS.maxTracePoints;
+  if (n <= max) return xs;
+  const out: number[] = [];
+  for (let k = 0; k < max; k++) {
+    let v = 0;
+    for (let i = Math.floor((k * n) / max); i < Math.floor(((k + 1) * n) / max); i++) v |= xs[i]!;
+    out.push(v);
+  }
+  return out;
+}
+
+/** Sticky "has occurred" bits 17-19 (frequency capped, throttled, soft temperature limit). */
+const THROTTLE_STICKY_MASK = THROTTLE_NOW_MASK << 16;
+/** Zones and devices kept in the series. */
+const MAX_SERIES = 16;
 
 interface Zone {
   type: string;
@@ -49,9 +77,17 @@ export class ThermalSampler {
   private clusterKHz: number[][] = [];
   /** CPUs grouped by maximum frequency, slowest cluster first, with the governor in effect. */
   private clusters: { cpus: Cpu[]; maxKHz: number; governor?: string }[];
+  private devfreq: DevfreqDevice[];
+  private throttle: ThrottleSource;
+  private battery: BatteryProbe | undefined;
+  /** Per sample: each zone (°C), each devfreq device (Hz), the throttle word, the battery (NaN / undefined: not read). */
+  private zoneC: number[][] = [];
+  private devfreqHz: number[][] = [];
+  private words: (number | undefined)[] = [];
+  private batteryRows: BatteryReading[] = [];
 
   constructor(
-    private readonly config: SysConfig,
+    private readonly config: SysConfig & Pick<Config, "toolPath">,
     private readonly periodMs = 250,
   ) {
     this.zones = listDir(config, "/sys/class/thermal")
@@ -85,19 +121,28 @@ export class ThermalSampler {
         maxKHz,
         governor: readText(config, `/sys/devices/system/cpu/${cpus[0]!.id}/cpufreq/scaling_governor`),
       }));
+    this.devfreq = findDevfreq(config);
+    this.throttle = new ThrottleSource(config);
+    this.battery = BatteryProbe.find(config);
   }
 
   /** Whether this machine exposes anything to sample. */
   get available(): boolean {
-    return this.zones.length > 0 || this.cpus.length > 0;
+    return this.zones.length > 0 || this.cpus.length > 0 || this.devfreq.length > 0 || this.throttle.available || this.battery !== undefined;
   }
 
   private sample(): void {
     let max: number | undefined;
+    const zoneRow: number[] = [];
     for (const z of this.zones) {
       const t = readInt(this.config, z.tempPath);
+      zoneRow.push(t === undefined ? Number.NaN : t / 1000);
       if (t !== undefined) max = Math.max(max ?? -Infinity, t / 1000);
     }
+    this.zoneC.push(zoneRow);
+    this.devfreqHz.push(this.devfreq.map((d) => readInt(this.config, d.curPath) ?? Number.NaN));
+    this.words.push(this.throttle.read());
+    if (this.battery) this.batteryRows.push(this.battery.read());
     if (max !== undefined) {
       this.startTemp ??= max;
       this.temps.push(max);
@@ -128,6 +173,10 @@ export class ThermalSampler {
     this.tMs = [];
     this.hottest = [];
     this.clusterKHz = [];
+    this.zoneC = [];
+    this.devfreqHz = [];
+    this.words = [];
+    this.batteryRows = [];
     this.t0 = performance.now();
     if (!this.available) return;
     this.sample();
@@ -160,6 +209,16 @@ export class ThermalSampler {
     }
     const trip = Math.min(...this.zones.map((z) => z.tripC ?? Infinity));
     if (out.maxTempC !== undefined && Number.isFinite(trip) && out.maxTempC >= trip) throttled = true;
+    const words = this.throttleWords();
+    if (words.length) {
+      const first = words[0]!;
+      const last = words.at(-1)!;
+      out.throttleWord = last;
+      // Sticky bits already set when the test began may date from any time since boot: only new ones count.
+      const newSticky = last & THROTTLE_STICKY_MASK & ~first;
+      if (words.some((w) => (w & THROTTLE_NOW_MASK) !== 0) || newSticky !== 0) throttled = true;
+      else throttled ??= false;
+    }
     if (throttled !== undefined) out.throttled = throttled;
     const series = this.series();
     if (series) out.series = series;
@@ -189,6 +248,70 @@ export class ThermalSampler {
       ];
     });
     if (clusters.length) out.clusters = clusters.slice(0, 16);
+    const zones = this.zones.flatMap((z, k) => {
+      const c = this.zoneC.map((row) => row[k]!);
+      return keep(c) ? [{ type: z.type.slice(0, 128), c: bounded(this.tMs, c, 1) }] : [];
+    });
+    if (zones.length) out.zones = zones.slice(0, MAX_SERIES);
+    const devfreq = this.devfreq.flatMap((d, k) => {
+      const hz = this.devfreqHz.map((row) => row[k]!);
+      if (!keep(hz)) return [];
+      return [
+        {
+          name: d.name.slice(0, 128),
+          ...(d.maxHz ? { maxMHz: Math.round(d.maxHz / 1e3) / 1e3 } : {}),
+          ...(d.governor ? { governor: d.governor.slice(0, 64) } : {}),
+          mhz: bounded(
+            this.tMs,
+            hz.map((f) => f / 1e6),
+            1,
+          ),
+        },
+      ];
+    });
+    if (devfreq.length) out.devfreq = devfreq.slice(0, MAX_SERIES);
+    const words = this.throttleWords();
+    if (words.length === this.tMs.length) out.throttleBits = boundedOr(words.map((w) => w & 0xf));
+    const battery = this.batterySeries();
+    if (battery) out.battery = battery;
     return out;
+  }
+
+  /**
+   * The throttle word of every sample, or none when it was never read. vcgencmd
+   * answers after the first samples and then once a second: the first answer
+   * stands for the samples before it, and each answer for those until the next.
+   */
+  private throttleWords(): number[] {
+    const first = this.words.find((w) => w !== undefined);
+    if (first === undefined) return [];
+    let last = first;
+    return this.words.map((w) => {
+      last = w ?? last;
+      return last;
+    });
+  }
+
+  private batterySeries(): NonNullable<Thermal["series"]>["battery"] {
+    if (!this.battery || this.batteryRows.length !== this.tMs.length) return undefined;
+    const field = (k: keyof BatteryReading, digits: number) => {
+      const xs = this.batteryRows.map((r) => r[k] ?? Number.NaN);
+      return xs.every((x) => Number.isFinite(x)) ? bounded(this.tMs, xs, digits) : undefined;
+    };
+    const capacityPct = field("capacityPct", 1);
+    const energyUWh = field("energyUWh", 0);
+    const chargeUAh = energyUWh ? undefined : field("chargeUAh", 0);
+    const voltageUV = chargeUAh ? field("voltageUV", 0) : undefined;
+    if (!capacityPct && !energyUWh && !chargeUAh) return undefined;
+    const status = this.battery.status();
+    return {
+      name: this.battery.name.slice(0, 128),
+      ...(status ? { status: status.slice(0, 64) } : {}),
+      // The kernel reports capacity in whole percent: a 1 % step hides smaller drains.
+      ...(capacityPct ? { capacityPct, capacityStepPct: 1 } : {}),
+      ...(energyUWh ? { energyUWh } : {}),
+      ...(chargeUAh ? { chargeUAh } : {}),
+      ...(voltageUV ? { voltageUV } : {}),
+    };
   }
 }

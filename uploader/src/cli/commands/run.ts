@@ -13,6 +13,7 @@ import { type Config, loadConfig } from "../../config.js";
 import { BACKEND_CHOICES, type BackendChoice } from "../../detect/index.js";
 import { declaredEnvelope } from "../../identity/index.js";
 import { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, parseScope } from "../../power/index.js";
+import { DEFAULT_COOLDOWN_SECONDS, MAX_COOLDOWN_SECONDS } from "../../runner/cooldown.js";
 import { type RunOptions, type RunResult, runBenchmark } from "../../runner/index.js";
 import type { GpuLayers } from "../../runner/protocol.js";
 import { addHttpRuntimeOptions, type HttpCliOptions, type HttpRunResult, httpRunOptions, runHttpBenchmark } from "../../runtimes/http/index.js";
@@ -40,6 +41,7 @@ export interface RunCommandOptions extends HttpCliOptions {
   flashAttn?: boolean[];
   perplexity: boolean;
   sustainedSeconds?: number;
+  cooldown: number;
   profile: "standard" | "long";
   json?: boolean;
   out?: string;
@@ -68,6 +70,15 @@ export const LONG_SUSTAINED_SECONDS = 600;
 function sustainedSeconds(v: string): number {
   const n = Math.floor(nonNegative("--sustained-seconds")(v));
   if (n > LIMITS.maxWindows) throw new InvalidArgumentError(`--sustained-seconds: at most ${LIMITS.maxWindows} (one hour of 1 s windows)`);
+  return n;
+}
+
+/** --cooldown: the longest wait in seconds, "auto" (the default wait) or 0 (no waits). */
+function cooldownSeconds(v: string): number {
+  if (v.trim().toLowerCase() === "auto") return DEFAULT_COOLDOWN_SECONDS;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < 0 || n > MAX_COOLDOWN_SECONDS)
+    throw new InvalidArgumentError(`--cooldown takes seconds from 0 to ${MAX_COOLDOWN_SECONDS}, or "auto", got "${v}"`);
   return n;
 }
 
@@ -117,6 +128,7 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
     },
     perplexity: opts.perplexity,
     sustainedSeconds,
+    cooldownSeconds: opts.cooldown,
     idleSeconds: opts.idleSeconds,
     meterSpecs: opts.meter,
     scope: opts.scope ? parseScope(opts.scope) : undefined,
@@ -182,6 +194,15 @@ export function runCommand(): Command {
       new Option("--sustained-seconds <s>", "length of the sustained test, generation without pause (default: the suite's, 120; 0 skips it)")
         .env("EDGEBENCH_SUSTAINED_SECONDS")
         .argParser(sustainedSeconds),
+    )
+    .addOption(
+      new Option(
+        "--cooldown <seconds|auto|0>",
+        `before each test, wait up to this long for every thermal zone to be within 2 °C of its reading at the start of the run (auto: ${DEFAULT_COOLDOWN_SECONDS} s; 0: no waits)`,
+      )
+        .env("EDGEBENCH_COOLDOWN")
+        .argParser(cooldownSeconds)
+        .default(DEFAULT_COOLDOWN_SECONDS, "auto"),
     )
     .addOption(
       new Option("--profile <name>", `standard, or long: a ${LONG_SUSTAINED_SECONDS} s sustained test (--sustained-seconds overrides)`)
