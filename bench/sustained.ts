@@ -59,4 +59,7 @@ console.log(`  sustained ratio (last 30 s / first 30 s): ${m.sustained_ratio ? m
 console.log(
   `  window rates: min ${Math.min(...rates).toFixed(1)}, max ${Math.max(...rates).toFixed(1)} tokens/s; tg128 in the same run ${tg?.toFixed(2) ?? "?"}`,
 );
+console.log(
+  `model load: cold ${run.load?.coldMs?.toFixed(0) ?? "?"} ms, warm ${run.load?.warmMs?.toFixed(0) ?? "?"} ms, first token after load ${run.load?.firstTokenMs?.toFixed(0) ?? "?"} ms`,
+);
 console.log(`standard suite wall time: ${wallS.toFixed(1)} s (detect, hash, load, ${run.tests.length} tests with warm-up, perplexity)`);

@@ -99,6 +99,9 @@ export const submissions = sqliteTable(
      * aggregation step's cron pass (workers/aggregate/refigure.ts).
      */
     figuresVersion: text("figures_version").notNull().default(""),
+    /** The document's fleet label and node name (cluster runs): a fleet page lists its nodes by these. */
+    fleetLabel: text("fleet_label"),
+    fleetNode: text("fleet_node"),
   },
   (t) => [
     // `document` sits before these columns in the row, so reading them from the table walks the
@@ -107,6 +110,8 @@ export const submissions = sqliteTable(
     index("submissions_board_status_key").on(t.boardId, t.status, t.publicKey),
     index("submissions_key_status").on(t.publicKey, t.status),
     index("submissions_figures_version").on(t.figuresVersion),
+    // Covering: a fleet page reads its results' rows from this index alone, never the documents' pages.
+    index("submissions_fleet").on(t.fleetLabel, t.status, t.receivedAt, t.id, t.fleetNode, t.boardName),
   ],
 );
 

@@ -10,7 +10,7 @@
 import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 import { FILTER_KEYS, lenientRankParams, type RankFilters } from "../workers/ranking/query.js";
 
-export const VIEWS = ["throughput", "energy", "size", "pareto"] as const;
+export const VIEWS = ["throughput", "energy", "size", "pareto", "serving"] as const;
 export type View = (typeof VIEWS)[number];
 
 /** The three axes of the Pareto view: energy, throughput, size (footprint: known for more boards than a volume). Energy first: its scope keeps the read small. */
@@ -23,6 +23,8 @@ export const VIEW_COLUMNS: Record<View, readonly MetricId[]> = {
   energy: ["tokens_per_j", "j_per_token", "avg_w", "tg_tps"],
   size: ["tps_per_cm2", "tps_per_litre", "tg_tps"],
   pareto: ["tg_tps", "tokens_per_j", "tps_per_cm2"],
+  // Several users on one board: what they get together at the suite's highest level, what each sees, and at one stream for scale.
+  serving: ["serve_tps_c4", "serve_stream_tps_c4", "serve_ttft_p95_ms_c4", "goodput_rps_c4", "serve_tps_c1"],
 };
 
 export const VIEW_LABELS: Record<View, string> = {
@@ -30,6 +32,7 @@ export const VIEW_LABELS: Record<View, string> = {
   energy: "Energy",
   size: "Size",
   pareto: "Pareto",
+  serving: "Serving",
 };
 
 /** Views whose ranking involves energy: they compare within one meter scope only. */

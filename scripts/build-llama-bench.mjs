@@ -14,6 +14,10 @@
  *               GGML_OPENMP=OFF (ggml's own thread pool, as the prebuilt).
  *               About 10 minutes on 2 cores; --same-build-only skips it.
  *
+ * Each build also makes llama-batched-bench (bench/serving.ts compares the
+ * concurrent tests with it), unpatched: it uses llama.cpp's common library,
+ * which the prebuilt package ships and the native build compiles anyway.
+ *
  * One patch to llama-bench.cpp, in both: with LLAMA_BENCH_NO_THREADPOOL=1 it
  * does not attach its persistent thread pool, so ggml creates and joins a
  * thread set around every decode, as under node-llama-cpp (whose addon
@@ -24,7 +28,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { LLAMA_BENCH, LLAMA_BENCH_SAME_BUILD, LLAMA_CPP_BUILD, LLAMA_CPP_SRC, NO_THREADPOOL_ENV } from "./lib/llama-bench.mjs";
+import {
+  LLAMA_BATCHED_BENCH,
+  LLAMA_BATCHED_BENCH_SAME_BUILD,
+  LLAMA_BENCH,
+  LLAMA_BENCH_SAME_BUILD,
+  LLAMA_CPP_BUILD,
+  LLAMA_CPP_SRC,
+  NO_THREADPOOL_ENV,
+} from "./lib/llama-bench.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BUNDLE = path.join(ROOT, "node_modules", "node-llama-cpp", "llama", "gitRelease.bundle");
@@ -90,9 +102,25 @@ run("c++", [
   "-Wl,-rpath,$ORIGIN",
   "-lpthread",
 ]);
+run("c++", [
+  "-O2",
+  "-std=c++17",
+  "-DNDEBUG",
+  ...["include", "ggml/include", "common", "vendor", "tools/batched-bench"].flatMap((d) => ["-I", path.join(LLAMA_CPP_SRC, d)]),
+  path.join(LLAMA_CPP_SRC, "tools", "batched-bench", "main.cpp"),
+  path.join(LLAMA_CPP_SRC, "tools", "batched-bench", "batched-bench.cpp"),
+  "-o",
+  LLAMA_BATCHED_BENCH_SAME_BUILD,
+  `-L${bins}`,
+  // linkWith holds libllama-common too: the prebuilt ships it.
+  ...linkWith.map((f) => `-l:${f}`),
+  "-Wl,-rpath,$ORIGIN",
+  "-lpthread",
+]);
 // ggml looks for its CPU variants beside the executable: the prebuilt's libraries, linked in place.
 for (const f of libs) symlinkSync(path.join(bins, f), path.join(outDir, f));
 console.log(`${LLAMA_BENCH_SAME_BUILD} (node-llama-cpp's prebuilt ${platformDir} libraries, llama.cpp ${info.tag})`);
+console.log(`${LLAMA_BATCHED_BENCH_SAME_BUILD} (the same libraries)`);
 
 if (!sameBuildOnly) {
   const generator = have("ninja") ? ["-G", "Ninja"] : [];
@@ -111,6 +139,7 @@ if (!sameBuildOnly) {
     "-DLLAMA_BUILD_EXAMPLES=OFF",
     "-DLLAMA_BUILD_SERVER=OFF",
   ]);
-  run("cmake", ["--build", LLAMA_CPP_BUILD, "--target", "llama-bench", "-j", String(os.availableParallelism())]);
+  run("cmake", ["--build", LLAMA_CPP_BUILD, "--target", "llama-bench", "llama-batched-bench", "-j", String(os.availableParallelism())]);
   console.log(`${LLAMA_BENCH} (native for this CPU, llama.cpp ${info.tag} as bundled with node-llama-cpp)`);
+  console.log(`${LLAMA_BATCHED_BENCH} (the same build; bench/serving.ts)`);
 }

@@ -13,6 +13,7 @@ import { Layout } from "../leaderboard/components/layout.js";
 import { ApiPage } from "../leaderboard/pages/api-docs.js";
 import { BoardPage } from "../leaderboard/pages/board.js";
 import { COMPARE_MAX, ComparePage, parseCompareIds } from "../leaderboard/pages/compare.js";
+import { FleetPage } from "../leaderboard/pages/fleet.js";
 import { LeaderboardPage } from "../leaderboard/pages/leaderboard.js";
 import { ModelPage } from "../leaderboard/pages/model.js";
 import { ResultPage } from "../leaderboard/pages/result.js";
@@ -21,6 +22,7 @@ import type { AppEnv } from "./env.js";
 import { siteView } from "./ranking/site-view.js";
 import { getBoard } from "./read/boards.js";
 import { getConfigurations } from "./read/configurations.js";
+import { getFleet } from "./read/fleets.js";
 import { getModel } from "./read/models.js";
 import { getSubmission } from "./read/submissions.js";
 import { sustainedCurves } from "./read/sustained-curves.js";
@@ -63,6 +65,13 @@ site.get("/boards/:id", async (c) => {
   const found = await getBoard(c.var.db, id);
   if (!found) return notFoundPage(c, "No such board", `No result has been submitted for a board with the id "${id}" yet.`);
   return c.html(<BoardPage detail={found} />);
+});
+
+site.get("/fleets/:label", async (c) => {
+  const label = c.req.param("label");
+  const found = await getFleet(c.var.db, label);
+  if (!found) return notFoundPage(c, "No such fleet", `No visible result names the fleet "${label}" yet.`);
+  return c.html(<FleetPage fleet={found} />);
 });
 
 site.get("/models/:id", async (c) => {

@@ -8,6 +8,8 @@ export * from "./battery.js";
 export * from "./canonical.js";
 export * from "./metrics.js";
 export * from "./schema.js";
+export * from "./serving.js";
 export * from "./signing.js";
 export * from "./stats.js";
 export * from "./thermal.js";
+export * from "./token-times.js";

@@ -17,6 +17,16 @@
 
 import { batteryDrain } from "./battery.js";
 import type { Envelope, ModelRun, ResultDocument, TestResult } from "./schema.js";
+import {
+  aggregateRates,
+  goodputRps,
+  interTokenPercentileMs,
+  isRankedConcurrent,
+  SERVING_LEVELS,
+  SERVING_RANKED_C,
+  streamTps,
+  ttftPercentileMs,
+} from "./serving.js";
 import { mean, median, sampleStddev } from "./stats.js";
 import { peakTempC, throttleOnsetMs } from "./thermal.js";
 
@@ -186,7 +196,7 @@ export interface MetricDef {
   unit: string;
   better: "higher" | "lower";
   /** Which axis of the leaderboard it belongs to. */
-  axis: "throughput" | "latency" | "energy" | "size" | "thermal" | "quality";
+  axis: "throughput" | "latency" | "serving" | "energy" | "size" | "thermal" | "quality";
   /**
    * Ranked only against results of the same primary meter scope: a wall meter
    * also counts the power supply and peripherals, a rail meter only the chip.
@@ -207,6 +217,19 @@ const tgRate = byTest("tg", false, rateFigure);
 /** A figure of the sustained test, only when it ran for the ranked length. */
 const bySustained = (f: (t: TestResult) => Figure | null) => byTest("sustained", false, (t) => (isRankedSustained(t) ? f(t) : null));
 const tgJoulesPerToken = byTest("tg", false, joulesPerTokenFigure);
+
+/** A figure of the concurrent test at `c` streams, only in the ranked shape (contract/src/serving.ts). */
+const byConcurrent =
+  (c: number, f: (t: TestResult) => Figure | null) =>
+  ({ run }: MetricContext): Figure | null => {
+    const t = run.tests.find((x) => isRankedConcurrent(x, c));
+    return t ? f(t) : null;
+  };
+const value = (v: number | null): Figure | null => (v === null ? null : { value: v });
+const aggregateFigure = (t: TestResult): Figure | null => {
+  const rates = aggregateRates(t);
+  return rates.length ? { value: mean(rates), stddev: sampleStddev(rates) } : null;
+};
 
 /** Lists metrics with their ids kept as literal types, so MetricId below is the union of the ids. */
 const defineMetrics = <const T extends readonly MetricDef[]>(metrics: T): T => metrics;
@@ -283,6 +306,60 @@ export const METRICS = defineMetrics([
     description:
       "From a freshly loaded model to its first generated token for a short chat prompt: context creation, prompt and the first decode's one-time costs.",
     compute: ({ run }) => (run.load?.firstTokenMs !== undefined ? { value: run.load.firstTokenMs } : null),
+  },
+  {
+    id: "itl_p99_ms",
+    label: "Inter-token time p99",
+    unit: "ms",
+    better: "lower",
+    axis: "latency",
+    withinMeterScope: false,
+    description:
+      "99th percentile of the time each token of the generation test (tg128) took, over every repetition: the stutter a reader of a stream sees.",
+    compute: byTest("tg", false, (t) => value(t.tokenNs ? interTokenPercentileMs(t, 99) : null)),
+  },
+  ...SERVING_LEVELS.map((c) => ({
+    id: `serve_tps_c${c}` as const,
+    label: `Serving tokens/s at ${c} stream${c > 1 ? "s" : ""}`,
+    unit: "tokens/s",
+    better: "higher" as const,
+    axis: "serving" as const,
+    withinMeterScope: false,
+    description: `${c} stream${c > 1 ? "s" : ""} at once of 128 prompt and 128 generated tokens each (batched in one context, or concurrent requests to a server): all streams' generated tokens over each repetition's wall time, mean over repetitions.`,
+    compute: byConcurrent(c, aggregateFigure),
+  })),
+  {
+    id: "serve_stream_tps_c4",
+    label: "Per-stream tokens/s at 4 streams",
+    unit: "tokens/s",
+    better: "higher",
+    axis: "serving",
+    withinMeterScope: false,
+    description:
+      "What each of 4 concurrent streams sees after its first token: its generated tokens over the time from its first to its last, mean over streams and repetitions.",
+    compute: byConcurrent(SERVING_RANKED_C, (t) => value(streamTps(t))),
+  },
+  {
+    id: "serve_ttft_p95_ms_c4",
+    label: "Time to first token p95 at 4 streams",
+    unit: "ms",
+    better: "lower",
+    axis: "serving",
+    withinMeterScope: false,
+    description:
+      "95th percentile over every stream and repetition of the time from the start to a stream's first token, 4 streams of a 128-token prompt at once.",
+    compute: byConcurrent(SERVING_RANKED_C, (t) => value(ttftPercentileMs(t, 95))),
+  },
+  {
+    id: "goodput_rps_c4",
+    label: "Goodput at 4 streams",
+    unit: "requests/s",
+    better: "higher",
+    axis: "serving",
+    withinMeterScope: false,
+    description:
+      "Requests per second, at 4 streams, that met the service objective: first token within 1 s and their own p95 gap between tokens within 200 ms (contract SERVING_SLO).",
+    compute: byConcurrent(SERVING_RANKED_C, (t) => value(goodputRps(t))),
   },
   {
     id: "avg_w",

@@ -9,6 +9,7 @@
  * process unbounded data.
  */
 import { z } from "zod";
+import { TOKEN_TIME_BUCKETS } from "./token-times.js";
 
 export const RESULT_SCHEMA_ID = "edgebench.result/v1";
 
@@ -20,6 +21,10 @@ export const LIMITS = {
   maxTracePoints: 600,
   /** Windows of a sustained test (one per second: an hour). */
   maxWindows: 3600,
+  /** Streams of one concurrent test (llama-server --parallel, vLLM batches). */
+  maxStreams: 64,
+  /** Token times kept per stream or per repetition (a 4,096-token generation). */
+  maxTokenTimes: 4096,
   maxRuns: 64,
   maxTestsPerRun: 32,
   maxAccelerators: 16,
@@ -44,8 +49,11 @@ export const ACCELERATOR_KINDS = ["gpu", "npu", "tpu"] as const;
 export const BACKENDS = ["cpu", "cuda", "vulkan", "metal", "http"] as const;
 export const Backend = z.enum(BACKENDS);
 
-/** llama-bench's pp, tg and pp+tg, time to first token, and generation without pause for a fixed time. */
-export const TEST_KINDS = ["pp", "tg", "pg", "ttft", "sustained"] as const;
+/**
+ * llama-bench's pp, tg and pp+tg, time to first token, generation without
+ * pause for a fixed time, and several streams served at once (concurrent).
+ */
+export const TEST_KINDS = ["pp", "tg", "pg", "ttft", "sustained", "concurrent"] as const;
 export const TestKind = z.enum(TEST_KINDS);
 
 export const Envelope = z.strictObject({
@@ -284,6 +292,30 @@ export const Resources = z.strictObject({
   /** Process CPU time over wall time, in % of one core (200 = two cores busy). */
   cpuPercent: nonNeg.max(100_000).optional(),
   peakVramBytes: nonNegInt.optional(),
+  /** The whole system's CPU busy share over the test, % of all cores (100: every core busy), from /proc/stat. */
+  systemCpuPct: nonNeg.max(100).optional(),
+  /** System memory in use at the test's peak, % of MemTotal (MemTotal - MemAvailable), from /proc/meminfo. */
+  memUsedPct: nonNeg.max(100).optional(),
+});
+
+/** What a served request must meet to count towards goodput (vLLM and GuideLLM style). */
+export const ServiceObjective = z.strictObject({
+  /** Longest time to first token, ms. */
+  ttftMs: z.number().positive().max(600_000),
+  /** Longest 95th-percentile gap between a request's tokens, ms. */
+  itlP95Ms: z.number().positive().max(600_000),
+});
+
+/** One stream of one repetition of a concurrent test. */
+export const StreamTiming = z.strictObject({
+  /** From the repetition's start to this stream's first generated token, ns. */
+  ttftNs: posInt,
+  /**
+   * Gaps between this stream's consecutive generated tokens, ns: nGen - 1 of
+   * them when each token is seen (llama.cpp), fewer when a server streams
+   * several tokens per chunk (then the gaps between chunks).
+   */
+  gapsNs: z.array(nonNegInt).max(LIMITS.maxTokenTimes),
 });
 
 /**
@@ -301,6 +333,37 @@ export const Cooldown = z.strictObject({
   startC: z.number().min(-60).max(200).optional(),
   endC: z.number().min(-60).max(200).optional(),
 });
+
+/** A concurrent test accounts for every stream of every repetition, inside the repetition's time. */
+function concurrentRules(
+  t: { concurrency?: number; streams?: { ttftNs: number; gapsNs: number[] }[][]; samplesNs: number[]; nGen: number; depth: number },
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if (!t.concurrency) {
+    issue("concurrency", "a concurrent test states how many streams ran at once");
+    return;
+  }
+  if (!t.streams || t.streams.length !== t.samplesNs.length) {
+    issue("streams", "a concurrent test carries every repetition's streams");
+    return;
+  }
+  if (t.nGen < 1) {
+    issue("nGen", "a concurrent test generates at least one token per stream");
+    return;
+  }
+  if (t.depth !== 0) issue("depth", "a concurrent test starts from an empty context");
+  t.streams.forEach((rep, r) => {
+    if (rep.length !== t.concurrency) issue("streams", `repetition ${r} has ${rep.length} streams, not ${t.concurrency}`);
+    for (const s of rep) {
+      if (s.ttftNs > t.samplesNs[r]!) issue("streams", `a stream's first token came after repetition ${r} ended`);
+      if (s.gapsNs.length > t.nGen - 1 || (t.nGen > 1 && s.gapsNs.length === 0))
+        issue("streams", `a stream's gaps must number 1 to nGen - 1 (${t.nGen - 1})`);
+      if (s.ttftNs + s.gapsNs.reduce((a, b) => a + b, 0) > t.samplesNs[r]! * 1.001 + 1e6)
+        issue("streams", `a stream's tokens run past repetition ${r}'s end`);
+    }
+  });
+}
 
 export const TestResult = z
   .strictObject({
@@ -328,6 +391,24 @@ export const TestResult = z
     thermal: Thermal.optional(),
     resources: Resources.optional(),
     cooldown: Cooldown.optional(),
+    /** Concurrent tests: streams served at once; nPrompt and nGen are per stream, samplesNs from the start to the last stream's last token. */
+    concurrency: posInt.max(LIMITS.maxStreams).optional(),
+    /** Concurrent tests: per repetition, every stream's timing. */
+    streams: z.array(z.array(StreamTiming).max(LIMITS.maxStreams)).max(LIMITS.maxReps).optional(),
+    /** Concurrent tests: the objective goodput counts against (the suite's). */
+    slo: ServiceObjective.optional(),
+    /**
+     * Sustained tests: every generated token's decode time as counts in the
+     * contract's fixed log-spaced buckets (token-times.ts), and the slowest exactly.
+     */
+    tokenTimes: z
+      .strictObject({
+        counts: z.array(nonNegInt).length(TOKEN_TIME_BUCKETS),
+        maxNs: posInt,
+      })
+      .optional(),
+    /** Generation tests: per repetition, each generated token's decode time in ns (inter-token percentiles). */
+    tokenNs: z.array(z.array(posInt).max(LIMITS.maxTokenTimes)).max(LIMITS.maxReps).optional(),
     /**
      * Sustained tests: tokens generated in each consecutive window of `ms`
      * milliseconds from the start (a decode counts in the window it ended in;
@@ -341,6 +422,11 @@ export const TestResult = z
       .optional(),
   })
   .superRefine((t, ctx) => {
+    if (t.tokenNs && (t.tokenNs.length !== t.samplesNs.length || t.tokenNs.some((rep) => rep.length !== t.nGen)))
+      ctx.addIssue({ code: "custom", path: ["tokenNs"], message: "tokenNs holds nGen decode times for every repetition" });
+    if (t.kind === "concurrent" && t.status === "ok") concurrentRules(t, ctx);
+    if (t.tokenTimes && t.tokenTimes.counts.reduce((a, b) => a + b, 0) !== t.nGen)
+      ctx.addIssue({ code: "custom", path: ["tokenTimes", "counts"], message: "the token-time counts must sum to nGen" });
     // A sustained test is one timed span whose windows account for every token it generated.
     if (t.kind !== "sustained" || t.status !== "ok") return;
     if (!t.windows) ctx.addIssue({ code: "custom", path: ["windows"], message: "a sustained test carries its per-window token counts" });
@@ -428,8 +514,18 @@ export const ResultDocument = z
       kind: z.enum(["measured", "imported"]),
       tool: text().optional(),
     }),
-    /** Fleet/site label and node name for cluster runs. */
-    fleet: z.strictObject({ label: text().optional(), node: text().optional() }).optional(),
+    /**
+     * Fleet/site label and node name for cluster runs. A fleet-level result
+     * (load driven at the cluster's Service, not one node) names no node and
+     * lists the nodes behind the Service as declared.
+     */
+    fleet: z
+      .strictObject({
+        label: text().optional(),
+        node: text().optional(),
+        nodes: z.array(text()).max(256).optional(),
+      })
+      .optional(),
     system: System,
     runtime: Runtime,
     power: z.strictObject({
@@ -515,6 +611,8 @@ export type Meter = z.infer<typeof Meter>;
 export type TestEnergy = z.infer<typeof TestEnergy>;
 export type Thermal = z.infer<typeof Thermal>;
 export type Resources = z.infer<typeof Resources>;
+export type ServiceObjective = z.infer<typeof ServiceObjective>;
+export type StreamTiming = z.infer<typeof StreamTiming>;
 export type Cooldown = z.infer<typeof Cooldown>;
 export type TestResult = z.infer<typeof TestResult>;
 export type ModelIdentity = z.infer<typeof ModelIdentity>;

@@ -104,6 +104,9 @@ pre{background:var(--card);border:1px solid var(--line);border-radius:8px;paddin
 .runchart .s5,.key.s5{stroke:var(--c5);fill:var(--c5);border-color:var(--c5)}
 .runchart path.line{fill:none}
 .key.line.s0,.key.line.s1,.key.line.s2,.key.line.s3,.key.line.s4,.key.line.s5{border-top-style:solid;border-top-width:3px}
+.runchart circle.dot{stroke:var(--card);stroke-width:1.5}
+.legend .remark{flex-basis:100%}
+.rundata .skipped{color:var(--warn)}
 .cards .card.full{grid-column:1/-1}
 .runbox svg{max-width:60rem}
 .rundata{margin:.25rem}

@@ -10,6 +10,7 @@
 import { scaleLinear } from "d3-scale";
 import { line } from "d3-shape";
 import { num } from "../format.js";
+import { ChartTable, PanelGrid } from "./chart-parts.js";
 
 export interface RunSeries {
   /** Names the line in the legend and the data table, e.g. "CPU 4,5,6,7" or a configuration. */
@@ -135,8 +136,6 @@ export function RunChart(props: {
             .domain(p.fromZero ? [Math.min(0, lo), hi > 0 ? hi : 1] : [lo - pad, hi + pad])
             .range([bottom, top])
             .nice(3);
-          const yTicks = y.ticks(3);
-          const yFormat = y.tickFormat(3);
           return (
             <g class="panel" data-panel={p.key}>
               <text class="ptitle" x={M.l} y={top - 8}>{`${p.title} (${p.unit})`}</text>
@@ -145,14 +144,7 @@ export function RunChart(props: {
                   <title>{`${num(s.fromS)} s to ${num(s.toS)} s: ${props.shadedNote ?? "shaded"}`}</title>
                 </rect>
               ))}
-              {yTicks.map((t) => (
-                <g>
-                  <line class="grid" x1={M.l} x2={W - M.r} y1={y(t).toFixed(1)} y2={y(t).toFixed(1)} />
-                  <text x={M.l - 6} y={(y(t) + 4).toFixed(1)} text-anchor="end">
-                    {yFormat(t)}
-                  </text>
-                </g>
-              ))}
+              <PanelGrid y={y} ticks={3} left={M.l} right={W - M.r} />
               {xTicks.map((t) => (
                 <line class="grid" x1={x(t).toFixed(1)} x2={x(t).toFixed(1)} y1={top} y2={bottom} />
               ))}
@@ -225,35 +217,18 @@ function DataTable(props: { panel: RunPanel }) {
   const times = [...new Set(p.series.flatMap((s) => s.tS))].sort((a, b) => a - b);
   const at = p.series.map((s) => new Map(s.tS.map((t, i) => [t, s.values[i]!])));
   return (
-    <div class="tablewrap">
-      <table class="reps" data-panel={p.key}>
-        <caption>{`${p.title} (${p.unit})`}</caption>
-        <thead>
-          <tr>
-            <th scope="col" class="n">
-              Time (s)
-            </th>
-            {p.series.map((s) => (
-              <th scope="col" class="n">
-                {s.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {times.map((t) => (
-            <tr>
-              <th scope="row" class="n">
-                {num(t)}
-              </th>
-              {at.map((m) => {
-                const v = m.get(t);
-                return <td class="n">{v === undefined ? "" : num(v)}</td>;
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ChartTable
+      panelKey={p.key}
+      caption={`${p.title} (${p.unit})`}
+      xHeader="Time (s)"
+      columns={p.series.map((s) => s.label)}
+      rows={times.map((t) => ({
+        x: num(t),
+        cells: at.map((m) => {
+          const v = m.get(t);
+          return v === undefined ? "" : num(v);
+        }),
+      }))}
+    />
   );
 }

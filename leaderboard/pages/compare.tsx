@@ -9,6 +9,8 @@ import { acceleratorText, configHref, MetricCell, UnconfirmedBadge } from "../co
 import { Layout } from "../components/layout.js";
 import { RunChart, type RunSeries } from "../components/run-chart.js";
 import { rateSeries } from "../components/run-series.js";
+import { ScalingChart, type ScalingSeries } from "../components/scaling-chart.js";
+import { atLevels, notesAtLevels, scalingLevels, scalingRemarks, servingScaling } from "../components/scaling-series.js";
 import { num } from "../format.js";
 import type { ConfigRow } from "../types.js";
 
@@ -47,6 +49,7 @@ export function ComparePage(props: { rows: ConfigRow[]; asked: number; missing: 
     ["Threads", (r) => String(r.threads)],
     ["GPU layers", (r) => String(r.gpuLayers)],
     ["Meter scope", (r) => r.meterScope ?? "none"],
+    ["Cooling", (r) => (r.cooling ? `${r.cooling} (declared)` : "not stated")],
     ["Submissions", (r) => String(r.submissions)],
     ["Contributors", (r) => String(r.contributors)],
   ];
@@ -113,6 +116,7 @@ export function ComparePage(props: { rows: ConfigRow[]; asked: number; missing: 
             </table>
           </div>
           <SustainedOverlay rows={rows} curves={props.curves ?? new Map()} />
+          <ServingOverlay rows={rows} curves={props.curves ?? new Map()} />
         </>
       )}
     </Layout>
@@ -161,6 +165,61 @@ function SustainedOverlay(props: { rows: ConfigRow[]; curves: ReadonlyMap<string
         ))}
         {missing.map((l) => (
           <li class="muted">{`${l}: its newest result has no sustained test, so no curve`}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
+ * The compared configurations' serving scaling curves on one concurrency
+ * axis, read from the same representative run as the sustained overlay (its
+ * concurrent tests come in the same query). Colour names the configuration.
+ */
+function ServingOverlay(props: { rows: ConfigRow[]; curves: ReadonlyMap<string, SustainedCurve> }) {
+  const labels = curveLabels(props.rows);
+  const drawn = props.rows.flatMap((row, i) => {
+    const curve = props.curves.get(row.id);
+    const scaling = curve ? servingScaling(curve.concurrent) : null;
+    return curve && scaling && scaling.points.length > 0 ? [{ row, label: labels[i]!, curve, scaling }] : [];
+  });
+  const missing = props.rows.flatMap((row, i) => (drawn.some((d) => d.row.id === row.id) ? [] : [labels[i]!]));
+  if (drawn.length === 0) return null;
+  const levels = scalingLevels(drawn.map((d) => d.scaling));
+  const series = (pick: Parameters<typeof atLevels>[2], suffix: string): ScalingSeries[] =>
+    drawn.map((d) => ({
+      label: suffix ? `${d.label}: ${suffix}` : d.label,
+      key: d.label,
+      values: atLevels(d.scaling, levels, pick),
+      notes: notesAtLevels(d.scaling, levels),
+    }));
+  return (
+    <section aria-labelledby="serving-title" id="serving">
+      <h2 id="serving-title">Serving: scaling with concurrent streams</h2>
+      <ScalingChart
+        label="Serving scaling of the compared configurations"
+        caption="Each configuration's newest visible result (one run, not the median over its runs that the table shows): generated tokens/s of all streams together, and the 95th percentile of the time to first token and between tokens, at each number of streams."
+        levels={levels}
+        panels={[
+          { key: "throughput", title: "Generation rate, all streams together", unit: "tokens/s", series: series((p) => p.aggregateTps, "") },
+          { key: "ttft", title: "Time to first token, 95th percentile", unit: "ms", series: series((p) => p.ttftP95Ms, "time to first token p95") },
+          { key: "itl", title: "Inter-token time, 95th percentile", unit: "ms", series: series((p) => p.interTokenP95Ms, "inter-token p95") },
+        ]}
+        remarks={drawn.flatMap((d) => [
+          ...d.scaling.notRun.filter((n) => n.concurrency !== null).map((n) => `${d.label}, ${n.concurrency} streams: ${n.reason}`),
+          ...scalingRemarks(d.scaling, d.label),
+        ])}
+      />
+      <ul class="curves">
+        {drawn.map((d) => (
+          <li data-cfg={d.row.id}>
+            {`${d.label}: `}
+            <a href={`/results/${encodeURIComponent(d.curve.submissionId)}`}>{`result ${d.curve.submissionId.slice(0, 12)}`}</a>
+            {` (${d.scaling.points.length} of ${d.scaling.points.length + d.scaling.notRun.length} levels ran)`}
+          </li>
+        ))}
+        {missing.map((l) => (
+          <li class="muted">{`${l}: its newest result has no concurrent test that ran, so no curve`}</li>
         ))}
       </ul>
     </section>

@@ -1,9 +1,18 @@
 /**
  * The leaderboard: one row per configuration, a view switch (throughput,
- * energy, size, Pareto), filters in a GET form and sortable columns, all in
+ * energy, size, Pareto, serving), filters in a GET form and sortable columns, all in
  * the URL. Tables work without JavaScript; the chart script only enhances.
  */
-import { METRIC_BY_ID, METRICS, type MetricId } from "@edgebench/contract";
+import {
+  METRIC_BY_ID,
+  METRICS,
+  type MetricId,
+  SERVING_GEN_TOKENS,
+  SERVING_LEVELS,
+  SERVING_PROMPT_TOKENS,
+  SERVING_RANKED_C,
+  SERVING_SLO,
+} from "@edgebench/contract";
 import type { FilterOptions } from "../../workers/ranking/options.js";
 import type { SiteView } from "../../workers/ranking/site-view.js";
 import { CHART_SIZE, CHART_X, CHART_Y, Chart, type ChartPoint, pointLines } from "../components/chart.js";
@@ -19,7 +28,18 @@ const VIEW_LEDE: Record<View, string> = {
   energy: `Ranked by ${METRIC_BY_ID.tokens_per_j.label.toLowerCase()}, only among results measured with the same meter scope.`,
   size: `Ranked by ${METRIC_BY_ID.tps_per_cm2.label.toLowerCase()} of the board's footprint; per litre of its envelope alongside, where a height is known.`,
   pareto: "Configurations that no other configuration beats on throughput, energy and size at once (within one meter scope).",
+  serving: `Ranked by ${METRIC_BY_ID[`serve_tps_c${SERVING_RANKED_C}`].label.toLowerCase()}: several users served by one board at once.`,
 };
+
+/** "1 s" or "200 ms": the objective as a reader would say it. */
+function msText(ms: number): string {
+  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms.toLocaleString("en-US")} ms`;
+}
+
+/** What the serving figures are, from the contract's constants, so the words cannot drift from what is ranked. */
+export const SERVING_NOTE =
+  `${SERVING_LEVELS.join(", ")} streams at once (ranked at ${SERVING_RANKED_C}), each a ${SERVING_PROMPT_TOKENS}-token prompt and ${SERVING_GEN_TOKENS} generated tokens. ` +
+  `Tokens/s counts every stream's generated tokens over the wall time; goodput counts the requests per second whose first token came within ${msText(SERVING_SLO.ttftMs)} and whose p95 inter-token time stayed within ${msText(SERVING_SLO.itlP95Ms)}.`;
 
 export interface LeaderboardProps {
   state: BoardState;
@@ -58,6 +78,11 @@ export function LeaderboardPage(props: LeaderboardProps) {
           <Filters state={state} options={view.options} energyScope={view.energyScope} sort={props.sort} />
           {scoped || state.filters.scope ? <ScopeNote view={view} /> : null}
           <ChartSection view={view} />
+          {state.view === "serving" ? (
+            <p class="scope-note" id="serving-note">
+              {SERVING_NOTE}
+            </p>
+          ) : null}
           <RankTable {...props} />
         </>
       )}

@@ -8,6 +8,7 @@ import {
   batteryDrain,
   envelopeLitres,
   footprintCm2,
+  interTokenPercentileMs,
   isRankedSustained,
   joulesPerTokenFigure,
   METRICS,
@@ -27,6 +28,8 @@ import type { SubmissionRunView, SubmissionView } from "../../workers/read/submi
 import { Layout } from "../components/layout.js";
 import { RunChart, WIDE } from "../components/run-chart.js";
 import { type TestChart, THROTTLE_NOTE, testChart } from "../components/run-series.js";
+import { ScalingChart } from "../components/scaling-chart.js";
+import { atLevels, notesAtLevels, scalingLevels, scalingRemarks, servingScaling } from "../components/scaling-series.js";
 import { bytes, metricText, NOT_MEASURED, num, when } from "../format.js";
 import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
 
@@ -83,7 +86,10 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
               <>
                 {/* Cluster runs: which node of which fleet produced this result (rows aggregate nodes of one configuration). */}
                 <dt>Fleet / node</dt>
-                <dd data-field="fleet">{`${doc.fleet.label ?? "no fleet label"} / ${doc.fleet.node ?? "no node name"}`}</dd>
+                <dd data-field="fleet">
+                  {doc.fleet.label ? <a href={`/fleets/${encodeURIComponent(doc.fleet.label)}`}>{doc.fleet.label}</a> : "no fleet label"}
+                  {` / ${doc.fleet.node ?? (doc.fleet.nodes ? `the fleet's Service (nodes declared: ${doc.fleet.nodes.join(", ")})` : "no node name")}`}
+                </dd>
               </>
             ) : null}
           </dl>
@@ -299,6 +305,7 @@ function RunSection(props: { run: ModelRun; index: number; computed: SubmissionR
           </tbody>
         </table>
       </div>
+      <ServingScalingSection run={run} index={props.index} />
       <h3>Tests</h3>
       <div class="cards wide">
         {run.tests.map((t) => (
@@ -393,6 +400,12 @@ function TestBlock(props: { test: TestResult; doc: ResultDocument }) {
             <dd>{`p50 ${num(t.interTokenNs.p50 / 1e6)} ms, p90 ${num(t.interTokenNs.p90 / 1e6)} ms`}</dd>
           </>
         ) : null}
+        {t.tokenNs || t.tokenTimes ? (
+          <>
+            <dt>Token times</dt>
+            <dd data-field="token-times">{tokenTimesText(t)}</dd>
+          </>
+        ) : null}
         <dt>Energy</dt>
         <dd>
           {energy
@@ -439,6 +452,69 @@ function TestBlock(props: { test: TestResult; doc: ResultDocument }) {
       <TestRunChart test={t} chart={chart} />
     </div>
   );
+}
+
+/** A run's concurrent tests as one scaling chart: what all streams together and each stream get, and how long they wait, as streams are added. */
+function ServingScalingSection(props: { run: ModelRun; index: number }) {
+  const scaling = servingScaling(props.run.tests);
+  if (!scaling) return null;
+  const levels = scalingLevels([scaling]);
+  const notes = notesAtLevels(scaling, levels);
+  const id = `serving-${props.index}`;
+  return (
+    <section aria-labelledby={id} data-serving={props.index}>
+      <h3 id={id}>Serving: scaling with concurrent streams</h3>
+      {scaling.points.length === 0 ? (
+        <p data-field="serving-none">
+          No concurrency level ran:{" "}
+          {scaling.notRun.map((n) => `${n.concurrency !== null ? `${n.concurrency} streams` : n.name}: ${n.reason}`).join("; ")}.
+        </p>
+      ) : (
+        <ScalingChart
+          label={`${props.run.model.name} serving scaling chart`}
+          caption="Each concurrency level's test. All streams together: every stream's generated tokens over the wall time from the first prompt token, so prompt processing is in it; each stream: its tokens after its first, over the time they took. Time to first token and between tokens: 95th percentile over every stream and repetition."
+          levels={levels}
+          panels={[
+            {
+              key: "throughput",
+              title: "Generation rate",
+              unit: "tokens/s",
+              series: [
+                { label: "all streams together", key: "all streams together", values: atLevels(scaling, levels, (p) => p.aggregateTps), notes },
+                { label: "each stream", key: "each stream", values: atLevels(scaling, levels, (p) => p.streamTps), notes },
+              ],
+            },
+            {
+              key: "ttft",
+              title: "Time to first token, 95th percentile",
+              unit: "ms",
+              series: [
+                { label: "time to first token p95", key: "time to first token p95", values: atLevels(scaling, levels, (p) => p.ttftP95Ms), notes },
+              ],
+            },
+            {
+              key: "itl",
+              title: "Inter-token time, 95th percentile",
+              unit: "ms",
+              series: [{ label: "inter-token p95", key: "inter-token p95", values: atLevels(scaling, levels, (p) => p.interTokenP95Ms), notes }],
+            },
+          ]}
+          remarks={[
+            ...scaling.notRun.filter((n) => n.concurrency !== null).map((n) => `${n.concurrency} streams: ${n.reason}`),
+            ...scalingRemarks(scaling),
+          ]}
+        />
+      )}
+    </section>
+  );
+}
+
+/** "p50 38.1 ms, p95 40.2 ms, p99 52.0 ms, max 61.3 ms": each generated token's time, from the raw times or the sustained test's histogram. */
+function tokenTimesText(t: TestResult): string {
+  const p = (q: number) => interTokenPercentileMs(t, q);
+  const max = t.tokenTimes ? t.tokenTimes.maxNs / 1e6 : Math.max(...(t.tokenNs ?? []).flat()) / 1e6;
+  const parts = [50, 95, 99].map((q) => `p${q} ${p(q) === null ? "?" : num(p(q)!)} ms`);
+  return `${parts.join(", ")}, max ${num(max)} ms${t.tokenTimes ? " (percentiles within 5 %: counted in buckets)" : ""}`;
 }
 
 /** "prebuilt, commit 0ad4a86, CPU variant haswell, loaded ggml-cpu-haswell": what a reader needs to tell builds apart. */

@@ -18,7 +18,11 @@ export const LLAMA_CPP_SRC = path.join(ROOT, ".tmp", "llama.cpp");
 export const LLAMA_CPP_BUILD = path.join(LLAMA_CPP_SRC, "build");
 /** llama-bench built natively for this CPU. */
 export const LLAMA_BENCH = path.join(LLAMA_CPP_BUILD, "bin", "llama-bench");
+/** llama-batched-bench (several sequences decoded in one batch), both builds: bench/serving.ts compares with it. */
+export const LLAMA_BATCHED_BENCH = path.join(LLAMA_CPP_BUILD, "bin", "llama-batched-bench");
 /** llama-bench linked against the installed prebuilt libraries (the libraries sit beside it, where ggml looks for its CPU variants). */
 export const LLAMA_BENCH_SAME_BUILD = path.join(ROOT, ".tmp", "llama-bench-same-build", "llama-bench");
+/** llama-batched-bench linked against the installed prebuilt libraries (they ship llama.cpp's common library too). */
+export const LLAMA_BATCHED_BENCH_SAME_BUILD = path.join(ROOT, ".tmp", "llama-bench-same-build", "llama-batched-bench");
 /** The environment variable the patched llama-bench reads. */
 export const NO_THREADPOOL_ENV = "LLAMA_BENCH_NO_THREADPOOL";

@@ -87,6 +87,22 @@ beforeAll(async () => {
     buildDocument({ board: "rpi5", seed: 2 }),
     buildDocument({ board: "mac-mini-m4", seed: 3 }),
     buildDocument({ board: "nuc", seed: 4, models: ["qwen2.5-0.5b-q8_0"] }),
+    buildDocument({
+      board: "rpi5",
+      seed: 5,
+      mutate: (d) => {
+        d.fleet = { label: "lab", node: "n1" };
+      },
+    }),
+    buildDocument({
+      board: "rpi5",
+      seed: 6,
+      backend: "http",
+      serving: {},
+      mutate: (d) => {
+        d.fleet = { label: "lab", nodes: ["n1"] };
+      },
+    }),
   ].entries()) {
     const { id, body } = await signed(doc, i % 2 ? b : a);
     expect((await request("/api/v1/submissions", { method: "POST", headers: json, body: JSON.stringify(body) })).status).toBe(201);
@@ -114,6 +130,8 @@ beforeAll(async () => {
     "/boards/raspberry-pi-5",
     "/models/qwen2-5-0-5b-instruct",
     `/results/${ids[0]}`,
+    "/fleets/lab",
+    "/api/v1/fleets/lab",
   ];
   for (const path of reads) expect((await request(path)).status, path).toBe(200);
   const next = (await (await request("/api/v1/leaderboard?limit=3")).json()) as { nextCursor: string; rows: { id: string }[] };

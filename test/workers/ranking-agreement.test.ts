@@ -31,6 +31,7 @@ beforeAll(async () => {
     buildDocument({
       board: "rpi5",
       seed: 51,
+      serving: { scaling: 1.5 },
       threads: 2,
       speed: 0.6,
       tests: [...withSustained],
@@ -46,6 +47,7 @@ beforeAll(async () => {
       board: "nuc",
       seed: 53,
       load: true,
+      serving: { scaling: 1.8, servingTtftMs: 1400 },
       threads: 4,
       models: ["qwen2.5-0.5b-q8_0"],
       tests: [...withSustained],

@@ -5,6 +5,7 @@ import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { getBoard, listBoards } from "../read/boards.js";
 import { getConfigurations, MAX_COMPARE } from "../read/configurations.js";
+import { getFleet } from "../read/fleets.js";
 import { getModel, listModels } from "../read/models.js";
 
 export const catalogueApi = new Hono<AppEnv>();
@@ -14,6 +15,13 @@ catalogueApi.get("/boards", async (c) => c.json({ boards: await listBoards(c.var
 catalogueApi.get("/boards/:id", async (c) => {
   const found = await getBoard(c.var.db, c.req.param("id"));
   if (!found) throw new ApiError(404, "not_found", `no board ${c.req.param("id")}`);
+  return c.json(found);
+});
+
+/** A fleet's nodes (newest result each), their totals per model, and its fleet-level results. */
+catalogueApi.get("/fleets/:label", async (c) => {
+  const found = await getFleet(c.var.db, c.req.param("label"));
+  if (!found) throw new ApiError(404, "not_found", `no fleet ${c.req.param("label")}`);
   return c.json(found);
 });
 

@@ -94,6 +94,8 @@ export async function planIngest(v: VerifiedSubmission, receivedAt: string): Pro
       ...sizeColumns(size),
       runCount: doc.runs.length,
       figuresVersion: FIGURES_VERSION,
+      fleetLabel: doc.fleet?.label ?? null,
+      fleetNode: doc.fleet?.node ?? null,
     },
     runs: [],
     configurations: new Map(),

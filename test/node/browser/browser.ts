@@ -5,7 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { REPO_ROOT } from "../helpers/local-registry.js";
 
 export const CHROMIUM = process.env.EDGEBENCH_CHROMIUM || "/usr/bin/chromium";
@@ -31,4 +31,17 @@ export async function launchChromium(): Promise<Browser> {
 
 export function shot(name: string): string {
   return path.join(SCREENSHOTS, `${name}.png`);
+}
+
+/** A page in a fresh context: a 1280 px wide window unless told, JavaScript on unless told, light or dark scheme. */
+export async function openPage(browser: Browser, url: string, options: { js?: boolean; width?: number; dark?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: 900 },
+    javaScriptEnabled: options.js ?? true,
+    colorScheme: options.dark ? "dark" : "light",
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await page.goto(url);
+  return page;
 }

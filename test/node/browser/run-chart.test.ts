@@ -3,7 +3,8 @@
  * dev` whose D1 holds signed results with a sustained test, its thermal
  * series and a power trace. The result page stacks rate, clocks, temperature
  * and power on one time axis; the compare page overlays the configurations'
- * sustained curves. Screenshots go to test-artifacts/screenshots/ for a human
+ * sustained curves. A fleet of three nodes and a result at its Service
+ * renders its page. Screenshots go to test-artifacts/screenshots/ for a human
  * to look at.
  */
 import type { Browser, Page } from "playwright-core";
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDocument, keyPairFromSeed, signed } from "../../fixtures/documents.js";
 import { type LocalRegistry, startLocalRegistry } from "../helpers/local-registry.js";
 import { rankingsSettled } from "../helpers/rankings.js";
-import { launchChromium, shot } from "./browser.js";
+import { launchChromium, openPage, shot } from "./browser.js";
 
 let registry: LocalRegistry;
 let browser: Browser;
@@ -38,6 +39,34 @@ beforeAll(async () => {
   const tests: ("tg" | "sustained")[] = ["tg", "sustained"];
   hotResult = await post(buildDocument({ board: "rock5b", seed: 81, tests, sustainedRatio: 0.6, sustainedSeries: true }), 51);
   await post(buildDocument({ board: "orin-nano", seed: 82, tests, sustainedRatio: 0.97, sustainedSeries: true }), 52);
+  // A fleet: three nodes (the third without a meter) and a result driven at the cluster's Service.
+  for (const [i, node] of ["pi-a", "pi-b", "pi-c"].entries()) {
+    await post(
+      buildDocument({
+        board: "rpi5",
+        seed: 83 + i,
+        speed: 1 - i * 0.15,
+        ...(i === 2 ? { meter: null } : {}),
+        mutate: (d) => {
+          d.fleet = { label: "shop", node };
+        },
+      }),
+      53,
+    );
+  }
+  await post(
+    buildDocument({
+      board: "rpi5",
+      seed: 86,
+      backend: "http",
+      tests: ["tg"],
+      serving: {},
+      mutate: (d) => {
+        d.fleet = { label: "shop", nodes: ["pi-a", "pi-b", "pi-c"] };
+      },
+    }),
+    53,
+  );
   await rankingsSettled(registry.url);
   browser = await launchChromium();
 }, 180_000);
@@ -47,17 +76,8 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-async function open(path: string, js = true, options: { width?: number; dark?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: options.width ?? 1280, height: 900 },
-    javaScriptEnabled: js,
-    colorScheme: options.dark ? "dark" : "light",
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.goto(registry.url + path);
-  return page;
-}
+const open = (path: string, js = true, options: { width?: number; dark?: boolean } = {}): Promise<Page> =>
+  openPage(browser, registry.url + path, { js, ...options });
 
 describe("run chart in Chromium", () => {
   it("stacks the sustained test's rate, clocks, temperature and power on one time axis, without JavaScript", async () => {
@@ -141,6 +161,22 @@ describe("run chart in Chromium", () => {
       .evaluate((t) => (t as SVGTextElement).getBoundingClientRect().height);
     expect(px).toBeGreaterThanOrEqual(9);
     await svg.screenshot({ path: shot("run-chart-phone-dark") });
+    await page.context().close();
+  });
+
+  it("shows a fleet: its nodes, what they add up to, and the result at its Service", async () => {
+    const page = await open("/fleets/shop", false);
+    expect(await page.locator("h1").textContent()).toBe("Fleet shop");
+    expect(await page.locator("#fleet-nodes tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-node")))).toEqual([
+      "pi-a",
+      "pi-b",
+      "pi-c",
+    ]);
+    const total = page.locator("#fleet-models tbody tr").first();
+    expect(await total.locator('[data-field="w-sum"]').textContent()).toBe("not measured (1 node without a meter)");
+    expect(await total.locator('[data-field="spread"]').textContent()).toMatch(/^1\.\d+ x$/);
+    expect(await page.locator("#fleet-serving").textContent()).toContain("pi-a, pi-b, pi-c");
+    await page.screenshot({ path: shot("fleet"), fullPage: true });
     await page.context().close();
   });
 });

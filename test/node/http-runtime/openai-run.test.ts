@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import { type ResultDocument, rateFigure, type TestResult } from "@edgebench/contract";
+import { isRankedConcurrent, type ResultDocument, rateFigure, type TestResult } from "@edgebench/contract";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type OpenAiServer, startOpenAiServer } from "../../fixtures/http-runtime/openai-server.js";
 import { runCli, SMALL_SUITE } from "./run-cli.js";
@@ -42,8 +42,9 @@ describe("a llama-server-like server (usage + timings + /props), full standard s
       "wall",
     ]);
     expect(code, stderr).toBe(0);
-    // 5 tests x (1 warm-up + 2 reps); the tokenizer sizes prompts, so no calibration probes.
-    expect(server.requests - before).toBe(15);
+    // 5 single-stream tests x (1 warm-up + 2 reps), and 1 + 2 + 4 streams x 3 for the serving
+    // tests; the tokenizer sizes prompts, so no calibration probes.
+    expect(server.requests - before).toBe(15 + 7 * 3);
 
     expect(doc.runtime).toMatchObject({
       backend: "http",
@@ -58,12 +59,13 @@ describe("a llama-server-like server (usage + timings + /props), full standard s
     expect(run.settings.contextSize).toBe(4096); // from /props
 
     const t = byName(doc);
-    expect([...t.keys()]).toEqual(["pp512", "tg128", "pp512+tg128", "ttft", "tg128@d2048"]);
+    expect([...t.keys()]).toEqual(["pp512", "tg128", "pp512+tg128", "ttft", "tg128@d2048", "c1-pp128+tg128", "c2-pp128+tg128", "c4-pp128+tg128"]);
     for (const test of t.values()) {
       expect(test.status, test.error).toBe("ok");
       expect(test.samplesNs).toHaveLength(2);
       expect(test.tokenCounts).toBe("server-usage");
-      expect(test.timing).toBe(test.kind === "ttft" ? "client" : "server");
+      // Streams served at once are timed as their clients see them.
+      expect(test.timing).toBe(test.kind === "ttft" || test.kind === "concurrent" ? "client" : "server");
       expect(rateFigure(test)!.value).toBeGreaterThan(0);
       // The meter's figures for exactly these repetitions (or why there are none).
       expect(test.energy).toHaveLength(1);
@@ -87,6 +89,11 @@ describe("a llama-server-like server (usage + timings + /props), full standard s
       expect(itl.p90).toBeGreaterThanOrEqual(itl.p50);
     }
     expect(t.get("pp512")!.interTokenNs).toBeUndefined();
+    // The suite's serving shape, ranked by the registry: 128 + 128 tokens per stream under the suite's objective.
+    for (const c of [1, 2, 4]) expect(isRankedConcurrent(t.get(`c${c}-pp128+tg128`)!, c)).toBe(true);
+    expect(stderr).toMatch(
+      /✓ c4-pp128\+tg128 [\d.]+ tokens\/s aggregate at 4 streams .* goodput [\d.]+ requests\/s \(TTFT ≤ 1000 ms, p95 gap ≤ 200 ms\)/,
+    );
     expect(stderr).toMatch(/✓ tg128 [\d.]+ tokens\/s .*server clock, server-usage counts/);
   });
 });

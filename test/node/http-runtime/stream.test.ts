@@ -126,6 +126,12 @@ describe("SSE (OpenAI-compatible)", () => {
     script = { parts: [tok("a"), 200, tok("b"), 200, tok("c"), 200, tok("", "length")] };
     await expect(client("openai", 1000, 450).generate(text)).rejects.toThrow(/no complete answer within the request timeout \(0.45 s\)/);
   });
+
+  it("waits past the stall timeout for the first bytes after the headers (a long prompt, a queued request)", async () => {
+    // write("") sends the headers alone; the body starts 600 ms later.
+    script = { parts: ["", 600, tok("a"), tok("", "length"), "data: [DONE]\n\n"] };
+    expect((await client("openai", 300).generate(text)).text).toBe("a");
+  });
 });
 
 describe("a strict OpenAI server", () => {

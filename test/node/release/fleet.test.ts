@@ -66,12 +66,14 @@ describe("fleet and node on a cluster run", () => {
     }
   });
 
-  it("each result page names its fleet and node", async () => {
+  it("each result page names its fleet, linked to the fleet's page, and its node", async () => {
     for (const { id, doc } of [a, b]) {
       const html = await (await fetch(`${registry.url}/results/${id}`)).text();
-      const field = /<dd data-field="fleet">([^<]*)<\/dd>/.exec(html);
-      expect(field?.[1]).toBe(`rack-1 / ${doc.fleet!.node}`);
+      const field = /<dd data-field="fleet">(.*?)<\/dd>/.exec(html);
+      expect(field?.[1]).toBe(`<a href="/fleets/rack-1">rack-1</a> / ${doc.fleet!.node}`);
     }
+    const fleet = await (await fetch(`${registry.url}/fleets/rack-1`)).text();
+    for (const { doc } of [a, b]) expect(fleet).toContain(`<tr data-node="${doc.fleet!.node}"`);
   });
 
   it("both nodes' runs of the one configuration aggregate into one leaderboard row", async () => {

@@ -10,7 +10,14 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { computeMetrics, type ResultDocument as Doc, ResultDocument, repRates, sustainedRatioFigure } from "@edgebench/contract";
+import {
+  computeMetrics,
+  type ResultDocument as Doc,
+  interTokenPercentileMs,
+  ResultDocument,
+  repRates,
+  sustainedRatioFigure,
+} from "@edgebench/contract";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { findPreset, synthModel } from "../../../uploader/src/gguf/index.js";
 import { loadSuite } from "../../../uploader/src/suite/index.js";
@@ -103,6 +110,13 @@ describe("edgebench run on the tiny model (real inference)", () => {
     expect(t.nGen).toBeGreaterThan(10);
     expect(t.samplesNs[0]).toBeGreaterThanOrEqual(2e9);
     expect(t.samplesNs[0]).toBeLessThan(3e9);
+    // Every token's time counted once, the slowest inside the span, and half the tokens at or above the median (within a 5 % bucket) fit in the span.
+    expect(t.tokenTimes!.counts.reduce((a, b) => a + b, 0)).toBe(t.nGen);
+    expect(t.tokenTimes!.maxNs).toBeLessThanOrEqual(t.samplesNs[0]!);
+    const p50 = interTokenPercentileMs(t, 50)!;
+    expect(p50).toBeGreaterThan(0);
+    expect(p50).toBeLessThanOrEqual(interTokenPercentileMs(t, 99)!);
+    expect(p50 * t.nGen).toBeLessThan((t.samplesNs[0]! / 1e6) * 2.2);
     // Its whole-span rate is nGen / t; its ranked figures need the standard 120 s, so a 2 s trial has none.
     expect(repRates(t)[0]).toBeCloseTo((t.nGen * 1e9) / t.samplesNs[0]!, 9);
     expect(sustainedRatioFigure(t)!.value).toBeGreaterThan(0);

@@ -87,7 +87,17 @@ describe("the suite as data", () => {
   it("edge-llm v1: the tests, standard models and the corpus hash it names", () => {
     const suite = loadSuite();
     expect([suite.id, suite.version, suite.warmup, suite.reps]).toEqual(["edge-llm", "1", 1, 5]);
-    expect(suite.tests.map((t) => t.name)).toEqual(["pp512", "tg128", "pp512+tg128", "ttft", "tg128@d2048", "sustained"]);
+    expect(suite.tests.map((t) => t.name)).toEqual([
+      "pp512",
+      "tg128",
+      "pp512+tg128",
+      "ttft",
+      "tg128@d2048",
+      "c1-pp128+tg128",
+      "c2-pp128+tg128",
+      "c4-pp128+tg128",
+      "sustained",
+    ]);
     // The sustained test runs for the one length the registry ranks, in cycles of tg128's length.
     const sustained = suite.tests.find((t) => t.kind === "sustained")!;
     expect([sustained.seconds, sustained.cycleTokens]).toEqual([SUSTAINED_RANKED_SECONDS, 128]);

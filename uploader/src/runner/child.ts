@@ -8,6 +8,7 @@
 import type { Resources, Settings } from "@edgebench/contract";
 import { type ChatHistoryItem, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel, resolveChatWrapper, type Token } from "node-llama-cpp";
 import { loadLlama } from "../detect/llama.js";
+import { measureConcurrent } from "./concurrent.js";
 import { directEvaluator, publicEvaluator } from "./evaluator.js";
 import { firstTokenMs, loadWithTimings } from "./load-timing.js";
 import { measureTest } from "./measure.js";
@@ -117,28 +118,43 @@ async function runPoint(
       const t0 = process.hrtime.bigint();
       let outcome: TestOutcome;
       try {
-        outcome = await measureTest(test, {
-          sequence,
-          evaluator,
-          corpus,
-          bos,
-          chatTokens,
-          contextSize: context.contextSize,
-          warmup: job.warmup,
-          reps: job.reps,
-          onTimedStart: perf
-            ? async () => {
-                await context!.printTimings();
-                perf.takeEvalMs();
-              }
-            : undefined,
-          onTimedEnd: perf
-            ? async () => {
-                await context!.printTimings();
-                return perf.takeEvalMs();
-              }
-            : undefined,
-        });
+        outcome =
+          test.kind === "concurrent"
+            ? await measureConcurrent(test, {
+                model,
+                point,
+                corpus,
+                bos,
+                warmup: job.warmup,
+                reps: job.reps,
+                onFallback: () =>
+                  send({
+                    type: "log",
+                    line: `${test.name}: this node-llama-cpp lacks the batch calls edgebench times directly; its ${test.concurrency} streams go through the public API at once, batched by node-llama-cpp (see runner/evaluator.ts)`,
+                  }),
+              })
+            : await measureTest(test, {
+                sequence,
+                evaluator,
+                corpus,
+                bos,
+                chatTokens,
+                contextSize: context.contextSize,
+                warmup: job.warmup,
+                reps: job.reps,
+                onTimedStart: perf
+                  ? async () => {
+                      await context!.printTimings();
+                      perf.takeEvalMs();
+                    }
+                  : undefined,
+                onTimedEnd: perf
+                  ? async () => {
+                      await context!.printTimings();
+                      return perf.takeEvalMs();
+                    }
+                  : undefined,
+              });
       } catch (err) {
         outcome = {
           name: test.name,
@@ -148,6 +164,7 @@ async function runPoint(
           nGen: test.nGen,
           depth: test.depth,
           windows: [],
+          ...(test.kind === "concurrent" ? { concurrency: test.concurrency, slo: test.slo } : {}),
         };
       }
       const wallUs = Number(process.hrtime.bigint() - t0) / 1000;

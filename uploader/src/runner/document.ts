@@ -32,7 +32,7 @@ export interface CaptureOptions {
   envelope?: Envelope;
   /** Declared cooling and room temperature (--cooling, --ambient). */
   declared?: DeclaredConditions;
-  fleet?: { label?: string; node?: string };
+  fleet?: { label?: string; node?: string; nodes?: string[] };
   progress?: Progress;
 }
 
@@ -53,7 +53,7 @@ export interface DocumentParts {
   runtime: Runtime;
   power: Pick<PowerSession, "meters" | "note">;
   runs: ModelRun[];
-  fleet?: { label?: string; node?: string };
+  fleet?: { label?: string; node?: string; nodes?: string[] };
 }
 
 export function assembleDocument(parts: DocumentParts): ResultDocument {

@@ -18,6 +18,10 @@
  * version (uploader/package.json), and `directEvaluator` checks for every call
  * it needs; where one is missing the runner falls back to the public API and
  * says so on the progress stream, with the cost above.
+ *
+ * Each generated token's decode (a one-by-one span) is timed on its own with
+ * process.hrtime.bigint() around the call: two clock reads per decode, well
+ * under a microsecond against a decode of a millisecond or more.
  */
 import type { ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, Token } from "node-llama-cpp";
 
@@ -34,20 +38,24 @@ export interface Evaluator {
   readonly path: "direct" | "public";
   /** Builds everything `run` needs (untimed). */
   prepare(spans: readonly Span[]): Prepared;
-  /** The timed part. */
-  run(prepared: Prepared): Promise<void>;
+  /** The timed part; returns each one-by-one (generated) token's decode time in ns, in order. */
+  run(prepared: Prepared): Promise<number[]>;
   /** Removes what `run` evaluated from `pos` on (untimed). */
   rewind(pos: number): Promise<void>;
 }
 
 /** Opaque to callers: each evaluator prepares its own shape. */
-export type Prepared = { readonly kind: "direct"; batches: DirectBatch[] } | { readonly kind: "public"; calls: ControlledEvaluateInputItem[][] };
+export type Prepared =
+  | { readonly kind: "direct"; batches: DirectBatch[] }
+  | { readonly kind: "public"; calls: ControlledEvaluateInputItem[][]; timed: boolean[] };
 
 interface DirectBatch {
   tokens: Uint32Array;
   pos: number;
   /** Index within `tokens` that gets logits: [] or [last]. */
   logits: Uint32Array;
+  /** A generated token's decode (one-by-one span), timed on its own. */
+  timed: boolean;
 }
 
 /** The addon methods used; all exist on node-llama-cpp 3.x's AddonContext. */
@@ -79,18 +87,22 @@ export function directEvaluator(context: LlamaContext, sequence: LlamaContextSeq
           const last = i + step >= span.tokens.length;
           // tg: logits for every token (llama-bench's test_gen); pp: only the prompt's last.
           const logits = span.oneByOne || last ? Uint32Array.of(chunk.length - 1) : new Uint32Array(0);
-          batches.push({ tokens: chunk, pos: span.pos + i, logits });
+          batches.push({ tokens: chunk, pos: span.pos + i, logits, timed: span.oneByOne });
         }
       }
       return { kind: "direct", batches };
     },
     async run(prepared) {
       if (prepared.kind !== "direct") throw new Error("prepared for another evaluator");
+      const times: number[] = [];
       for (const b of prepared.batches) {
+        const t0 = process.hrtime.bigint();
         ctx.initBatch(b.tokens.length);
         ctx.addToBatch(sequenceId, b.pos, b.tokens, b.logits);
         await ctx.decodeBatch();
+        if (b.timed) times.push(Number(process.hrtime.bigint() - t0));
       }
+      return times;
     },
     async rewind(pos) {
       // -1: to the end of the sequence, whatever the last run reached.
@@ -100,8 +112,53 @@ export function directEvaluator(context: LlamaContext, sequence: LlamaContextSeq
   };
 }
 
+/** A part of a batch: tokens of one sequence from a position, with the indexes (within `tokens`) that get logits. */
+export interface BatchPart {
+  sequenceId: number;
+  pos: number;
+  tokens: Uint32Array;
+  logits: Uint32Array;
+}
+
+/** Decodes of batches holding several sequences' tokens at once (llama-batched-bench's shape), on the same addon calls. */
+export interface MultiSequenceDecoder {
+  /** Each sequence's id, in the order the sequences were given. */
+  readonly sequenceIds: readonly number[];
+  /** One llama_decode (+ synchronize) of every part together: the timed part. */
+  decode(parts: readonly BatchPart[]): Promise<void>;
+  /** Removes every cell the decodes wrote, in every sequence (untimed). */
+  clear(): void;
+}
+
+/** The multi-sequence decoder, or undefined when this node-llama-cpp lacks a call it needs. */
+export function directMultiDecoder(context: LlamaContext, sequences: readonly LlamaContextSequence[]): MultiSequenceDecoder | undefined {
+  const addon = (context as unknown as { _ctx?: Partial<AddonContext> })._ctx;
+  const ids = sequences.map((s) => (s as unknown as { _sequenceId?: unknown })._sequenceId);
+  if (!addon || !ids.every((id): id is number => typeof id === "number")) return undefined;
+  if (!ADDON_METHODS.every((m) => typeof addon[m] === "function")) return undefined;
+  const ctx = addon as AddonContext;
+  return {
+    sequenceIds: ids,
+    async decode(parts) {
+      ctx.initBatch(parts.reduce((n, p) => n + p.tokens.length, 0));
+      for (const p of parts) ctx.addToBatch(p.sequenceId, p.pos, p.tokens, p.logits);
+      await ctx.decodeBatch();
+    },
+    clear() {
+      for (const id of ids) if (!ctx.removeTokenCellsFromSequence(id, 0, -1)) throw new Error(`llama.cpp could not clear sequence ${id}'s cells`);
+    },
+  };
+}
+
 /** Asking for the next token makes node-llama-cpp compute logits (and sample) there. */
-const WITH_LOGITS = { generateNext: { token: true } } as const;
+export const WITH_LOGITS = { generateNext: { token: true } } as const;
+
+/** A public-API call evaluating `tokens` with logits (and a sampled token) for the last one only. */
+export function withLastLogits(tokens: readonly Token[]): ControlledEvaluateInputItem[] {
+  const items: ControlledEvaluateInputItem[] = tokens.slice();
+  items[items.length - 1] = [tokens[tokens.length - 1]!, WITH_LOGITS];
+  return items;
+}
 
 /** The public API: same tokens, plus node-llama-cpp's per-call sampling and scheduling. */
 export function publicEvaluator(sequence: LlamaContextSequence): Evaluator {
@@ -109,20 +166,29 @@ export function publicEvaluator(sequence: LlamaContextSequence): Evaluator {
     path: "public",
     prepare(spans) {
       const calls: ControlledEvaluateInputItem[][] = [];
+      const timed: boolean[] = [];
       for (const span of spans) {
         if (span.oneByOne) {
-          for (const t of span.tokens) calls.push([[t, WITH_LOGITS]]);
+          for (const t of span.tokens) {
+            calls.push([[t, WITH_LOGITS]]);
+            timed.push(true);
+          }
         } else if (span.tokens.length) {
-          const items: ControlledEvaluateInputItem[] = span.tokens.slice();
-          items[items.length - 1] = [span.tokens[span.tokens.length - 1]!, WITH_LOGITS];
-          calls.push(items);
+          calls.push(withLastLogits(span.tokens));
+          timed.push(false);
         }
       }
-      return { kind: "public", calls };
+      return { kind: "public", calls, timed };
     },
     async run(prepared) {
       if (prepared.kind !== "public") throw new Error("prepared for another evaluator");
-      for (const call of prepared.calls) await sequence.controlledEvaluate(call);
+      const times: number[] = [];
+      for (let i = 0; i < prepared.calls.length; i++) {
+        const t0 = process.hrtime.bigint();
+        await sequence.controlledEvaluate(prepared.calls[i]!);
+        if (prepared.timed[i]) times.push(Number(process.hrtime.bigint() - t0));
+      }
+      return times;
     },
     async rewind(pos) {
       if (sequence.nextTokenIndex > pos) await sequence.eraseContextTokenRanges([{ start: pos, end: sequence.nextTokenIndex }]);

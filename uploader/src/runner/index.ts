@@ -9,6 +9,8 @@
  */
 
 import {
+  aggregateTps,
+  interTokenPercentileMs,
   LIMITS,
   type ModelIdentity,
   type ModelRun,
@@ -30,6 +32,7 @@ import { silentProgress } from "./progress.js";
 import type { ChildJob, ChildMessage, LoadTiming, TestOutcome } from "./protocol.js";
 import { resolveModel } from "./resolve.js";
 import { runChild } from "./spawn.js";
+import { SystemLoad } from "./system-load.js";
 import { ThermalSampler } from "./thermal.js";
 
 export interface RunOptions extends CaptureOptions {
@@ -101,7 +104,14 @@ function toTestResult(outcome: TestOutcome, kind: TestResult["kind"]): TestResul
     timing: "client",
     tokenCounts: "exact",
   };
-  if (outcome.sustained) result.windows = { ms: outcome.sustained.windowMs, tokens: outcome.sustained.perWindow };
+  if (outcome.sustained) {
+    result.windows = { ms: outcome.sustained.windowMs, tokens: outcome.sustained.perWindow };
+    result.tokenTimes = outcome.sustained.tokenTimes;
+  }
+  if (outcome.tokenNs) result.tokenNs = outcome.tokenNs.map((rep) => rep.map((ns) => Math.max(1, Math.round(ns))));
+  if (outcome.concurrency !== undefined) result.concurrency = outcome.concurrency;
+  if (outcome.slo) result.slo = outcome.slo;
+  if (outcome.streams && outcome.status === "ok") result.streams = outcome.streams;
   if (outcome.error) result.error = outcome.error.slice(0, 1024);
   if (outcome.resources) result.resources = outcome.resources;
   return result;
@@ -152,6 +162,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
     gpuOffload: onGpu,
   });
   const thermal = new ThermalSampler(opts.config);
+  const systemLoad = new SystemLoad(opts.config);
   // The temperatures every later test waits to return to: the board before any model ran.
   const cooldown = new BoardCooldown(opts.config, { maxSeconds: opts.cooldownSeconds ?? DEFAULT_COOLDOWN_SECONDS });
   cooldown.takeBaseline();
@@ -252,14 +263,17 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
             } finally {
               progress.status(`  ${msg.name} …`);
               thermal.start();
+              systemLoad.start();
               // The child waits for this whatever happened here, or it would wait forever.
               if (job.cooldown) reply({ type: "go" });
             }
             return;
           case "test-end": {
             const thermalFacts = thermal.stop();
+            const share = systemLoad.stop();
             const test = toTestResult(msg.outcome, kindOf.get(msg.outcome.name) ?? "tg");
             if (thermalFacts) test.thermal = thermalFacts;
+            if (share) test.resources = { ...test.resources, ...share };
             if (testCooldown) test.cooldown = testCooldown;
             testCooldown = undefined;
             if (test.status === "ok" && power.meters.length) {
@@ -307,6 +321,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
       progress.status(`starting ${identity.name}`);
       const end = await runChild({ job, onMessage, verbose: opts.verbose });
       thermal.stop();
+      systemLoad.stop();
       if (end.failure) progress.line(`  ✗ ${end.failure}`);
       slots.forEach((row, l) => {
         row.forEach((_, p) => {
@@ -332,6 +347,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
     }
   } finally {
     thermal.stop();
+    systemLoad.stop();
     await power.close();
   }
 
@@ -362,6 +378,14 @@ function describeLoad(t: LoadTiming): string {
 }
 
 function summary(test: TestResult): string {
+  if (test.kind === "concurrent") {
+    // The serving figures the contract computes (contract/src/serving.ts).
+    const agg = aggregateTps(test);
+    const itl = interTokenPercentileMs(test, 95);
+    if (agg === null) return "";
+    const streams = `${test.concurrency} stream${test.concurrency === 1 ? "" : "s"}`;
+    return `${agg.toFixed(1)} tokens/s over ${streams}${itl === null ? "" : ` · inter-token p95 ${itl.toFixed(2)} ms`}`;
+  }
   // The same figures the contract defines (mean of per-repetition rates, sample stddev).
   const f = test.kind === "ttft" ? msFigure(test) : rateFigure(test);
   if (!f) return "";

@@ -6,12 +6,15 @@
  *  - pg: pp then tg inside one timing.
  *  - ttft: the chat prompt, then the first token sampled from its logits, as a
  *    user waits for it (the one test that samples, through the public API).
+ *  - concurrent: C streams at once in batched decodes, in a context of its own
+ *    (./concurrent.ts, run from the child).
+ * A tg test also keeps each token's decode time (tokenNs: inter-token percentiles).
  * Only evaluation is inside the timed span (evaluator.ts): tokens and batches are
  * prepared before it; the next token is fixed text, never sampled, so every
  * model sees the same input. The first token of an empty sequence is BOS when
  * the model wants one, as in llama-bench.
  */
-import { SUSTAINED_RANKED_SECONDS } from "@edgebench/contract";
+import { LIMITS, SUSTAINED_RANKED_SECONDS } from "@edgebench/contract";
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import type { SuiteTest } from "../suite/index.js";
 import { type Evaluator, publicEvaluator, type Span } from "./evaluator.js";
@@ -85,23 +88,28 @@ export async function measureTest(test: SuiteTest, inp: TestInputs): Promise<Tes
   await seq.clearHistory();
   if (depthTokens.length) await seq.evaluateWithoutGeneratingNewTokens(depthTokens);
 
-  const once = async (): Promise<RepWindow> => {
+  const once = async (): Promise<RepWindow & { tokenNs: number[] }> => {
     const startNs = process.hrtime.bigint();
-    await evaluator.run(prepared);
+    const tokenNs = await evaluator.run(prepared);
     const endNs = process.hrtime.bigint();
     // Back to the depth: erase what this repetition added (untimed).
     await evaluator.rewind(test.depth);
-    return { startNs, endNs };
+    return { startNs, endNs, tokenNs };
   };
 
   for (let i = 0; i < inp.warmup; i++) await once();
   await inp.onTimedStart?.();
   const windows: RepWindow[] = [];
+  const tokenNs: number[][] = [];
   for (let i = 0; i < inp.reps; i++) {
-    windows.push(await once());
+    const rep = await once();
+    windows.push({ startNs: rep.startNs, endNs: rep.endNs });
+    tokenNs.push(rep.tokenNs);
   }
   const llamaEvalMs = await inp.onTimedEnd?.();
-  return { ...base, status: "ok", windows, llamaEvalMs };
+  // Only generation tests carry them: exactly nGen per repetition (the span's one-by-one decodes), as many as a document holds.
+  const perToken = test.kind === "tg" && test.nGen <= LIMITS.maxTokenTimes && tokenNs.every((r) => r.length === test.nGen) ? { tokenNs } : {};
+  return { ...base, status: "ok", windows, llamaEvalMs, ...perToken };
 }
 
 /** One timed span of generation without pause (./sustained.ts); the suite's seconds, at least one window. */
@@ -126,6 +134,6 @@ async function sustainedTest(test: SuiteTest, inp: TestInputs): Promise<TestOutc
     depth: 0,
     windows: [{ startNs: s.startNs, endNs: s.endNs }],
     llamaEvalMs,
-    sustained: { windowMs: s.windowMs, perWindow: s.perWindow },
+    sustained: { windowMs: s.windowMs, perWindow: s.perWindow, tokenTimes: s.tokenTimes },
   };
 }

@@ -5,7 +5,7 @@
  * CLOCK_MONOTONIC on Linux, one clock for parent and child, which is what lets
  * the parent's power sampler cut per-repetition energy out of its trace.
  */
-import type { Resources, Settings } from "@edgebench/contract";
+import type { Resources, ServiceObjective, Settings, StreamTiming } from "@edgebench/contract";
 import type { BackendChoice } from "../detect/llama.js";
 import type { SuiteTest } from "../suite/index.js";
 
@@ -68,7 +68,13 @@ export interface TestOutcome {
   /** ms spent inside llama.cpp evaluation over all timed reps (llamaTimings only). */
   llamaEvalMs?: number;
   /** Sustained tests: tokens per window (the one timed span is `windows`). */
-  sustained?: { windowMs: number; perWindow: number[] };
+  sustained?: { windowMs: number; perWindow: number[]; tokenTimes: { counts: number[]; maxNs: number } };
+  /** Generation tests: per timed repetition, each generated token's decode time (ns). */
+  tokenNs?: number[][];
+  /** Concurrent tests: streams at once, the objective they ran under, and per timed repetition every stream's timing. */
+  concurrency?: number;
+  slo?: ServiceObjective;
+  streams?: StreamTiming[][];
 }
 
 export type ChildMessage =

@@ -8,8 +8,11 @@
  * power limit, not a growing KV cache; the removal of the cells is inside the
  * timing (it is part of running without a pause, and costs microseconds). The test ends with the
  * first decode that finishes past the duration; that decode counts in the
- * last window, so the windows sum to the tokens generated.
+ * last window, so the windows sum to the tokens generated. Each token's time
+ * (from the end of the previous decode to the end of its own) is counted in
+ * the contract's token-time histogram for the inter-token percentiles.
  */
+import { TOKEN_TIME_BUCKETS, tokenTimeBucket } from "@edgebench/contract";
 import type { Token } from "node-llama-cpp";
 import type { Evaluator } from "./evaluator.js";
 
@@ -31,6 +34,7 @@ export interface SustainedOutcome {
   tokens: number;
   windowMs: number;
   perWindow: number[];
+  tokenTimes: { counts: number[]; maxNs: number };
 }
 
 export async function measureSustained(inp: SustainedInputs): Promise<SustainedOutcome> {
@@ -44,7 +48,10 @@ export async function measureSustained(inp: SustainedInputs): Promise<SustainedO
   await inp.evaluator.rewind(0);
   let generated = 0;
   let pos = 0;
+  const counts = new Array<number>(TOKEN_TIME_BUCKETS).fill(0);
+  let maxNs = 0;
   const startNs = process.hrtime.bigint();
+  let lastNs = 0n;
   for (;;) {
     if (pos === limit) {
       await inp.evaluator.rewind(0);
@@ -54,9 +61,14 @@ export async function measureSustained(inp: SustainedInputs): Promise<SustainedO
     pos++;
     generated++;
     const t = process.hrtime.bigint() - startNs;
+    const took = Number(t - lastNs);
+    lastNs = t;
+    counts[tokenTimeBucket(took)]!++;
+    if (took > maxNs) maxNs = took;
     const w = Number(t / windowNs);
     const i = Math.min(w, windowsCount - 1);
     perWindow[i] = (perWindow[i] ?? 0) + 1;
-    if (t >= endNs) return { startNs, endNs: startNs + t, tokens: generated, windowMs: SUSTAINED_WINDOW_MS, perWindow };
+    if (t >= endNs)
+      return { startNs, endNs: startNs + t, tokens: generated, windowMs: SUSTAINED_WINDOW_MS, perWindow, tokenTimes: { counts, maxNs } };
   }
 }

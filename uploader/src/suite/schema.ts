@@ -4,25 +4,37 @@
  * comparable within one (id, version).
  */
 
-import { TestKind } from "@edgebench/contract";
+import { LIMITS, ServiceObjective, TestKind } from "@edgebench/contract";
 import { z } from "zod";
 
-export const SuiteTest = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9+@_.-]{1,64}$/),
-  kind: TestKind,
-  nPrompt: z.number().int().nonnegative(),
-  nGen: z.number().int().nonnegative(),
-  depth: z.number().int().nonnegative(),
-  /** Sustained tests: how long to generate without pause (`--sustained-seconds` overrides it). */
-  seconds: z.number().int().positive().max(3600).optional(),
-  /**
-   * Sustained tests: tokens generated before the sequence starts again from
-   * empty (default: when the context fills). A short cycle keeps every window
-   * at the same small KV depth, so a falling rate is heat or power limits, not
-   * attention over a growing context.
-   */
-  cycleTokens: z.number().int().positive().optional(),
-});
+export const SuiteTest = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9+@_.-]{1,64}$/),
+    kind: TestKind,
+    nPrompt: z.number().int().nonnegative(),
+    nGen: z.number().int().nonnegative(),
+    depth: z.number().int().nonnegative(),
+    /** Sustained tests: how long to generate without pause (`--sustained-seconds` overrides it). */
+    seconds: z.number().int().positive().max(3600).optional(),
+    /**
+     * Sustained tests: tokens generated before the sequence starts again from
+     * empty (default: when the context fills). A short cycle keeps every window
+     * at the same small KV depth, so a falling rate is heat or power limits, not
+     * attention over a growing context.
+     */
+    cycleTokens: z.number().int().positive().optional(),
+    /** Concurrent tests: streams served at once (nPrompt and nGen are per stream). */
+    concurrency: z.number().int().positive().max(LIMITS.maxStreams).optional(),
+    /** Concurrent tests: the service objective goodput is counted against. */
+    slo: ServiceObjective.optional(),
+  })
+  .superRefine((t, ctx) => {
+    // The result document refuses a concurrent test without these (contract/src/schema.ts): say so when the suite loads, not after a run.
+    if (t.kind !== "concurrent") return;
+    if (t.concurrency === undefined) ctx.addIssue({ code: "custom", path: ["concurrency"], message: "a concurrent test names its concurrency" });
+    if (t.nPrompt < 1 || t.nGen < 1) ctx.addIssue({ code: "custom", path: ["nGen"], message: "a concurrent test has a prompt and generates" });
+    if (t.depth !== 0) ctx.addIssue({ code: "custom", path: ["depth"], message: "a concurrent test starts from an empty context" });
+  });
 
 export const SuiteModel = z.strictObject({
   id: z.string().min(1),

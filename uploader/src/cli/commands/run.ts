@@ -59,8 +59,30 @@ export interface RunCommandOptions extends HttpCliOptions {
   ambient?: number;
   fleet?: string;
   node?: string;
+  fleetNodes?: string[];
   download: boolean;
   verbose?: boolean;
+}
+
+/**
+ * A cluster run names its node; with --fleet and no --node that is this
+ * machine's hostname. A fleet-level run (load driven at the cluster's Service
+ * with --runtime) names no node: it lists the nodes behind the Service.
+ */
+function fleetOf(opts: Pick<RunCommandOptions, "fleet" | "node" | "fleetNodes">): { label?: string; node?: string; nodes?: string[] } | undefined {
+  if (opts.fleetNodes) return { label: opts.fleet, nodes: opts.fleetNodes };
+  return opts.fleet || opts.node ? { label: opts.fleet, node: opts.node ?? (opts.fleet ? os.hostname() : undefined) } : undefined;
+}
+
+/** "a,b,c": node names as declared, each non-empty. */
+function nodeList(v: string): string[] {
+  const names = v
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
+  if (names.length === 0 || names.length > 256 || names.some((n) => n.length > 128))
+    throw new InvalidArgumentError("a comma-separated list of 1 to 256 node names, each at most 128 characters");
+  return names;
 }
 
 /** The `long` profile's sustained test: minutes enough for a fanless board or a phone to reach its thermal steady state. */
@@ -137,8 +159,7 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
     boardName: opts.boardName,
     envelope,
     declared: { cooling: opts.cooling, ambientC: opts.ambient },
-    // A cluster run names its node; with --fleet and no --node that is this machine's hostname.
-    fleet: opts.fleet || opts.node ? { label: opts.fleet, node: opts.node ?? (opts.fleet ? os.hostname() : undefined) } : undefined,
+    fleet: fleetOf(opts),
     download: opts.download,
     progress,
     verbose: opts.verbose,
@@ -230,6 +251,14 @@ export function runCommand(): Command {
     .option("--ambient <celsius>", "declare the room temperature in °C (recorded as declared)", ambientC)
     .option("--fleet <label>", "fleet or site label for cluster runs")
     .option("--node <name>", "node name within the fleet (default with --fleet: this machine's hostname)")
+    .addOption(
+      new Option(
+        "--fleet-nodes <names>",
+        "a fleet-level run at the cluster's Service (with --runtime): the nodes behind it, comma-separated, as declared",
+      )
+        .argParser(nodeList)
+        .conflicts("node"),
+    )
     .option("--no-download", "never download models; use only files already in the models directory")
     .option("--verbose", "show llama.cpp's own messages")
     .action(async (opts: RunCommandOptions) => {

@@ -2,8 +2,10 @@
  * The `edgebench run` flags for HTTP runtimes, kept here so the run command
  * only needs to add them and branch on --runtime.
  */
+import { LIMITS } from "@edgebench/contract";
 import { type Command, InvalidArgumentError } from "commander";
 import type { RunOptions } from "../../runner/index.js";
+import { DEFAULT_TEST_TIMEOUT_MS } from "./concurrent.js";
 import type { HttpRunOptions } from "./run.js";
 import { parseRuntimeSpec, type RuntimeSpec, RuntimeSpecError } from "./spec.js";
 
@@ -17,6 +19,26 @@ export interface HttpCliOptions {
   /** Seconds (commander fills the defaults). */
   requestTimeout?: number;
   stallTimeout?: number;
+  testTimeout?: number;
+  /** Concurrency levels replacing the suite's. */
+  concurrency?: number[];
+}
+
+/** Levels a run may ask for: a fleet endpoint wants more than a board, but a document holds a bounded number of tests. */
+export const MAX_CONCURRENCY_LEVELS = 8;
+
+/** "1,4,16": distinct stream counts from 1 to the contract's limit, in the order given. */
+export function concurrencyLevels(v: string): number[] {
+  const parts = v.split(",").map((p) => p.trim());
+  const levels: number[] = [];
+  for (const p of parts) {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || n < 1 || n > LIMITS.maxStreams)
+      throw new InvalidArgumentError(`--concurrency takes stream counts from 1 to ${LIMITS.maxStreams} separated by commas, got "${v}"`);
+    if (!levels.includes(n)) levels.push(n);
+  }
+  if (levels.length > MAX_CONCURRENCY_LEVELS) throw new InvalidArgumentError(`--concurrency: at most ${MAX_CONCURRENCY_LEVELS} levels`);
+  return levels;
 }
 
 const seconds = (name: string) => (v: string) => {
@@ -49,6 +71,17 @@ export function addHttpRuntimeOptions(cmd: Command): Command {
       "with --runtime: limit between two chunks of a streamed answer",
       seconds("--stall-timeout"),
       DEFAULT_STALL_TIMEOUT_S,
+    )
+    .option(
+      "--concurrency <levels>",
+      "with --runtime: streams at once for the serving tests, e.g. 1,4,16, instead of the suite's levels (other levels are recorded and shown, ranked only at the suite's)",
+      concurrencyLevels,
+    )
+    .option(
+      "--test-timeout <s>",
+      "with --runtime: limit for one serving test, warm-up and repetitions together",
+      seconds("--test-timeout"),
+      DEFAULT_TEST_TIMEOUT_MS / 1000,
     );
 }
 
@@ -81,6 +114,8 @@ export function httpRunOptions(opts: HttpCliOptions, base: RunOptions): HttpRunO
     warmup: base.warmup,
     requestTimeoutMs: Math.round((opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_S) * 1000),
     stallTimeoutMs: Math.round((opts.stallTimeout ?? DEFAULT_STALL_TIMEOUT_S) * 1000),
+    testTimeoutMs: Math.round((opts.testTimeout ?? DEFAULT_TEST_TIMEOUT_MS / 1000) * 1000),
+    concurrency: opts.concurrency,
     runtimeName: opts.runtimeName,
     runtimeVersion: opts.runtimeVersion,
     accelerator: opts.accelerator,

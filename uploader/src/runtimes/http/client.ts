@@ -55,7 +55,8 @@ export interface ClientOptions {
 }
 
 export interface GenClient {
-  generate(req: GenRequest): Promise<GenResult>;
+  /** `signal` ends the request early (its string reason becomes the error's message). */
+  generate(req: GenRequest, signal?: AbortSignal): Promise<GenResult>;
 }
 
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined);
@@ -132,7 +133,7 @@ function openAiFullBody(opts: ClientOptions, req: GenRequest) {
   };
 }
 
-async function openAiGenerate(opts: ClientOptions, req: GenRequest, plain: boolean): Promise<GenResult> {
+async function openAiGenerate(opts: ClientOptions, req: GenRequest, plain: boolean, signal?: AbortSignal): Promise<GenResult> {
   const c = new Collector();
   const path = req.kind === "text" ? "/v1/completions" : "/v1/chat/completions";
   let sawChoices = false;
@@ -142,6 +143,7 @@ async function openAiGenerate(opts: ClientOptions, req: GenRequest, plain: boole
     framing: "sse",
     requestTimeoutMs: opts.requestTimeoutMs,
     stallTimeoutMs: opts.stallTimeoutMs,
+    signal,
     onEvent(data, atNs) {
       const ev = parseEvent(data);
       const choices = ev.choices;
@@ -183,7 +185,7 @@ async function openAiGenerate(opts: ClientOptions, req: GenRequest, plain: boole
   };
 }
 
-async function ollamaGenerate(opts: ClientOptions, req: GenRequest): Promise<GenResult> {
+async function ollamaGenerate(opts: ClientOptions, req: GenRequest, signal?: AbortSignal): Promise<GenResult> {
   const c = new Collector();
   const path = req.kind === "text" ? "/api/generate" : "/api/chat";
   let done = false;
@@ -197,6 +199,7 @@ async function ollamaGenerate(opts: ClientOptions, req: GenRequest): Promise<Gen
     framing: "ndjson",
     requestTimeoutMs: opts.requestTimeoutMs,
     stallTimeoutMs: opts.stallTimeoutMs,
+    signal,
     onEvent(data, atNs) {
       const ev = parseEvent(data);
       const message = ev.message as Record<string, unknown> | undefined;
@@ -230,15 +233,15 @@ export function createClient(opts: ClientOptions): GenClient {
   // Once a server has refused the extensions, it gets plain OpenAI requests from then on.
   let plain = false;
   return {
-    async generate(req) {
-      if (opts.api === "ollama") return ollamaGenerate(opts, req);
+    async generate(req, signal) {
+      if (opts.api === "ollama") return ollamaGenerate(opts, req, signal);
       try {
-        return await openAiGenerate(opts, req, plain);
+        return await openAiGenerate(opts, req, plain, signal);
       } catch (err) {
         const refused = err instanceof HttpRuntimeError && /^HTTP 4(00|22) /.test(err.message) && EXTENSIONS.some((k) => err.message.includes(k));
         if (plain || !refused) throw err;
         plain = true;
-        return openAiGenerate(opts, req, plain);
+        return openAiGenerate(opts, req, plain, signal);
       }
     },
   };

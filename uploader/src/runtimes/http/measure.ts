@@ -15,6 +15,7 @@
  *            time, else the client clock from request sent to the last token.
  *   ttft     the suite's chat prompt through the chat API, max_tokens 1: always
  *            the client clock, request sent to the first content token.
+ *   concurrent  C such pp N+tg M requests at once: concurrent.ts.
  *
  * Energy windows: a client-timed span is the window itself; a server-timed span
  * is placed at the end of the client-observed span where the server did that
@@ -47,7 +48,7 @@ export interface HttpTestOutcome {
   notes: string[];
 }
 
-type CountSource = NonNullable<TestResult["tokenCounts"]>;
+export type CountSource = NonNullable<TestResult["tokenCounts"]>;
 
 interface RepFigures {
   ns: number;
@@ -86,7 +87,7 @@ function request(test: SuiteTest, inp: HttpTestInputs): { req: GenRequest; messa
 }
 
 /** Token counts for one repetition: the server's usage, else the tokenizer, else an estimate. */
-function counts(r: GenResult, req: GenRequest, tokenizer: LocalTokenizer | undefined): { prompt: number; gen: number; source: CountSource } {
+export function counts(r: GenResult, req: GenRequest, tokenizer: LocalTokenizer | undefined): { prompt: number; gen: number; source: CountSource } {
   if (r.usage) return { prompt: r.usage.promptTokens, gen: r.usage.completionTokens, source: "server-usage" };
   if (tokenizer) {
     const prompt = req.kind === "chat" ? tokenizer.chatTokens(req.messages) : tokenizer.promptTokens(req.prompt);
@@ -163,10 +164,13 @@ function figures(test: SuiteTest, r: GenResult, req: GenRequest, tokenizer: Loca
       };
     case "sustained":
       return "sustained tests are not run over HTTP";
+    case "concurrent":
+      return "concurrent tests are measured by measureConcurrentTest";
   }
 }
 
-const WORST: CountSource[] = ["estimated", "tokenizer", "server-usage", "exact"];
+/** Count sources, least sure first: a test's tokenCounts is the least sure of its repetitions'. */
+export const WORST: CountSource[] = ["estimated", "tokenizer", "server-usage", "exact"];
 
 export async function measureHttpTest(test: SuiteTest, inp: HttpTestInputs): Promise<HttpTestOutcome> {
   const fail = (error: string, nPrompt = test.nPrompt): HttpTestOutcome => ({

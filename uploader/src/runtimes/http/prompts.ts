@@ -47,8 +47,18 @@ export class PromptMaker {
   text(n: number): string {
     const nonce = this.nonce();
     if (this.tokenizer) {
-      const body = Math.max(1, n - this.tokenizer.promptTokens(nonce));
-      return nonce + this.tokenizer.textOfTokens(this.corpus, body);
+      // Tokens turned back into text can tokenise to one more or fewer where
+      // the nonce and the corpus meet: step the body until the count is exact
+      // (a ranked shape is exactly its token count).
+      let body = Math.max(1, n - this.tokenizer.promptTokens(nonce));
+      let text = nonce + this.tokenizer.textOfTokens(this.corpus, body);
+      for (let i = 0; i < 4; i++) {
+        const got = this.tokenizer.promptTokens(text);
+        if (got === n || body + (n - got) < 1) break;
+        body += n - got;
+        text = nonce + this.tokenizer.textOfTokens(this.corpus, body);
+      }
+      return text;
     }
     if (this.fit) return nonce + this.cycled(Math.round((n - this.fit.intercept) / this.fit.slope));
     return nonce + this.cycled((n - 1) * ESTIMATED_CHARS_PER_TOKEN - nonce.length);

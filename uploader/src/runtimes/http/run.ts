@@ -29,6 +29,7 @@ import { silentProgress } from "../../runner/progress.js";
 import { ThermalSampler } from "../../runner/thermal.js";
 import type { Suite } from "../../suite/index.js";
 import { createClient } from "./client.js";
+import { concurrentSummary, DEFAULT_TEST_TIMEOUT_MS, httpTestSteps, measureConcurrentTest } from "./concurrent.js";
 import { ollamaModelFacts, probeServer, quantisationFromName, type ServedModelFacts } from "./identity.js";
 import { measureHttpTest } from "./measure.js";
 import { PromptMaker } from "./prompts.js";
@@ -51,6 +52,10 @@ export interface HttpRunOptions extends CaptureOptions {
   warmup?: number;
   requestTimeoutMs: number;
   stallTimeoutMs: number;
+  /** Limit for one concurrent test, warm-up and repetitions together. */
+  testTimeoutMs?: number;
+  /** Concurrency levels to run instead of the suite's (--concurrency). */
+  concurrency?: number[];
   /** Declared by the user; recorded as declared. */
   runtimeName?: string;
   runtimeVersion?: string;
@@ -76,6 +81,7 @@ function modelIdentity(model: HttpModel, facts: ServedModelFacts): ModelIdentity
 }
 
 function summary(test: TestResult): string {
+  if (test.kind === "concurrent") return concurrentSummary(test);
   // The contract's own figures (mean of per-repetition rates, sample stddev).
   const f = test.kind === "ttft" ? msFigure(test) : rateFigure(test);
   if (!f) return "";
@@ -195,7 +201,11 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
           progress.status(`measuring idle power for ${opts.idleSeconds} s`);
           await power.measureIdle(opts.idleSeconds!);
         }
-        for (const test of suite.tests) {
+        const testContext = spec.api === "ollama" ? settings.contextSize : contextSize;
+        const warmup = opts.warmup ?? suite.warmup;
+        const reps = opts.reps ?? suite.reps;
+        for (const step of httpTestSteps(suite.tests, opts.concurrency)) {
+          const test = step.kind === "single" ? step.test : step.plan.test;
           if (test.kind === "sustained") {
             // A server's own batching and queueing sit between us and the decodes; left out rather than measured loosely.
             progress.line(`  - ${test.name}: not run over HTTP (sustained tests need the local runtime)`);
@@ -203,15 +213,18 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
           }
           progress.status(`  ${test.name} …`);
           thermal.start();
-          const out = await measureHttpTest(test, {
-            client,
-            prompts,
-            tokenizer,
-            chatPrompt: suite.chatPrompt,
-            contextSize: spec.api === "ollama" ? settings.contextSize : contextSize,
-            warmup: opts.warmup ?? suite.warmup,
-            reps: opts.reps ?? suite.reps,
-          });
+          const out =
+            step.kind === "single"
+              ? await measureHttpTest(test, { client, prompts, tokenizer, chatPrompt: suite.chatPrompt, contextSize: testContext, warmup, reps })
+              : await measureConcurrentTest(step.plan, {
+                  client,
+                  prompts,
+                  tokenizer,
+                  contextSize: testContext,
+                  warmup,
+                  reps,
+                  testTimeoutMs: opts.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
+                });
           const thermalFacts = thermal.stop();
           const result = out.test;
           if (thermalFacts) result.thermal = thermalFacts;

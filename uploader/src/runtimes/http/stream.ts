@@ -5,8 +5,10 @@
  * servers) and newline-delimited JSON (Ollama).
  *
  * Two clocks guard it: a request timeout over the whole exchange, and a stall
- * timeout between reads once the body has started (the first byte may rightly
- * take long: a 2048-token prompt on a slow NPU). Every way it can go wrong ends
+ * timeout between reads once the body's first bytes have come (before them the
+ * wait may rightly be long: a 2048-token prompt on a slow NPU, or a request
+ * queued for a server slot behind others, often after the headers have gone
+ * out). Every way it can go wrong ends
  * in an HttpRuntimeError whose message is the sentence recorded in the result.
  */
 
@@ -22,6 +24,11 @@ export interface StreamRequest {
   framing: StreamFraming;
   requestTimeoutMs: number;
   stallTimeoutMs: number;
+  /**
+   * Ends the request from outside (a concurrent test whose other stream
+   * failed); its reason, when a string, is the sentence the error carries.
+   */
+  signal?: AbortSignal;
   /** Called for each event's data (an SSE data payload or an NDJSON line), with the time its bytes arrived. */
   onEvent(data: string, atNs: bigint): void;
 }
@@ -69,6 +76,9 @@ export async function streamRequest(req: StreamRequest): Promise<StreamEnd> {
       req.stallTimeoutMs,
     );
   };
+  const outside = () => abort(typeof req.signal?.reason === "string" ? req.signal.reason : "cancelled");
+  if (req.signal?.aborted) outside();
+  req.signal?.addEventListener("abort", outside, { once: true });
   const sentNs = process.hrtime.bigint();
   let completed = false;
   try {
@@ -117,7 +127,6 @@ export async function streamRequest(req: StreamRequest): Promise<StreamEnd> {
         dataLines = [];
       } else if (line.startsWith("data:")) dataLines.push(line.slice(line.startsWith("data: ") ? 6 : 5));
     };
-    armStall();
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
@@ -147,6 +156,7 @@ export async function streamRequest(req: StreamRequest): Promise<StreamEnd> {
   } finally {
     clearTimeout(total);
     clearTimeout(stall);
+    req.signal?.removeEventListener("abort", outside);
     // On any failure, drop the connection so the server stops generating for us.
     if (!completed) ac.abort();
   }
