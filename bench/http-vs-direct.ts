@@ -18,31 +18,22 @@
  * (q8_0), BENCH_THREADS (1: the server and the runner get the same count; this
  * machine is shared), BENCH_REPS (3), BENCH_PP (128), BENCH_TG (32), BENCH_ROUNDS (2).
  */
-import fs from "node:fs";
-import path from "node:path";
 import { type ResultDocument, rateFigure, type TestResult } from "@edgebench/contract";
 import { startOpenAiServer } from "../test/fixtures/http-runtime/openai-server.js";
 import { loadConfig } from "../uploader/src/config.js";
-import { findPreset, synthModel, type WeightType } from "../uploader/src/gguf/index.js";
 import { runBenchmark } from "../uploader/src/runner/index.js";
 import { runHttpBenchmark } from "../uploader/src/runtimes/http/index.js";
 import { loadSuite, type Suite } from "../uploader/src/suite/index.js";
+import { loadavg } from "./lib/seed.js";
+import { standinModel } from "./lib/standin.js";
 
-const preset = process.env.BENCH_PRESET ?? "qwen2.5-0.5b";
-const type = (process.env.BENCH_TYPE ?? "q8_0") as WeightType;
 const threads = Number(process.env.BENCH_THREADS ?? 1);
 const reps = Number(process.env.BENCH_REPS ?? 3);
 const pp = Number(process.env.BENCH_PP ?? 128);
 const tg = Number(process.env.BENCH_TG ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 
-const dir = path.join(import.meta.dirname, "..", ".tmp", "models");
-fs.mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `standin-${preset}-${type}.gguf`);
-if (!fs.existsSync(file)) {
-  const r = synthModel(file, { shape: findPreset(preset).shape, type, name: `edgebench stand-in ${preset}` });
-  console.log(`wrote ${file}: ${(r.bytes / 1e6).toFixed(0)} MB, ${(r.parameters / 1e6).toFixed(0)}M parameters`);
-}
+const file = standinModel();
 
 const base = loadSuite();
 const suite: Suite = {
@@ -55,7 +46,7 @@ const suite: Suite = {
 };
 const config = loadConfig();
 const quiet = { line: (s: string) => console.error(s), status() {}, fraction() {}, end() {} };
-const load = () => fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const load = loadavg;
 
 type Method = "direct" | "server" | "client";
 const LABEL: Record<Method, string> = {

@@ -31,26 +31,24 @@ import path from "node:path";
 import { aggregateTps, interTokenPercentileMs, median, streamTps, type TestResult, ttftPercentileMs } from "@edgebench/contract";
 import { LLAMA_BATCHED_BENCH, LLAMA_BATCHED_BENCH_SAME_BUILD } from "../scripts/lib/llama-bench.mjs";
 import { loadConfig } from "../uploader/src/config.js";
-import { findPreset, synthModel, type WeightType } from "../uploader/src/gguf/index.js";
 import { runBenchmark } from "../uploader/src/runner/index.js";
 import { loadSuite, type Suite } from "../uploader/src/suite/index.js";
+import { loadavg } from "./lib/seed.js";
+import { STANDIN_PRESET, STANDIN_TYPE, standinModel } from "./lib/standin.js";
 
-const preset = process.env.BENCH_PRESET ?? "qwen2.5-0.5b";
-const type = (process.env.BENCH_TYPE ?? "q8_0") as WeightType;
+const preset = STANDIN_PRESET;
+const type = STANDIN_TYPE;
 const threadsWanted = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined;
 const reps = process.env.BENCH_REPS ? Number(process.env.BENCH_REPS) : undefined;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
-const dir = path.join(import.meta.dirname, "..", ".tmp", "models");
-fs.mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `standin-${preset}-${type}.gguf`);
-if (!fs.existsSync(file)) synthModel(file, { shape: findPreset(preset).shape, type, name: `edgebench stand-in ${preset}` });
+const file = standinModel();
 
 const full = loadSuite();
 const suite: Suite = { ...full, tests: full.tests.filter((t) => t.kind === "concurrent") };
 const levels = suite.tests.map((t) => t.concurrency!);
 
-const load = () => fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const load = loadavg;
 console.log(`load average at start: ${load()}`);
 
 // Wall time of each test in the run: from its start (status line) to its result line.

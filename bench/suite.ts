@@ -31,31 +31,22 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
 import { median, repRates, type TestResult } from "@edgebench/contract";
 import { LLAMA_BENCH, LLAMA_BENCH_SAME_BUILD, NO_THREADPOOL_ENV } from "../scripts/lib/llama-bench.mjs";
 import { loadConfig } from "../uploader/src/config.js";
-import { findPreset, synthModel, type WeightType } from "../uploader/src/gguf/index.js";
 import { runBenchmark } from "../uploader/src/runner/index.js";
 import { loadSuite, type Suite } from "../uploader/src/suite/index.js";
+import { loadavg } from "./lib/seed.js";
+import { STANDIN_PRESET, STANDIN_TYPE, standinModel } from "./lib/standin.js";
 
-const preset = process.env.BENCH_PRESET ?? "qwen2.5-0.5b";
-const type = (process.env.BENCH_TYPE ?? "q8_0") as WeightType;
+const preset = STANDIN_PRESET;
+const type = STANDIN_TYPE;
 const threadsWanted = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined;
 const reps = Number(process.env.BENCH_REPS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const TESTS = ["pp512", "tg128", "tg128@d2048"];
 
-const dir = path.join(import.meta.dirname, "..", ".tmp", "models");
-fs.mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `standin-${preset}-${type}.gguf`);
-if (!fs.existsSync(file)) {
-  const t0 = performance.now();
-  const r = synthModel(file, { shape: findPreset(preset).shape, type, name: `edgebench stand-in ${preset}` });
-  console.log(
-    `wrote ${file}: ${(r.bytes / 1e6).toFixed(0)} MB, ${(r.parameters / 1e6).toFixed(0)}M parameters in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-  );
-}
+const file = standinModel();
 
 const full = loadSuite();
 const suite: Suite = { ...full, tests: full.tests.filter((t) => TESTS.includes(t.name)) };
@@ -161,7 +152,7 @@ if (fs.existsSync(LLAMA_BENCH_SAME_BUILD)) {
 if (fs.existsSync(LLAMA_BENCH)) tools.push({ label: "native", run: () => llamaBench("native", LLAMA_BENCH) });
 else missing.push(LLAMA_BENCH);
 
-const load = () => fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const load = loadavg;
 console.log(`load average at start: ${load()}`);
 const t0 = performance.now();
 const all = new Map<string, Rates>(tools.map((t) => [t.label, new Map()]));

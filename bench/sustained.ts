@@ -12,25 +12,21 @@
  * A VM's host is not a fanless board: a ratio near 1 here says the harness
  * keeps its pace, not that any board holds its clocks.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { computeMetrics, windowRates } from "@edgebench/contract";
 import { loadConfig } from "../uploader/src/config.js";
-import { findPreset, synthModel, type WeightType } from "../uploader/src/gguf/index.js";
 import { runBenchmark } from "../uploader/src/runner/index.js";
 import { loadSuite } from "../uploader/src/suite/index.js";
+import { loadavg } from "./lib/seed.js";
+import { STANDIN_PRESET, STANDIN_TYPE, standinModel } from "./lib/standin.js";
 
-const preset = process.env.BENCH_PRESET ?? "qwen2.5-0.5b";
-const type = (process.env.BENCH_TYPE ?? "q8_0") as WeightType;
+const preset = STANDIN_PRESET;
+const type = STANDIN_TYPE;
 const threads = process.env.BENCH_THREADS ? [Number(process.env.BENCH_THREADS)] : undefined;
 const sustainedSeconds = process.env.BENCH_SUSTAINED_SECONDS ? Number(process.env.BENCH_SUSTAINED_SECONDS) : undefined;
 
-const dir = path.join(import.meta.dirname, "..", ".tmp", "models");
-fs.mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `standin-${preset}-${type}.gguf`);
-if (!fs.existsSync(file)) synthModel(file, { shape: findPreset(preset).shape, type, name: `edgebench stand-in ${preset}` });
+const file = standinModel();
 
-const load = () => fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const load = loadavg;
 console.log(`load average at start: ${load()}`);
 const t0 = performance.now();
 const result = await runBenchmark({

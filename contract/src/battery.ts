@@ -6,6 +6,7 @@
  * drains 3-5 %: +-1 % is +-20-30 % of the figure).
  */
 import type { TestResult } from "./schema.js";
+import { mean } from "./stats.js";
 
 export interface BatteryDrain {
   /** Capacity lost per 1,000 generated tokens, in percentage points. */
@@ -44,8 +45,7 @@ export function batteryDrain(test: TestResult): BatteryDrain | null {
   const v = b.voltageUV;
   if (e && e.length >= 2 && e[0]! > e.at(-1)!) out.joulesPerToken = ((e[0]! - e.at(-1)!) * J_PER_UWH) / tokens;
   else if (q && v && q.length >= 2 && v.length === q.length && q[0]! > q.at(-1)!) {
-    const meanV = v.reduce((a, x) => a + x, 0) / v.length;
-    out.joulesPerToken = ((q[0]! - q.at(-1)!) * meanV * J_PER_UAH_UV) / tokens;
+    out.joulesPerToken = ((q[0]! - q.at(-1)!) * mean(v) * J_PER_UAH_UV) / tokens;
   }
   return out;
 }

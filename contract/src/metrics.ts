@@ -28,7 +28,7 @@ import {
   ttftPercentileMs,
 } from "./serving.js";
 import { mean, median, sampleStddev } from "./stats.js";
-import { peakTempC, throttleOnsetMs } from "./thermal.js";
+import { peakTempC, throttleOnsetMs, throttleWatched } from "./thermal.js";
 
 /** Tokens a test processes per repetition (llama-bench: n_prompt + n_gen). */
 export function testTokens(test: TestResult): number {
@@ -482,10 +482,8 @@ export const METRICS = defineMetrics([
       if (!t.thermal) return null;
       const onset = throttleOnsetMs(t.thermal);
       if (onset !== null) return { value: Math.min(onset / 1000, SUSTAINED_RANKED_SECONDS) };
-      // Never throttled counts only when there was something to see: the clocks, or the throttle flags.
-      const s = t.thermal.series;
-      const watched = (s?.clusters?.length ?? 0) > 0 || s?.throttleBits !== undefined;
-      return watched ? { value: SUSTAINED_RANKED_SECONDS } : null;
+      // Never throttled counts only when there was something to see.
+      return throttleWatched(t.thermal) ? { value: SUSTAINED_RANKED_SECONDS } : null;
     }),
   },
   {

@@ -10,7 +10,7 @@
  * other shapes are kept and shown, compared with nothing.
  */
 import type { ServiceObjective, TestResult } from "./schema.js";
-import { mean } from "./stats.js";
+import { mean, percentile } from "./stats.js";
 import { histogramPercentileNs } from "./token-times.js";
 
 /** The concurrency levels the suite runs and the registry ranks. */
@@ -22,13 +22,6 @@ export const SERVING_PROMPT_TOKENS = 128;
 export const SERVING_GEN_TOKENS = 128;
 /** A request counts towards goodput when it meets both (vLLM / GuideLLM style service objective). */
 export const SERVING_SLO: ServiceObjective = { ttftMs: 1000, itlP95Ms: 200 };
-
-/** Nearest-rank percentile (p in 0-100) of unsorted values; NaN for none. */
-export function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = Float64Array.from(xs).sort();
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
 
 /** Whether a concurrent test has the ranked shape: C streams of 128 prompt + 128 generated tokens, under the ranked objective. */
 export function isRankedConcurrent(test: TestResult, c: number): boolean {

@@ -15,6 +15,13 @@ export function sampleStddev(xs: readonly number[]): number {
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 }
 
+/** Nearest-rank percentile (p in 0-100) of unsorted values; NaN for none. */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = Float64Array.from(xs).sort();
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
 /**
  * The middle value, or the mean of the two middle values for an even count.
  * A typed array sorts numerically in native code: several times faster than a

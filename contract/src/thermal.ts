@@ -50,6 +50,12 @@ export function throttledSamples(thermal: Thermal): boolean[] {
   });
 }
 
+/** Whether the test had anything to see throttling by: CPU clocks, or the firmware's throttle flags. */
+export function throttleWatched(thermal: Thermal): boolean {
+  const s = thermal.series;
+  return (s?.clusters?.length ?? 0) > 0 || s?.throttleBits !== undefined;
+}
+
 /** Milliseconds from the test's start to its first throttled sample (throttledSamples), or null when never or without a series. */
 export function throttleOnsetMs(thermal: Thermal): number | null {
   const i = throttledSamples(thermal).indexOf(true);

@@ -1,5 +1,5 @@
 /** How a configuration is named wherever it appears (tables, compare, chart tooltips). */
-import { METRIC_BY_ID, type MetricId, SUSTAINED_RANKED_SECONDS } from "@edgebench/contract";
+import { METRIC_BY_ID, type MetricId, SUSTAINED_EDGE_S, SUSTAINED_RANKED_SECONDS, THROTTLE_FREQ_SHARE } from "@edgebench/contract";
 import { NOT_MEASURED, num } from "../format.js";
 import type { ConfigRow } from "../types.js";
 
@@ -40,7 +40,7 @@ export function ThrottleBadge(props: { metrics: ConfigRow["metrics"] }) {
     return (
       <span
         class="badge throttles"
-        title={`Throttled after ${Math.round(onset)} s of the ${SUSTAINED_RANKED_SECONDS} s sustained test (a CPU cluster's clock fell below 90 % of its peak, or a throttle flag was set)`}
+        title={`Throttled after ${Math.round(onset)} s of the ${SUSTAINED_RANKED_SECONDS} s sustained test (a CPU cluster's clock fell below ${THROTTLE_FREQ_SHARE * 100} % of its peak, or a throttle flag was set)`}
       >
         throttles
       </span>
@@ -48,7 +48,10 @@ export function ThrottleBadge(props: { metrics: ConfigRow["metrics"] }) {
   }
   if (ratio !== undefined && ratio < SLOWS_BELOW_RATIO) {
     return (
-      <span class="badge throttles" title={`The last 30 s of the sustained test ran at ${num(ratio * 100)} % of the first 30 s`}>
+      <span
+        class="badge throttles"
+        title={`The last ${SUSTAINED_EDGE_S} s of the sustained test ran at ${num(ratio * 100)} % of the first ${SUSTAINED_EDGE_S} s`}
+      >
         slows when hot
       </span>
     );

@@ -60,11 +60,13 @@ export function notesAtLevels(scaling: ServingScaling, levels: readonly number[]
   return levels.map((c) => scaling.notRun.find((n) => n.concurrency === c)?.reason ?? null);
 }
 
-/** Sentences for the caption: levels that ran another shape than the ranked one, and levels that did not say their concurrency. */
+/** Sentences for the caption: levels that did not run and why, levels that ran another shape than the ranked one. */
 export function scalingRemarks(scaling: ServingScaling, who = ""): string[] {
   const prefix = who ? `${who}: ` : "";
+  const levelOf = who ? `${who}, ` : "";
   const other = scaling.points.filter((p) => !p.ranked).map((p) => p.concurrency);
   return [
+    ...scaling.notRun.filter((n) => n.concurrency !== null).map((n) => `${levelOf}${n.concurrency} streams: ${n.reason}`),
     ...(other.length
       ? [
           `${prefix}${other.length === 1 ? "level" : "levels"} ${other.join(", ")} ran another shape than the ranked ${SERVING_PROMPT_TOKENS} + ${SERVING_GEN_TOKENS} tokens per stream: shown, not ranked.`,

@@ -205,10 +205,7 @@ function ServingOverlay(props: { rows: ConfigRow[]; curves: ReadonlyMap<string, 
           { key: "ttft", title: "Time to first token, 95th percentile", unit: "ms", series: series((p) => p.ttftP95Ms, "time to first token p95") },
           { key: "itl", title: "Inter-token time, 95th percentile", unit: "ms", series: series((p) => p.interTokenP95Ms, "inter-token p95") },
         ]}
-        remarks={drawn.flatMap((d) => [
-          ...d.scaling.notRun.filter((n) => n.concurrency !== null).map((n) => `${d.label}, ${n.concurrency} streams: ${n.reason}`),
-          ...scalingRemarks(d.scaling, d.label),
-        ])}
+        remarks={drawn.flatMap((d) => scalingRemarks(d.scaling, d.label))}
       />
       <ul class="curves">
         {drawn.map((d) => (

@@ -4,10 +4,13 @@
  * only when every node measured it, the spread between nodes), and the
  * results that drove load at the cluster's Service, with their scaling.
  */
-import { SERVING_LEVELS } from "@edgebench/contract";
+import { type MetricId, SERVING_LEVELS, SERVING_RANKED_C } from "@edgebench/contract";
 import type { FleetResult, FleetView } from "../../workers/read/fleets.js";
 import { Layout } from "../components/layout.js";
 import { metricText, NOT_MEASURED, num, plural, when } from "../format.js";
+
+/** Goodput at the level the serving view ranks. */
+const RANKED_GOODPUT = `goodput_rps_c${SERVING_RANKED_C}` as MetricId;
 
 function resultLink(r: FleetResult, text: string) {
   return <a href={`/results/${encodeURIComponent(r.submissionId)}`}>{text}</a>;
@@ -126,9 +129,7 @@ export function FleetPage(props: { fleet: FleetView }) {
                 {SERVING_LEVELS.map((c) => (
                   <th scope="col" class="n">{`${c} stream${c > 1 ? "s" : ""}`}</th>
                 ))}
-                <th scope="col" class="n">
-                  Goodput at 4
-                </th>
+                <th scope="col" class="n">{`Goodput at ${SERVING_RANKED_C}`}</th>
                 <th scope="col">Nodes behind the Service (declared)</th>
               </tr>
             </thead>
@@ -141,7 +142,7 @@ export function FleetPage(props: { fleet: FleetView }) {
                     {SERVING_LEVELS.map((c) => (
                       <td class="n">{metricText(`serve_tps_c${c}`, run.metrics[`serve_tps_c${c}`]?.value)}</td>
                     ))}
-                    <td class="n">{metricText("goodput_rps_c4", run.metrics.goodput_rps_c4?.value)}</td>
+                    <td class="n">{metricText(RANKED_GOODPUT, run.metrics[RANKED_GOODPUT]?.value)}</td>
                     <td>{r.declaredNodes.length ? r.declaredNodes.join(", ") : <span class="nm">not declared</span>}</td>
                   </tr>
                 )),

@@ -23,6 +23,7 @@ import {
   sustainedRatioFigure,
   type TestResult,
   throttleOnsetMs,
+  throttleWatched,
 } from "@edgebench/contract";
 import type { SubmissionRunView, SubmissionView } from "../../workers/read/submissions.js";
 import { Layout } from "../components/layout.js";
@@ -499,10 +500,7 @@ function ServingScalingSection(props: { run: ModelRun; index: number }) {
               series: [{ label: "inter-token p95", key: "inter-token p95", values: atLevels(scaling, levels, (p) => p.interTokenP95Ms), notes }],
             },
           ]}
-          remarks={[
-            ...scaling.notRun.filter((n) => n.concurrency !== null).map((n) => `${n.concurrency} streams: ${n.reason}`),
-            ...scalingRemarks(scaling),
-          ]}
+          remarks={scalingRemarks(scaling)}
         />
       )}
     </section>
@@ -538,7 +536,7 @@ function SustainedFigures(props: { test: TestResult }) {
   const onset = t.thermal ? throttleOnsetMs(t.thermal) : null;
   const peak = t.thermal ? peakTempC(t.thermal) : null;
   const drain = batteryDrain(t);
-  const watched = (t.thermal?.series?.clusters?.length ?? 0) > 0 || t.thermal?.series?.throttleBits !== undefined;
+  const watched = t.thermal ? throttleWatched(t.thermal) : false;
   return (
     <>
       <p class="muted" style="margin-bottom:.2rem" data-field="sustained">

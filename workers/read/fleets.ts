@@ -12,7 +12,7 @@
  * (only the few fleet-level results' declared node lists are read from theirs).
  */
 import type { ComputedMetrics } from "@edgebench/contract";
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { runs, submissions } from "../../db/schema.js";
 import type { Db } from "../db.js";
 
@@ -47,7 +47,7 @@ export interface FleetModelTotal {
   /** Nodes whose newest result ran this model variant. */
   nodes: number;
   /** Sum of the nodes' generation tokens/s. */
-  tgTps: number | null;
+  tgTps: number;
   /** Sum of the nodes' average power during generation; null unless every node measured it. */
   avgW: number | null;
   /** Fleet tokens per joule (summed tokens/s over summed watts); null unless every node measured power. */
@@ -135,7 +135,7 @@ export function fleetTotals(nodes: readonly FleetResult[]): FleetModelTotal[] {
         unmetered: w.length - metered.length,
       };
     })
-    .sort((a, b) => b.nodes - a.nodes || (b.tgTps ?? 0) - (a.tgTps ?? 0));
+    .sort((a, b) => b.nodes - a.nodes || b.tgTps - a.tgTps);
 }
 
 /** The fleet with this label, or null when no visible result carries it. */
@@ -166,12 +166,9 @@ export async function getFleet(db: Db, label: string): Promise<FleetView | null>
       .select({ id: s.id, nodes: sql<string | null>`json_extract(${s.document}, '$.fleet.nodes')` })
       .from(s)
       .where(
-        and(
-          inArray(
-            s.id,
-            fleetLevel.map((r) => r.id),
-          ),
-          isNull(s.fleetNode),
+        inArray(
+          s.id,
+          fleetLevel.map((r) => r.id),
         ),
       );
     for (const f of found) declared.set(f.id, f.nodes ? (JSON.parse(f.nodes) as string[]) : []);

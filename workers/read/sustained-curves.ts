@@ -19,7 +19,6 @@ export interface SustainedCurve {
   configurationId: string;
   /** The result the curve is read from (its page shows it with its clocks and temperature). */
   submissionId: string;
-  receivedAt: string;
   /** That run's sustained test as signed; null when the newest result has no successful sustained test. */
   test: TestResult | null;
   /** That run's concurrent tests as signed, in the run's order, those that did not run too (their reasons are shown); empty when it has none. */
@@ -43,7 +42,6 @@ export async function sustainedCurves(
     .select({
       configurationId: runs.configurationId,
       submissionId: runs.submissionId,
-      receivedAt: runs.receivedAt,
       // The run's successful sustained tests and all its concurrent ones, picked inside D1 in one pass over the
       // document so only they cross the wire (a document can be a megabyte).
       tests: sql<string | null>`(select json_group_array(json(v)) from (
@@ -63,7 +61,6 @@ export async function sustainedCurves(
     out.set(r.configurationId, {
       configurationId: r.configurationId,
       submissionId: r.submissionId,
-      receivedAt: r.receivedAt,
       test: tests.find((t) => t.kind === "sustained") ?? null,
       concurrent: tests.filter((t) => t.kind === "concurrent"),
     });

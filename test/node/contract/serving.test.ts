@@ -59,10 +59,24 @@ describe("serving figures", () => {
     expect(goodputRps({ ...t, slo: { ttftMs: 2000, itlP95Ms: 200 } })).toBeNull();
   });
 
-  it("a run's scaling curve, lowest concurrency first", () => {
-    const curve = servingCurve([concurrent(4, [100, 100], 80), concurrent(1, [100, 100], 40), concurrent(2, [100, 100], 50)]);
-    expect(curve.map((p) => p.concurrency)).toEqual([1, 2, 4]);
-    expect(curve.every((p) => !p.ranked)).toBe(true);
+  it("a run's scaling curve: concurrent tests that ran, lowest concurrency first, the ranked shape marked", () => {
+    const ranked = concurrent(4, [100, 100], 80);
+    ranked.nPrompt = 128;
+    ranked.nGen = 128;
+    for (const rep of ranked.streams!) for (const st of rep) st.gapsNs = Array.from({ length: 127 }, () => 80 * ms);
+    ranked.samplesNs = ranked.streams!.map((rep) => Math.max(...rep.map((st) => st.ttftNs + st.gapsNs.reduce((a, b) => a + b, 0))));
+    const failed: TestResult = { ...concurrent(8, [100, 100], 50), status: "failed", error: "skipped: does not fit" };
+    const tg: TestResult = { name: "tg4", kind: "tg", nPrompt: 0, nGen: 4, depth: 0, status: "ok", samplesNs: [4e6] };
+    const curve = servingCurve([ranked, concurrent(1, [100, 100], 40), failed, tg, concurrent(2, [100, 100], 50)]);
+    expect(curve.map((p) => [p.concurrency, p.ranked])).toEqual([
+      [1, false],
+      [2, false],
+      [4, true],
+    ]);
+    // 4 x 128 tokens over each repetition's 103 ms + 127 x 80 ms, written out rather than through aggregateTps.
+    expect(curve[2]!.aggregateTps).toBeCloseTo((4 * 128) / (0.103 + 127 * 0.08), 9);
+    expect(curve[2]!.interTokenP95Ms).toBe(80);
+    expect(curve[2]!.ttftP95Ms).toBe(103);
   });
 });
 

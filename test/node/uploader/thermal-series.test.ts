@@ -10,7 +10,7 @@ import path from "node:path";
 import { LIMITS, Thermal, throttleOnsetMs } from "@edgebench/contract";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseThrottleWord } from "../../../uploader/src/runner/rpi-throttle.js";
-import { ThermalSampler } from "../../../uploader/src/runner/thermal.js";
+import { bounded, boundedOr, ThermalSampler } from "../../../uploader/src/runner/thermal.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -45,6 +45,33 @@ describe("parseThrottleWord", () => {
     expect(parseThrottleWord("0")).toBe(0);
     expect(parseThrottleWord('error=1 error_msg="Command not registered"')).toBeUndefined();
     expect(parseThrottleWord(undefined)).toBeUndefined();
+  });
+});
+
+describe("bounding a long series", () => {
+  // 2,000 samples into the 600-point limit: each point stands for 3 or 4 samples.
+  const n = 2000;
+  const tMs = Array.from({ length: n }, (_, i) => i * 10);
+
+  it("averages the samples a point stands for, so a step shows its mixed point", () => {
+    const temps = tMs.map((_, i) => (i < 1001 ? 40 : 50));
+    const c = bounded(tMs, temps, 1);
+    expect(c).toHaveLength(LIMITS.maxTracePoints);
+    expect([c[0], c.at(-1)]).toEqual([40, 50]);
+    const mixed = c.filter((x) => x !== 40 && x !== 50);
+    expect(mixed).toHaveLength(1);
+    expect(mixed[0]).toBeGreaterThan(40);
+    expect(mixed[0]).toBeLessThan(50);
+  });
+
+  it("OR-s flag words, so one sample's flag survives and stays one point wide", () => {
+    const words = tMs.map((_, i) => (i === 1234 ? 4 : 0));
+    const b = boundedOr(words);
+    expect(b).toHaveLength(LIMITS.maxTracePoints);
+    expect(b.filter((w) => w === 4)).toHaveLength(1);
+    expect(b.filter((w) => w !== 0 && w !== 4)).toEqual([]);
+    // Short series pass through untouched.
+    expect(boundedOr([0, 4, 0])).toEqual([0, 4, 0]);
   });
 });
 
@@ -183,6 +210,23 @@ describe("ThermalSampler series", () => {
     expect([bat.chargeUAh![0], bat.chargeUAh!.at(-1)]).toEqual([2500000, 2490000]);
     expect([bat.voltageUV![0], bat.voltageUV!.at(-1)]).toEqual([3900000, 3880000]);
     expect(new Set(bat.capacityPct)).toEqual(new Set([55]));
+  });
+
+  it("a zone whose sensor reads a value no board reaches is left out: it sets no peak and no series", async () => {
+    const t = tree({
+      "sys/class/thermal/thermal_zone0/type": "cpu-thermal\n",
+      "sys/class/thermal/thermal_zone0/temp": "52000\n",
+      "sys/class/thermal/thermal_zone1/type": "off-sensor\n",
+      "sys/class/thermal/thermal_zone1/temp": "-273150\n",
+      "sys/class/thermal/thermal_zone2/type": "stuck-sensor\n",
+      "sys/class/thermal/thermal_zone2/temp": "255000\n",
+    });
+    const s = new ThermalSampler({ sysRoot: t.root, toolPath: t.bin }, 20);
+    s.start();
+    await sleep(80);
+    const th = s.stop()!;
+    expect(th.maxTempC).toBe(52);
+    expect(th.series!.zones!.map((z) => z.type)).toEqual(["cpu-thermal"]);
   });
 
   it("sticky bits set before the test began do not make it throttled", async () => {

@@ -7,16 +7,14 @@
  * battery, and charging heats the device).
  */
 import type { Conditions } from "@edgebench/contract";
-import { listDir, readText, type SysConfig } from "./read.js";
-
-const SUPPLY = "/sys/class/power_supply";
+import { batteryNames, batteryStatus } from "./batteries.js";
+import type { SysConfig } from "./read.js";
 
 /** "charging", "battery", "mains" (a battery that is full or held on the charger), or undefined without a battery. */
 export function detectPowerSource(config: SysConfig): Conditions["powerSource"] {
   let seen: Conditions["powerSource"];
-  for (const name of listDir(config, SUPPLY)) {
-    if (readText(config, `${SUPPLY}/${name}/type`) !== "Battery") continue;
-    const status = readText(config, `${SUPPLY}/${name}/status`);
+  for (const name of batteryNames(config)) {
+    const status = batteryStatus(config, name);
     if (status === "Discharging") return "battery";
     if (status === "Charging") seen = "charging";
     else if (status === "Full" || status === "Not charging") seen ??= "mains";

@@ -4,9 +4,8 @@
  * driver has them, energy_now (µWh) or else charge_now (µAh) with
  * voltage_now (µV). A long test's drain can then be read against its clocks.
  */
-import { listDir, readInt, readText, type SysConfig } from "../detect/read.js";
-
-const SUPPLY = "/sys/class/power_supply";
+import { batteryNames, batteryStatus, POWER_SUPPLY } from "../detect/batteries.js";
+import { readInt, type SysConfig } from "../detect/read.js";
 
 export interface BatteryReading {
   capacityPct?: number;
@@ -23,8 +22,7 @@ export class BatteryProbe {
 
   /** The first supply of type Battery that reports a capacity or energy, if any. */
   static find(config: SysConfig): BatteryProbe | undefined {
-    for (const name of listDir(config, SUPPLY)) {
-      if (readText(config, `${SUPPLY}/${name}/type`) !== "Battery") continue;
+    for (const name of batteryNames(config)) {
       const probe = new BatteryProbe(config, name);
       const r = probe.read();
       if (r.capacityPct !== undefined || r.energyUWh !== undefined || r.chargeUAh !== undefined) return probe;
@@ -33,7 +31,7 @@ export class BatteryProbe {
   }
 
   read(): BatteryReading {
-    const f = (attr: string) => readInt(this.config, `${SUPPLY}/${this.name}/${attr}`);
+    const f = (attr: string) => readInt(this.config, `${POWER_SUPPLY}/${this.name}/${attr}`);
     const out: BatteryReading = {};
     const capacity = f("capacity");
     if (capacity !== undefined) out.capacityPct = capacity;
@@ -50,6 +48,6 @@ export class BatteryProbe {
   }
 
   status(): string | undefined {
-    return readText(this.config, `${SUPPLY}/${this.name}/status`);
+    return batteryStatus(this.config, this.name);
   }
 }

@@ -9,6 +9,7 @@ import type { Resources, Settings } from "@edgebench/contract";
 import { type ChatHistoryItem, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel, resolveChatWrapper, type Token } from "node-llama-cpp";
 import { loadLlama } from "../detect/llama.js";
 import { measureConcurrent } from "./concurrent.js";
+import { errorText } from "./corpus-tokens.js";
 import { directEvaluator, publicEvaluator } from "./evaluator.js";
 import { firstTokenMs, loadWithTimings } from "./load-timing.js";
 import { measureTest } from "./measure.js";
@@ -29,8 +30,6 @@ function nextMessage<T extends ParentMessage["type"]>(type: T): Promise<Extract<
     process.on("message", onMessage);
   });
 }
-
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 1000);
 
 /** llama.cpp's own evaluation time from llama_perf_context_print lines (bench diagnostics). */
 class PerfLines {

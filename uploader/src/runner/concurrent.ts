@@ -23,6 +23,7 @@
 import { LIMITS } from "@edgebench/contract";
 import type { ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import type { SuiteTest } from "../suite/index.js";
+import { errorText, startTokens, take } from "./corpus-tokens.js";
 import { type BatchPart, directMultiDecoder, type MultiSequenceDecoder, WITH_LOGITS, withLastLogits } from "./evaluator.js";
 import type { ContextPoint, RepWindow, TestOutcome } from "./protocol.js";
 
@@ -43,19 +44,10 @@ interface Rep extends RepWindow {
   streams: { ttftNs: number; gapsNs: number[] }[];
 }
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 600);
-
-function take(corpus: readonly Token[], n: number, offset: number): Token[] {
-  const out: Token[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = corpus[(offset + i) % corpus.length]!;
-  return out;
-}
-
 /** Stream s's prompt (BOS first where the model wants one) and the tokens its decode steps feed. */
 function streamTokens(test: SuiteTest, inp: ConcurrentInputs, s: number): { prompt: Token[]; gen: Token[] } {
   const offset = s * (test.nPrompt + test.nGen);
-  const prompt = take(inp.corpus, test.nPrompt, offset);
-  if (inp.bos !== undefined) prompt[0] = inp.bos;
+  const prompt = startTokens(inp.corpus, inp.bos, test.nPrompt, offset);
   return { prompt, gen: take(inp.corpus, test.nGen - 1, offset + test.nPrompt) };
 }
 
@@ -122,7 +114,7 @@ async function directRep(
   }
   const endNs = prev;
   decoder.clear();
-  return { startNs, endNs, streams: ttft.map((ttftNs) => ({ ttftNs: Math.max(1, ttftNs), gapsNs: gaps.slice() })) };
+  return { startNs, endNs, streams: ttft.map((ttftNs) => ({ ttftNs: Math.max(1, ttftNs), gapsNs: gaps })) };
 }
 
 /** The fallback: each stream on its own sequence through the public API, all at once; node-llama-cpp batches them. */

@@ -10,7 +10,8 @@
  * there is no temperature to wait for, and a made-up figure would read as measured.
  */
 import type { Cooldown } from "@edgebench/contract";
-import { listDir, readInt, type SysConfig } from "../detect/read.js";
+import type { SysConfig } from "../detect/read.js";
+import { findThermalZones, readZoneC } from "../detect/thermal-zones.js";
 
 /** How far above its baseline a zone may still be when the next test starts. */
 export const COOLDOWN_TOLERANCE_C = 2;
@@ -36,11 +37,9 @@ export const realClock: CooldownClock = {
 /** °C of every thermal zone that can be read now, by zone directory (thermal_zoneN). */
 export function readZoneTemps(config: SysConfig): Map<string, number> {
   const out = new Map<string, number>();
-  for (const d of listDir(config, "/sys/class/thermal")) {
-    if (!/^thermal_zone\d+$/.test(d)) continue;
-    const milli = readInt(config, `/sys/class/thermal/${d}/temp`);
-    // Some zones report a negative or absurd value when their sensor is off; those cannot be waited for.
-    if (milli !== undefined && milli > -60_000 && milli < 200_000) out.set(d, milli / 1000);
+  for (const z of findThermalZones(config)) {
+    const c = readZoneC(config, z);
+    if (c !== undefined) out.set(z.dir, c);
   }
   return out;
 }

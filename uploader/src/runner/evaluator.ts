@@ -96,7 +96,7 @@ export function directEvaluator(context: LlamaContext, sequence: LlamaContextSeq
       if (prepared.kind !== "direct") throw new Error("prepared for another evaluator");
       const times: number[] = [];
       for (const b of prepared.batches) {
-        const t0 = process.hrtime.bigint();
+        const t0 = b.timed ? process.hrtime.bigint() : 0n;
         ctx.initBatch(b.tokens.length);
         ctx.addToBatch(sequenceId, b.pos, b.tokens, b.logits);
         await ctx.decodeBatch();
@@ -184,7 +184,7 @@ export function publicEvaluator(sequence: LlamaContextSequence): Evaluator {
       if (prepared.kind !== "public") throw new Error("prepared for another evaluator");
       const times: number[] = [];
       for (let i = 0; i < prepared.calls.length; i++) {
-        const t0 = process.hrtime.bigint();
+        const t0 = prepared.timed[i] ? process.hrtime.bigint() : 0n;
         await sequence.controlledEvaluate(prepared.calls[i]!);
         if (prepared.timed[i]) times.push(Number(process.hrtime.bigint() - t0));
       }

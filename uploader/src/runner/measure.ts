@@ -17,6 +17,7 @@
 import { LIMITS, SUSTAINED_RANKED_SECONDS } from "@edgebench/contract";
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import type { SuiteTest } from "../suite/index.js";
+import { startTokens, take } from "./corpus-tokens.js";
 import { type Evaluator, publicEvaluator, type Span } from "./evaluator.js";
 import type { RepWindow, TestOutcome } from "./protocol.js";
 import { measureSustained } from "./sustained.js";
@@ -38,18 +39,8 @@ export interface TestInputs {
   onTimedEnd?: () => Promise<number | undefined>;
 }
 
-function take(corpus: readonly Token[], n: number, offset: number): Token[] {
-  const out: Token[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = corpus[(offset + i) % corpus.length]!;
-  return out;
-}
-
 /** The tokens a test evaluates, with BOS first when it starts an empty sequence. */
-function startTokens(inp: TestInputs, n: number, offset: number): Token[] {
-  const toks = take(inp.corpus, n, offset);
-  if (inp.bos !== undefined && n > 0) toks[0] = inp.bos;
-  return toks;
-}
+const startOf = (inp: TestInputs, n: number, offset: number): Token[] => startTokens(inp.corpus, inp.bos, n, offset);
 
 /** Context tokens a test needs; a test that does not fit is skipped with a reason. */
 export function tokensNeeded(test: SuiteTest, chatTokens: number): number {
@@ -68,17 +59,17 @@ export async function measureTest(test: SuiteTest, inp: TestInputs): Promise<Tes
   }
 
   // Everything a repetition evaluates is built here, outside the timed span.
-  const depthTokens = test.depth > 0 ? startTokens(inp, test.depth, 0) : [];
+  const depthTokens = test.depth > 0 ? startOf(inp, test.depth, 0) : [];
   const prompt =
     test.kind === "ttft"
       ? inp.chatTokens.slice()
       : nPrompt > 0
         ? test.depth > 0
           ? take(inp.corpus, nPrompt, test.depth)
-          : startTokens(inp, nPrompt, 0)
+          : startOf(inp, nPrompt, 0)
         : [];
   const genOffset = test.depth + nPrompt;
-  const gen = test.nGen > 0 ? (genOffset === 0 ? startTokens(inp, test.nGen, 0) : take(inp.corpus, test.nGen, genOffset)) : [];
+  const gen = test.nGen > 0 ? (genOffset === 0 ? startOf(inp, test.nGen, 0) : take(inp.corpus, test.nGen, genOffset)) : [];
   const spans: Span[] = [];
   if (prompt.length) spans.push({ tokens: prompt, pos: test.depth, oneByOne: false });
   if (test.kind !== "ttft" && gen.length) spans.push({ tokens: gen, pos: genOffset, oneByOne: true });
@@ -115,7 +106,7 @@ export async function measureTest(test: SuiteTest, inp: TestInputs): Promise<Tes
 /** One timed span of generation without pause (./sustained.ts); the suite's seconds, at least one window. */
 async function sustainedTest(test: SuiteTest, inp: TestInputs): Promise<TestOutcome> {
   await inp.sequence.clearHistory();
-  const tokens = startTokens(inp, Math.min(test.cycleTokens ?? inp.contextSize, inp.contextSize), 0);
+  const tokens = startOf(inp, Math.min(test.cycleTokens ?? inp.contextSize, inp.contextSize), 0);
   await inp.onTimedStart?.();
   const s = await measureSustained({
     evaluator: inp.evaluator,

@@ -67,7 +67,7 @@ export async function measureSustained(inp: SustainedInputs): Promise<SustainedO
     if (took > maxNs) maxNs = took;
     const w = Number(t / windowNs);
     const i = Math.min(w, windowsCount - 1);
-    perWindow[i] = (perWindow[i] ?? 0) + 1;
+    perWindow[i]!++;
     if (t >= endNs)
       return { startNs, endNs: startNs + t, tokens: generated, windowMs: SUSTAINED_WINDOW_MS, perWindow, tokenTimes: { counts, maxNs } };
   }

@@ -21,19 +21,20 @@
 import { LIMITS, THROTTLE_NOW_MASK, type Thermal } from "@edgebench/contract";
 import type { Config } from "../config.js";
 import { listDir, readInt, readText, type SysConfig } from "../detect/read.js";
+import { findThermalZones, readZoneC, type ThermalZone } from "../detect/thermal-zones.js";
 import { downsample } from "../power/energy.js";
 import { BatteryProbe, type BatteryReading } from "./battery-series.js";
 import { type DevfreqDevice, findDevfreq } from "./devfreq.js";
 import { ThrottleSource } from "./rpi-throttle.js";
 
 /** A series bounded like the power trace (equal-count buckets averaged), rounded to `digits` decimals. */
-function bounded(tMs: number[], xs: number[], digits: number): number[] {
+export function bounded(tMs: number[], xs: number[], digits: number): number[] {
   const f = 10 ** digits;
   return downsample(tMs, xs, LIMITS.maxTracePoints).w.map((x) => Math.round(x * f) / f);
 }
 
 /** Bit flags bounded like downsample's buckets, OR-ed: a point shows every flag raised in the samples it stands for. */
-function boundedOr(xs: number[]): number[] {
+export function boundedOr(xs: number[]): number[] {
   const n = xs.length;
   const max = LIMITS.maxTracePoints;
   if (n <= max) return xs;
@@ -51,12 +52,6 @@ const THROTTLE_STICKY_MASK = THROTTLE_NOW_MASK << 16;
 /** Zones and devices kept in the series. */
 const MAX_SERIES = 16;
 
-interface Zone {
-  type: string;
-  tempPath: string;
-  tripC?: number;
-}
-
 interface Cpu {
   id: string;
   curPath: string;
@@ -64,7 +59,7 @@ interface Cpu {
 }
 
 export class ThermalSampler {
-  private zones: Zone[];
+  private zones: ThermalZone[];
   private cpus: Cpu[];
   private timer: NodeJS.Timeout | undefined;
   private temps: number[] = [];
@@ -90,20 +85,7 @@ export class ThermalSampler {
     private readonly config: SysConfig & Pick<Config, "toolPath">,
     private readonly periodMs = 250,
   ) {
-    this.zones = listDir(config, "/sys/class/thermal")
-      .filter((d) => /^thermal_zone\d+$/.test(d))
-      .map((d) => {
-        const base = `/sys/class/thermal/${d}`;
-        let tripC: number | undefined;
-        for (let i = 0; i < 16; i++) {
-          const type = readText(config, `${base}/trip_point_${i}_type`);
-          if (!type) break;
-          const t = readInt(config, `${base}/trip_point_${i}_temp`);
-          if ((type === "passive" || type === "critical") && t !== undefined && t > 0) tripC = Math.min(tripC ?? Infinity, t / 1000);
-        }
-        return { type: readText(config, `${base}/type`) ?? d, tempPath: `${base}/temp`, tripC };
-      })
-      .filter((z) => readInt(config, z.tempPath) !== undefined);
+    this.zones = findThermalZones(config);
     this.cpus = listDir(config, "/sys/devices/system/cpu")
       .filter((d) => /^cpu\d+$/.test(d))
       .map((d) => ({
@@ -135,9 +117,9 @@ export class ThermalSampler {
     let max: number | undefined;
     const zoneRow: number[] = [];
     for (const z of this.zones) {
-      const t = readInt(this.config, z.tempPath);
-      zoneRow.push(t === undefined ? Number.NaN : t / 1000);
-      if (t !== undefined) max = Math.max(max ?? -Infinity, t / 1000);
+      const c = readZoneC(this.config, z);
+      zoneRow.push(c ?? Number.NaN);
+      if (c !== undefined) max = Math.max(max ?? -Infinity, c);
     }
     this.zoneC.push(zoneRow);
     this.devfreqHz.push(this.devfreq.map((d) => readInt(this.config, d.curPath) ?? Number.NaN));
@@ -220,13 +202,13 @@ export class ThermalSampler {
       else throttled ??= false;
     }
     if (throttled !== undefined) out.throttled = throttled;
-    const series = this.series();
+    const series = this.series(words);
     if (series) out.series = series;
     return Object.keys(out).length ? out : undefined;
   }
 
   /** The samples of this test, bounded to LIMITS.maxTracePoints (samples missing a reading are left out of that series). */
-  private series(): Thermal["series"] {
+  private series(words: number[]): Thermal["series"] {
     const keep = (xs: number[]) => xs.every((x) => Number.isFinite(x));
     if (this.tMs.length < 2) return undefined;
     const out: NonNullable<Thermal["series"]> = { tMs: downsample(this.tMs, this.tMs, LIMITS.maxTracePoints).t.map(Math.round) };
@@ -270,7 +252,6 @@ export class ThermalSampler {
       ];
     });
     if (devfreq.length) out.devfreq = devfreq.slice(0, MAX_SERIES);
-    const words = this.throttleWords();
     if (words.length === this.tMs.length) out.throttleBits = boundedOr(words.map((w) => w & 0xf));
     const battery = this.batterySeries();
     if (battery) out.battery = battery;

@@ -30,8 +30,9 @@ import {
 } from "@edgebench/contract";
 import type { SuiteTest } from "../../suite/index.js";
 import type { GenClient, GenRequest, GenResult } from "./client.js";
-import { type CountSource, counts, type HttpTestOutcome, WORST } from "./measure.js";
+import { type CountSource, counts, type HttpTestOutcome, leastSure, varies } from "./measure.js";
 import type { PromptMaker } from "./prompts.js";
+import { seconds } from "./stream.js";
 import type { LocalTokenizer } from "./tokens.js";
 
 /** One concurrent test to run: the suite's shape at one level, under one objective. */
@@ -55,8 +56,6 @@ export interface ConcurrentInputs {
 
 /** Default limit for one concurrent test: half an hour, for a fleet endpoint's highest level on a slow model. */
 export const DEFAULT_TEST_TIMEOUT_MS = 1_800_000;
-
-const seconds = (ms: number) => `${ms / 1000} s`;
 
 const suiteSlo = (test: SuiteTest): ServiceObjective => test.slo ?? SERVING_SLO;
 
@@ -252,10 +251,11 @@ export async function measureConcurrentTest(plan: ConcurrentPlan, inp: Concurren
   if (nPrompt < 1 && test.nPrompt > 0) return fail("the server reported 0 prompt tokens");
   if (nGen > 1 && all.some((s) => s.chunks < 2))
     return fail(`a stream arrived as one chunk of ${nGen} or more tokens: no time between its tokens to measure (does the server stream?)`);
-  const spread = (xs: number[]) => Math.max(...xs) !== Math.min(...xs);
-  if (spread(all.map((s) => s.gen)) || spread(all.map((s) => s.prompt)))
+  const prompts = all.map((s) => s.prompt);
+  const gens = all.map((s) => s.gen);
+  if (varies(gens) || varies(prompts))
     notes.push(
-      `token counts varied between streams (prompt ${Math.min(...all.map((s) => s.prompt))}-${Math.max(...all.map((s) => s.prompt))}, generated ${nGen}-${Math.max(...all.map((s) => s.gen))}); the smallest is recorded`,
+      `token counts varied between streams (prompt ${nPrompt}-${Math.max(...prompts)}, generated ${nGen}-${Math.max(...gens)}); the smallest is recorded`,
     );
   if (nGen < test.nGen) notes.push(`the server returned ${nGen} of ${test.nGen} tokens in a stream (it stopped early: no ignore_eos?)`);
   let trimmed = false;
@@ -279,7 +279,7 @@ export async function measureConcurrentTest(plan: ConcurrentPlan, inp: Concurren
     status: "ok",
     samplesNs: perRep.map((r) => Math.max(1, Number(r.endNs - r.startNs))),
     timing: "client",
-    tokenCounts: all.map((s) => s.source).reduce((a, b) => (WORST.indexOf(a) <= WORST.indexOf(b) ? a : b)),
+    tokenCounts: leastSure(all.map((s) => s.source)),
     concurrency: c,
     streams: perRep.map((r) => r.streams.map((s) => s.timing)),
     slo,

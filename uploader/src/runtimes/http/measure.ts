@@ -23,7 +23,7 @@
  * generation), so each window is as long as its sample and the meter integrates
  * over the time the figure describes.
  */
-import type { TestResult } from "@edgebench/contract";
+import { percentile, type TestResult } from "@edgebench/contract";
 import type { RepWindow } from "../../runner/protocol.js";
 import type { SuiteTest } from "../../suite/index.js";
 import type { ChatMessage, GenClient, GenRequest, GenResult } from "./client.js";
@@ -65,12 +65,6 @@ interface RepFigures {
 }
 
 const ns = (a: bigint, b: bigint) => Number(b - a);
-
-/** Nearest-rank percentile of a non-empty list. */
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
 
 function request(test: SuiteTest, inp: HttpTestInputs): { req: GenRequest; messages?: ChatMessage[] } {
   if (test.kind === "ttft") {
@@ -170,7 +164,15 @@ function figures(test: SuiteTest, r: GenResult, req: GenRequest, tokenizer: Loca
 }
 
 /** Count sources, least sure first: a test's tokenCounts is the least sure of its repetitions'. */
-export const WORST: CountSource[] = ["estimated", "tokenizer", "server-usage", "exact"];
+const WORST: CountSource[] = ["estimated", "tokenizer", "server-usage", "exact"];
+
+/** The least sure of several count sources: a figure is only as sure as its weakest count. */
+export function leastSure(sources: readonly CountSource[]): CountSource {
+  return sources.reduce((a, b) => (WORST.indexOf(a) <= WORST.indexOf(b) ? a : b));
+}
+
+/** Whether the values are not all the same. */
+export const varies = (xs: readonly number[]): boolean => Math.max(...xs) !== Math.min(...xs);
 
 export async function measureHttpTest(test: SuiteTest, inp: HttpTestInputs): Promise<HttpTestOutcome> {
   const fail = (error: string, nPrompt = test.nPrompt): HttpTestOutcome => ({
@@ -225,13 +227,12 @@ export async function measureHttpTest(test: SuiteTest, inp: HttpTestInputs): Pro
   }
   if (typeof reps === "string") return fail(reps);
   const timing = reps[0]!.timing;
-  const tokenCounts = reps.map((r) => r.counts).reduce((a, b) => (WORST.indexOf(a) <= WORST.indexOf(b) ? a : b));
+  const tokenCounts = leastSure(reps.map((r) => r.counts));
   // One count per test (rates are (nPrompt + nGen) / t): the smallest over the
   // repetitions, so a repetition with a token more is never credited with it.
   const nPrompt = Math.min(...reps.map((r) => r.nPrompt));
   const nGen = Math.min(...reps.map((r) => r.nGen));
-  const spread = (xs: number[]) => Math.max(...xs) !== Math.min(...xs);
-  if (spread(reps.map((r) => r.nPrompt)) || spread(reps.map((r) => r.nGen))) {
+  if (varies(reps.map((r) => r.nPrompt)) || varies(reps.map((r) => r.nGen))) {
     notes.push(
       `token counts varied between repetitions (prompt ${reps.map((r) => r.nPrompt).join("/")}, generated ${reps.map((r) => r.nGen).join("/")}); the smallest is recorded`,
     );

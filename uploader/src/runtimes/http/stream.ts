@@ -45,7 +45,8 @@ export interface StreamEnd {
   contentType: string;
 }
 
-const seconds = (ms: number) => `${ms / 1000} s`;
+/** "2.5 s": a limit in the words of its flag. */
+export const seconds = (ms: number): string => `${ms / 1000} s`;
 const snippet = (s: string, n = 200) => {
   const t = s.replace(/\s+/g, " ").trim();
   return t.length > n ? `${t.slice(0, n)}…` : t;
