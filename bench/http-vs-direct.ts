@@ -64,6 +64,7 @@ async function measure(method: Method): Promise<ResultDocument> {
       backend: "cpu",
       reps,
       perplexity: false,
+      accuracyTasks: 0,
       sweep: { threads: [threads], contextSizes: [1024] },
       // The HTTP path has no cooldown: the direct one must not wait either, to compare like for like.
       cooldownSeconds: 0,

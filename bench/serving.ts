@@ -61,6 +61,7 @@ const result = await runBenchmark({
   backend: "cpu",
   reps,
   perplexity: false,
+  accuracyTasks: 0,
   sweep: { threads: threadsWanted ? [threadsWanted] : undefined },
   // llama-batched-bench does not wait for the board to cool between levels: neither does edgebench here.
   cooldownSeconds: 0,

@@ -87,6 +87,7 @@ async function edgebench(): Promise<Omit<ToolRun, "stealPct">> {
     backend: "cpu",
     reps,
     perplexity: false,
+    accuracyTasks: 0,
     sweep: { threads: threadsWanted ? [threadsWanted] : undefined },
     llamaTimings: true,
     // The tools it is compared with do not wait for the board to cool between tests: neither does it here.

@@ -8,7 +8,10 @@
  * perplexity).
  *
  * BENCH_PRESET (qwen2.5-0.5b), BENCH_TYPE (q8_0), BENCH_THREADS (default
- * physical cores), BENCH_SUSTAINED_SECONDS (default the suite's, 120).
+ * physical cores), BENCH_SUSTAINED_SECONDS (default the suite's, 120),
+ * BENCH_ACCURACY_TASKS (default 0: the stand-in's byte-level tokenizer makes
+ * about four times the tokens of a real one, so bench/quality.ts times the
+ * accuracy test on its own and scales it).
  * A VM's host is not a fanless board: a ratio near 1 here says the harness
  * keeps its pace, not that any board holds its clocks.
  */
@@ -36,6 +39,7 @@ const result = await runBenchmark({
   backend: "cpu",
   sweep: { threads },
   sustainedSeconds,
+  accuracyTasks: Number(process.env.BENCH_ACCURACY_TASKS ?? 0),
   progress: { line: (s: string) => console.error(s), status() {}, fraction() {}, end() {} },
 });
 const wallS = (performance.now() - t0) / 1000;

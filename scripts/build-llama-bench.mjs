@@ -18,6 +18,11 @@
  * concurrent tests with it), unpatched: it uses llama.cpp's common library,
  * which the prebuilt package ships and the native build compiles anyway.
  *
+ * llama-perplexity is built too (bench/quality.ts and the quality test compare
+ * edgebench's perplexity and HellaSwag choices with it), with one patch: with
+ * LLAMA_HELLASWAG_IN_ORDER=1 it takes the tasks in the file's order and logs
+ * each task's chosen ending.
+ *
  * One patch to llama-bench.cpp, in both: with LLAMA_BENCH_NO_THREADPOOL=1 it
  * does not attach its persistent thread pool, so ggml creates and joins a
  * thread set around every decode, as under node-llama-cpp (whose addon
@@ -29,12 +34,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import os from "node:os";
 import path from "node:path";
 import {
+  HELLASWAG_IN_ORDER_ENV,
   LLAMA_BATCHED_BENCH,
   LLAMA_BATCHED_BENCH_SAME_BUILD,
   LLAMA_BENCH,
   LLAMA_BENCH_SAME_BUILD,
   LLAMA_CPP_BUILD,
   LLAMA_CPP_SRC,
+  LLAMA_PERPLEXITY,
+  LLAMA_PERPLEXITY_SAME_BUILD,
   NO_THREADPOOL_ENV,
 } from "./lib/llama-bench.mjs";
 
@@ -76,6 +84,21 @@ if (!src.includes(PATCHED)) {
   writeFileSync(benchSource, src.replace(ATTACH, PATCHED));
 }
 
+// The perplexity tool's patch: with the variable set, --hellaswag takes the tasks in the file's order
+// (instead of a random draw) and prints each task's chosen ending, so bench/quality.ts can compare
+// choices task by task. The scoring code is untouched; without the variable it runs unchanged.
+const pplSource = path.join(LLAMA_CPP_SRC, "tools", "perplexity", "perplexity.cpp");
+const RANDOMIZE = "bool randomize_tasks = true;";
+const GOLD = "// If the gold ending got the maximum logprobe add one accuracy point";
+let ppl = readFileSync(pplSource, "utf8");
+if (!ppl.includes(HELLASWAG_IN_ORDER_ENV)) {
+  if (!ppl.includes(RANDOMIZE) || !ppl.includes(GOLD)) throw new Error(`${pplSource} no longer reads as expected; update the patch`);
+  ppl = ppl
+    .replace(RANDOMIZE, `bool randomize_tasks = getenv("${HELLASWAG_IN_ORDER_ENV}") == nullptr;`)
+    .replace(GOLD, `if (!randomize_tasks) { LOG("choice\\t%zu\\t%zu\\n", i, ending_logprob_max_idx); }\n            ${GOLD}`);
+  writeFileSync(pplSource, ppl);
+}
+
 // same-build: against the prebuilt package of this platform.
 const platformDir = `${process.platform}-${process.arch === "arm" ? "armv7l" : process.arch}`;
 const bins = path.join(ROOT, "node_modules", "@node-llama-cpp", platformDir, "bins", platformDir);
@@ -88,39 +111,29 @@ const linkWith = libs.filter((f) => /^libllama/.test(f) || /^libggml(\.|-base\.)
 const outDir = path.dirname(LLAMA_BENCH_SAME_BUILD);
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-run("c++", [
-  "-O2",
-  "-std=c++17",
-  "-DNDEBUG",
-  ...["include", "ggml/include", "common", "vendor", "tools/llama-bench"].flatMap((d) => ["-I", path.join(LLAMA_CPP_SRC, d)]),
-  path.join(LLAMA_CPP_SRC, "tools", "llama-bench", "main.cpp"),
-  benchSource,
-  "-o",
-  LLAMA_BENCH_SAME_BUILD,
-  `-L${bins}`,
-  ...linkWith.map((f) => `-l:${f}`),
-  "-Wl,-rpath,$ORIGIN",
-  "-lpthread",
-]);
-run("c++", [
-  "-O2",
-  "-std=c++17",
-  "-DNDEBUG",
-  ...["include", "ggml/include", "common", "vendor", "tools/batched-bench"].flatMap((d) => ["-I", path.join(LLAMA_CPP_SRC, d)]),
-  path.join(LLAMA_CPP_SRC, "tools", "batched-bench", "main.cpp"),
-  path.join(LLAMA_CPP_SRC, "tools", "batched-bench", "batched-bench.cpp"),
-  "-o",
-  LLAMA_BATCHED_BENCH_SAME_BUILD,
-  `-L${bins}`,
-  // linkWith holds libllama-common too: the prebuilt ships it.
-  ...linkWith.map((f) => `-l:${f}`),
-  "-Wl,-rpath,$ORIGIN",
-  "-lpthread",
-]);
+/** Compiles one llama.cpp tool against the prebuilt libraries (they ship llama.cpp's common library too). */
+function sameBuild(toolDir, sources, out) {
+  run("c++", [
+    "-O2",
+    "-std=c++17",
+    "-DNDEBUG",
+    ...["include", "ggml/include", "common", "vendor", toolDir].flatMap((d) => ["-I", path.join(LLAMA_CPP_SRC, d)]),
+    ...sources.map((f) => path.join(LLAMA_CPP_SRC, toolDir, f)),
+    "-o",
+    out,
+    `-L${bins}`,
+    ...linkWith.map((f) => `-l:${f}`),
+    "-Wl,-rpath,$ORIGIN",
+    "-lpthread",
+  ]);
+}
+sameBuild("tools/llama-bench", ["main.cpp", "llama-bench.cpp"], LLAMA_BENCH_SAME_BUILD);
+sameBuild("tools/batched-bench", ["main.cpp", "batched-bench.cpp"], LLAMA_BATCHED_BENCH_SAME_BUILD);
+sameBuild("tools/perplexity", ["main.cpp", "perplexity.cpp"], LLAMA_PERPLEXITY_SAME_BUILD);
 // ggml looks for its CPU variants beside the executable: the prebuilt's libraries, linked in place.
 for (const f of libs) symlinkSync(path.join(bins, f), path.join(outDir, f));
 console.log(`${LLAMA_BENCH_SAME_BUILD} (node-llama-cpp's prebuilt ${platformDir} libraries, llama.cpp ${info.tag})`);
-console.log(`${LLAMA_BATCHED_BENCH_SAME_BUILD} (the same libraries)`);
+console.log(`${LLAMA_BATCHED_BENCH_SAME_BUILD} and ${LLAMA_PERPLEXITY_SAME_BUILD} (the same libraries)`);
 
 if (!sameBuildOnly) {
   const generator = have("ninja") ? ["-G", "Ninja"] : [];
@@ -139,7 +152,16 @@ if (!sameBuildOnly) {
     "-DLLAMA_BUILD_EXAMPLES=OFF",
     "-DLLAMA_BUILD_SERVER=OFF",
   ]);
-  run("cmake", ["--build", LLAMA_CPP_BUILD, "--target", "llama-bench", "llama-batched-bench", "-j", String(os.availableParallelism())]);
+  run("cmake", [
+    "--build",
+    LLAMA_CPP_BUILD,
+    "--target",
+    "llama-bench",
+    "llama-batched-bench",
+    "llama-perplexity",
+    "-j",
+    String(os.availableParallelism()),
+  ]);
   console.log(`${LLAMA_BENCH} (native for this CPU, llama.cpp ${info.tag} as bundled with node-llama-cpp)`);
-  console.log(`${LLAMA_BATCHED_BENCH} (the same build; bench/serving.ts)`);
+  console.log(`${LLAMA_BATCHED_BENCH} and ${LLAMA_PERPLEXITY} (the same build; bench/serving.ts, bench/quality.ts)`);
 }

@@ -6,6 +6,7 @@
 export * from "./base64url.js";
 export * from "./battery.js";
 export * from "./canonical.js";
+export * from "./hellaswag.js";
 export * from "./metrics.js";
 export * from "./schema.js";
 export * from "./serving.js";

@@ -16,6 +16,7 @@
  */
 
 import { batteryDrain } from "./battery.js";
+import { HELLASWAG_SUBSET, scoreAccuracy } from "./hellaswag.js";
 import type { Envelope, ModelRun, ResultDocument, TestResult } from "./schema.js";
 import {
   aggregateRates,
@@ -202,6 +203,8 @@ export interface MetricDef {
    * also counts the power supply and peripherals, a rail meter only the chip.
    */
   withinMeterScope: boolean;
+  /** What the ± beside a figure is: the spread over repetitions unless the metric says otherwise. */
+  spread?: "standard error";
   description: string;
   compute(ctx: MetricContext): Figure | null;
 }
@@ -509,6 +512,21 @@ export const METRICS = defineMetrics([
     withinMeterScope: false,
     description: "Perplexity over the suite's fixed public-domain text; compares quantisations of one model.",
     compute: ({ run }) => (run.quality ? { value: run.quality.perplexity } : null),
+  },
+  {
+    id: "hellaswag_acc",
+    label: "HellaSwag accuracy",
+    unit: "%",
+    better: "higher",
+    axis: "quality",
+    withinMeterScope: false,
+    spread: "standard error",
+    description: `Share of the suite's ${HELLASWAG_SUBSET.tasks} HellaSwag tasks (every 25th of the validation set) where the ending the model finds most likely (highest mean log-probability per token) is the right one; chance is 25 %. The registry scores the per-task choices in the document against its own key; ± is the standard error. Runs that answered fewer tasks (--accuracy-tasks) are shown on their page, not ranked.`,
+    compute: ({ run }) => {
+      const a = run.accuracy;
+      const score = a?.status === "measured" ? scoreAccuracy(a.subset, a.choices) : null;
+      return score?.full ? { value: score.accuracy * 100, stddev: score.stderr * 100 } : null;
+    },
   },
 ]);
 

@@ -25,6 +25,8 @@ export const LIMITS = {
   maxStreams: 64,
   /** Token times kept per stream or per repetition (a 4,096-token generation). */
   maxTokenTimes: 4096,
+  /** Tasks of an accuracy subset (the suite ships 400). */
+  maxAccuracyTasks: 2000,
   maxRuns: 64,
   maxTestsPerRun: 32,
   maxAccelerators: 16,
@@ -466,6 +468,29 @@ export const Quality = z.strictObject({
   corpus: z.strictObject({ id: text(), sha256: sha256Hex }),
 });
 
+/**
+ * Task accuracy (contract/src/hellaswag.ts): per task of the suite's subset,
+ * from the first, the ending the model chose. The registry scores the choices
+ * against its own key; the document carries no accuracy figure of its own.
+ * "not-measured" says why (a runtime that returns no log-probabilities, a
+ * failure part-way).
+ */
+export const Accuracy = z.discriminatedUnion("status", [
+  z.strictObject({
+    status: z.literal("measured"),
+    benchmark: z.literal("hellaswag"),
+    subset: z.strictObject({ id: text(), sha256: sha256Hex }),
+    choices: z.array(z.number().int().min(0).max(3)).min(1).max(LIMITS.maxAccuracyTasks),
+    /** Wall time the scoring took, ms. */
+    elapsedMs: nonNeg.max(86_400_000).optional(),
+  }),
+  z.strictObject({
+    status: z.literal("not-measured"),
+    benchmark: z.literal("hellaswag"),
+    reason: text(LIMITS.longText),
+  }),
+]);
+
 const loadMs = z.number().positive().max(3_600_000);
 
 /**
@@ -498,6 +523,7 @@ export const ModelRun = z.strictObject({
   error: text(LIMITS.longText).optional(),
   tests: z.array(TestResult).max(LIMITS.maxTestsPerRun),
   quality: Quality.optional(),
+  accuracy: Accuracy.optional(),
   load: ModelLoad.optional(),
 });
 
@@ -618,6 +644,7 @@ export type TestResult = z.infer<typeof TestResult>;
 export type ModelIdentity = z.infer<typeof ModelIdentity>;
 export type Settings = z.infer<typeof Settings>;
 export type Quality = z.infer<typeof Quality>;
+export type Accuracy = z.infer<typeof Accuracy>;
 export type ModelLoad = z.infer<typeof ModelLoad>;
 export type ModelRun = z.infer<typeof ModelRun>;
 export type ResultDocument = z.infer<typeof ResultDocument>;

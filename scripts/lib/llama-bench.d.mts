@@ -5,3 +5,6 @@ export declare const LLAMA_BATCHED_BENCH: string;
 export declare const LLAMA_BENCH_SAME_BUILD: string;
 export declare const LLAMA_BATCHED_BENCH_SAME_BUILD: string;
 export declare const NO_THREADPOOL_ENV: string;
+export declare const LLAMA_PERPLEXITY: string;
+export declare const LLAMA_PERPLEXITY_SAME_BUILD: string;
+export declare const HELLASWAG_IN_ORDER_ENV: string;

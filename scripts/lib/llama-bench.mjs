@@ -24,5 +24,10 @@ export const LLAMA_BATCHED_BENCH = path.join(LLAMA_CPP_BUILD, "bin", "llama-batc
 export const LLAMA_BENCH_SAME_BUILD = path.join(ROOT, ".tmp", "llama-bench-same-build", "llama-bench");
 /** llama-batched-bench linked against the installed prebuilt libraries (they ship llama.cpp's common library too). */
 export const LLAMA_BATCHED_BENCH_SAME_BUILD = path.join(ROOT, ".tmp", "llama-bench-same-build", "llama-batched-bench");
+/** llama-perplexity (perplexity and HellaSwag scoring), both builds: bench/quality.ts and the quality test compare with it. */
+export const LLAMA_PERPLEXITY = path.join(LLAMA_CPP_BUILD, "bin", "llama-perplexity");
+export const LLAMA_PERPLEXITY_SAME_BUILD = path.join(ROOT, ".tmp", "llama-bench-same-build", "llama-perplexity");
+/** With it set to 1 the patched llama-perplexity --hellaswag takes the tasks in order and logs each choice. */
+export const HELLASWAG_IN_ORDER_ENV = "LLAMA_HELLASWAG_IN_ORDER";
 /** The environment variable the patched llama-bench reads. */
 export const NO_THREADPOOL_ENV = "LLAMA_BENCH_NO_THREADPOOL";

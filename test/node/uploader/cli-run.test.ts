@@ -139,6 +139,19 @@ describe("edgebench run on the tiny model (real inference)", () => {
     expect(q.perplexity).toBeLessThan(2000);
   });
 
+  it("records the ending chosen for each HellaSwag task of a quick check, and no accuracy figure of its own", () => {
+    const a = doc.runs[0]!.accuracy!;
+    expect(a.status).toBe("measured");
+    if (a.status !== "measured") return;
+    // EDGEBENCH_ACCURACY_TASKS=8 in the test config: the first 8 of the suite's 400.
+    expect(a.subset).toEqual({ id: suite.accuracy!.id, sha256: suite.accuracy!.sha256 });
+    expect(a.choices).toHaveLength(8);
+    expect(a.choices.every((c) => [0, 1, 2, 3].includes(c))).toBe(true);
+    expect(stderr).toContain("accuracy over the first 8 of 400 tasks: a quick check");
+    // A quick check is scored on the result page, never ranked.
+    expect(computeMetrics({ run: doc.runs[0]!, doc }).hellaswag_acc).toBeUndefined();
+  });
+
   it("records power as not measured rather than zero when no meter is usable", () => {
     if (doc.power.meters.length === 0) {
       expect(doc.power.note).toMatch(/not measured/i);

@@ -60,6 +60,7 @@ beforeAll(async () => {
     reps: REPS,
     warmup: 1,
     perplexity: false,
+    accuracyTasks: 0,
     sweep: { threads: [1], contextSizes: [CONTEXT] },
     cooldownSeconds: 0,
     progress: { line: (l) => lines.push(l), status() {}, fraction() {}, end() {} },

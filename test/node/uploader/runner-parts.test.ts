@@ -113,7 +113,26 @@ describe("the suite as data", () => {
       fs.mkdirSync(path.join(dir, "corpus"));
       fs.writeFileSync(path.join(dir, def.perplexity.file), "a different text");
       fs.writeFileSync(path.join(dir, "s.json"), JSON.stringify(def));
-      expect(() => loadSuite(path.join(dir, "s.json"))).toThrow(/refusing to measure perplexity on a different text/);
+      expect(() => loadSuite(path.join(dir, "s.json"))).toThrow(/refusing to measure perplexity on different data/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it("an accuracy task file that does not match its recorded hash is refused", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "edgebench-suite-"));
+    try {
+      const def = JSON.parse(fs.readFileSync(path.join(suiteDir(), "edge-llm-v1.json"), "utf8")) as {
+        perplexity: { file: string };
+        accuracy: { file: string };
+      };
+      def.perplexity.file = path.join(suiteDir(), def.perplexity.file);
+      fs.mkdirSync(path.join(dir, "accuracy"));
+      // One label changed: the same layout, a different answer key.
+      const tasks = fs.readFileSync(path.join(suiteDir(), def.accuracy.file), "utf8").split("\n");
+      tasks[1] = tasks[1] === "0" ? "1" : "0";
+      fs.writeFileSync(path.join(dir, def.accuracy.file), tasks.join("\n"));
+      fs.writeFileSync(path.join(dir, "s.json"), JSON.stringify(def));
+      expect(() => loadSuite(path.join(dir, "s.json"))).toThrow(/refusing to measure accuracy on different data/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -8,6 +8,7 @@
 import type { Resources, Settings } from "@edgebench/contract";
 import { type ChatHistoryItem, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel, resolveChatWrapper, type Token } from "node-llama-cpp";
 import { loadLlama } from "../detect/llama.js";
+import { measureAccuracy } from "./accuracy.js";
 import { measureConcurrent } from "./concurrent.js";
 import { errorText } from "./corpus-tokens.js";
 import { directEvaluator, publicEvaluator } from "./evaluator.js";
@@ -185,6 +186,26 @@ async function runPoint(
         await send({ type: "quality", load, point: pointIndex, perplexity: q.perplexity, tokens: q.tokens });
       } catch (err) {
         await send({ type: "quality", load, point: pointIndex, error: errorText(err) });
+      }
+    }
+    // Once per load: the choices depend on the weights and the backend, not on threads or batch size.
+    if (job.accuracy && pointIndex === 0) {
+      const tasks = job.accuracy.tasks;
+      const t0 = performance.now();
+      let shown = 0;
+      try {
+        const r = await measureAccuracy(sequence, model, tasks, bos, async (done) => {
+          const now = performance.now();
+          if (now - shown < 1000 && done < tasks.length) return;
+          shown = now;
+          // On a slow board this test is the longest of the suite: say how long is left.
+          const leftS = (((now - t0) / done) * (tasks.length - done)) / 1000;
+          const left = leftS >= 90 ? `${Math.round(leftS / 60)} min` : `${Math.round(leftS)} s`;
+          await send({ type: "status", line: `  accuracy: ${done}/${tasks.length} HellaSwag tasks, about ${left} left …` });
+        });
+        await send({ type: "accuracy", load, point: pointIndex, choices: r.choices, elapsedMs: r.elapsedMs });
+      } catch (err) {
+        await send({ type: "accuracy", load, point: pointIndex, error: errorText(err) });
       }
     }
   } finally {

@@ -18,6 +18,7 @@ import {
   type ResultDocument,
   rateFigure,
   type Settings,
+  scoreAccuracy,
   type TestResult,
 } from "@edgebench/contract";
 import type { Config } from "../config.js";
@@ -26,7 +27,7 @@ import { openPowerSession, type PowerSession } from "../power/index.js";
 import type { Suite } from "../suite/index.js";
 import { BoardCooldown, DEFAULT_COOLDOWN_SECONDS } from "./cooldown.js";
 import { assembleDocument, type CaptureOptions, markRunFailures } from "./document.js";
-import { inspectModel, ModelFileError } from "./model-file.js";
+import { checkPin, inspectModel, ModelFileError } from "./model-file.js";
 import { type PlannedLoad, planSweep, requestedSettings, type SweepOptions, UsageError } from "./plan.js";
 import { silentProgress } from "./progress.js";
 import type { ChildJob, ChildMessage, LoadTiming, TestOutcome } from "./protocol.js";
@@ -46,6 +47,8 @@ export interface RunOptions extends CaptureOptions {
   /** Sweep lists; threads default to physical cores, the rest to the suite's defaults. */
   sweep: Partial<SweepOptions>;
   perplexity?: boolean;
+  /** HellaSwag tasks to score, the first N of the suite's subset (default: all of them; 0 skips the accuracy test). */
+  accuracyTasks?: number;
   /** Length of the sustained test in seconds (default: the suite's; 0 leaves it out). */
   sustainedSeconds?: number;
   /** Longest wait before each test for the board to cool (default 60 s; 0: no waits). */
@@ -152,6 +155,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
     t.kind !== "sustained" ? [t] : opts.sustainedSeconds === 0 ? [] : [{ ...t, seconds: opts.sustainedSeconds ?? t.seconds }],
   );
   const kindOf = new Map(tests.map((t) => [t.name, t.kind]));
+  const accuracyTasks = opts.accuracyTasks ?? suite.accuracyTasks?.length ?? 0;
 
   const power: PowerSession = await openPowerSession({
     config: opts.config,
@@ -193,6 +197,11 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
         file = resolved.file;
         progress.status(`hashing ${file}`);
         identity = await inspectModel(file, resolved.source);
+        checkPin(
+          identity,
+          file,
+          suite.models.find((m) => m.uri === spec),
+        );
       } catch (err) {
         const why = errText(err);
         progress.line(`✗ ${spec}: ${why}`);
@@ -223,6 +232,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
         chatPrompt: suite.chatPrompt,
         corpusText: suite.corpusText,
         perplexity: opts.perplexity === false ? undefined : { chunkTokens: suite.perplexity.chunkTokens, maxChunks: suite.perplexity.maxChunks },
+        accuracy: accuracyTasks > 0 ? { tasks: suite.accuracyTasks!.slice(0, accuracyTasks) } : undefined,
         waitForGo: !idleDone,
         llamaTimings: Boolean(opts.llamaTimings),
         cooldown: cooldown.active,
@@ -295,6 +305,35 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
               };
               progress.line(`  ✓ perplexity ${msg.perplexity.toFixed(3)} over ${msg.tokens} tokens`);
             } else progress.line(`  ✗ perplexity: ${msg.error}`);
+            return;
+          case "accuracy": {
+            const acc = suite.accuracy!;
+            if (msg.choices) {
+              runAt(msg.load, msg.point).accuracy = {
+                status: "measured",
+                benchmark: acc.benchmark,
+                subset: { id: acc.id, sha256: acc.sha256 },
+                choices: msg.choices,
+                elapsedMs: msg.elapsedMs,
+              };
+              // The registry scores the choices with this same key; shown here as a preview.
+              const score = scoreAccuracy({ id: acc.id, sha256: acc.sha256 }, msg.choices);
+              const figure = score
+                ? `${(score.accuracy * 100).toFixed(1)} ± ${(score.stderr * 100).toFixed(1)} %`
+                : "chosen (no key for this subset)";
+              progress.line(`  ✓ accuracy ${figure} over ${msg.choices.length} HellaSwag tasks in ${((msg.elapsedMs ?? 0) / 1000).toFixed(0)} s`);
+            } else {
+              runAt(msg.load, msg.point).accuracy = {
+                status: "not-measured",
+                benchmark: acc.benchmark,
+                reason: (msg.error ?? "unknown").slice(0, 1024),
+              };
+              progress.line(`  ✗ accuracy: ${msg.error}`);
+            }
+            return;
+          }
+          case "status":
+            progress.status(msg.line);
             return;
           case "point-failed": {
             const run = runAt(msg.load, msg.point);

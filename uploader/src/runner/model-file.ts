@@ -79,3 +79,27 @@ export async function inspectModel(file: string, source: string): Promise<ModelI
     source: source.slice(0, 1024),
   };
 }
+
+/** A file the suite pins (sha256 and size as published). */
+export interface FilePin {
+  uri: string;
+  sha256?: string;
+  sizeBytes?: number;
+}
+
+/**
+ * Refuses a file that is not the one the suite pins: "the same model" on the
+ * leaderboard means the same bytes, and a mirror, a re-upload or a corrupted
+ * download would otherwise be benchmarked under the standard model's name.
+ */
+export function checkPin(identity: Pick<ModelIdentity, "sha256" | "sizeBytes">, file: string, pin: FilePin | undefined): void {
+  if (!pin?.sha256) return;
+  if (pin.sizeBytes !== undefined && identity.sizeBytes !== pin.sizeBytes)
+    throw new ModelFileError(
+      `${file} is ${identity.sizeBytes} bytes, the suite pins ${pin.uri} at ${pin.sizeBytes} bytes: refusing a different file (delete it and download again)`,
+    );
+  if (identity.sha256 !== pin.sha256)
+    throw new ModelFileError(
+      `${file} has sha256 ${identity.sha256}, the suite pins ${pin.uri} to ${pin.sha256}: refusing a different file (a damaged download or a changed upstream file; delete it and download again)`,
+    );
+}

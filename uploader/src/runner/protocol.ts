@@ -5,7 +5,9 @@
  * CLOCK_MONOTONIC on Linux, one clock for parent and child, which is what lets
  * the parent's power sampler cut per-repetition energy out of its trace.
  */
+
 import type { Resources, ServiceObjective, Settings, StreamTiming } from "@edgebench/contract";
+import type { HellaswagTask } from "../accuracy/hellaswag.js";
 import type { BackendChoice } from "../detect/llama.js";
 import type { SuiteTest } from "../suite/index.js";
 
@@ -33,6 +35,8 @@ export interface ChildJob {
   /** Text whose tokens feed pp/tg prompts and the depth fill (real text, not random ids). */
   corpusText: string;
   perplexity?: { chunkTokens: number; maxChunks: number };
+  /** HellaSwag tasks to score (the first N of the suite's subset), on each load's first context point. */
+  accuracy?: { tasks: HellaswagTask[] };
   /** Parent waits for idle power before "go" after the first load. */
   waitForGo: boolean;
   /** Enable llama.cpp's own perf counters and report the time spent inside evaluation (bench only). */
@@ -83,6 +87,8 @@ export type ChildMessage =
   | { type: "test-start"; load: number; point: number; name: string }
   | { type: "test-end"; load: number; point: number; outcome: TestOutcome }
   | { type: "quality"; load: number; point: number; perplexity?: number; tokens?: number; error?: string }
+  | { type: "accuracy"; load: number; point: number; choices?: number[]; elapsedMs?: number; error?: string }
+  | { type: "status"; line: string }
   | { type: "point-failed"; load: number; point: number; error: string }
   | { type: "load-failed"; load: number; error: string }
   | { type: "log"; line: string }

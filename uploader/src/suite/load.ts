@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseHellaswag } from "../accuracy/hellaswag.js";
 import { type Suite, SuiteDefinition } from "./schema.js";
 
 export const DEFAULT_SUITE = "edge-llm-v1";
@@ -21,17 +22,23 @@ export function suiteDir(): string {
   throw new Error("cannot find the suite directory (uploader/suite) next to the edgebench package");
 }
 
-/** Loads `<name>.json` from the suite directory (or a path to a JSON file) and verifies its corpus hash. */
+/** A file the suite names, refused when its sha256 is not the suite's. */
+function pinnedFile(suiteFile: string, name: string, sha256: string, what: string): Buffer {
+  const bytes = fs.readFileSync(path.resolve(path.dirname(suiteFile), name));
+  const sha = createHash("sha256").update(bytes).digest("hex");
+  if (sha !== sha256)
+    throw new Error(`suite file ${name} has sha256 ${sha}, the suite says ${sha256}: refusing to measure ${what} on different data`);
+  return bytes;
+}
+
+/** Loads `<name>.json` from the suite directory (or a path to a JSON file) and verifies the hashes of the files it names. */
 export function loadSuite(nameOrPath: string = DEFAULT_SUITE): Suite {
   const file = nameOrPath.endsWith(".json") ? path.resolve(nameOrPath) : path.join(suiteDir(), `${nameOrPath}.json`);
   const def = SuiteDefinition.parse(JSON.parse(fs.readFileSync(file, "utf8")));
-  const corpusFile = path.resolve(path.dirname(file), def.perplexity.file);
-  const bytes = fs.readFileSync(corpusFile);
-  const sha = createHash("sha256").update(bytes).digest("hex");
-  if (sha !== def.perplexity.sha256) {
-    throw new Error(
-      `suite corpus ${def.perplexity.file} has sha256 ${sha}, the suite says ${def.perplexity.sha256}: refusing to measure perplexity on a different text`,
-    );
-  }
-  return { ...def, corpusText: bytes.toString("utf8") };
+  const corpusText = pinnedFile(file, def.perplexity.file, def.perplexity.sha256, "perplexity").toString("utf8");
+  if (!def.accuracy) return { ...def, corpusText };
+  const accuracyTasks = parseHellaswag(pinnedFile(file, def.accuracy.file, def.accuracy.sha256, "accuracy").toString("utf8"));
+  if (accuracyTasks.length !== def.accuracy.tasks)
+    throw new Error(`suite file ${def.accuracy.file} holds ${accuracyTasks.length} tasks, the suite says ${def.accuracy.tasks}`);
+  return { ...def, corpusText, accuracyTasks };
 }

@@ -6,6 +6,7 @@
 
 import { LIMITS, ServiceObjective, TestKind } from "@edgebench/contract";
 import { z } from "zod";
+import type { HellaswagTask } from "../accuracy/hellaswag.js";
 
 export const SuiteTest = z
   .strictObject({
@@ -42,6 +43,28 @@ export const SuiteModel = z.strictObject({
   quantisation: z.string().min(1),
   /** A node-llama-cpp model URI (hf:owner/repo/file.gguf) or an https URL. */
   uri: z.string().min(1),
+  /**
+   * The file's sha256 and size as published (Hugging Face shows both on the
+   * file's page): a download that differs is refused, and the registry marks
+   * results of this exact file "standard file". Absent until a maintainer
+   * fills them in (README, "Pinning a standard model file").
+   */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  sizeBytes: z.number().int().positive().optional(),
+});
+
+/** The suite's task accuracy: a fixed subset of a public task set, pinned by hash (contract/src/hellaswag.ts holds its key). */
+export const SuiteAccuracy = z.strictObject({
+  benchmark: z.literal("hellaswag"),
+  id: z.string().min(1),
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  tasks: z.number().int().positive(),
+  source: z.string(),
+  licence: z.string(),
 });
 
 export const SuiteDefinition = z.strictObject({
@@ -67,14 +90,17 @@ export const SuiteDefinition = z.strictObject({
     chunkTokens: z.number().int().min(16),
     maxChunks: z.number().int().positive(),
   }),
+  accuracy: SuiteAccuracy.optional(),
   models: z.array(SuiteModel),
 });
 
 export type SuiteTest = z.infer<typeof SuiteTest>;
 export type SuiteModel = z.infer<typeof SuiteModel>;
 export type SuiteDefinition = z.infer<typeof SuiteDefinition>;
+export type SuiteAccuracy = z.infer<typeof SuiteAccuracy>;
 
-/** A loaded suite: the definition plus the corpus text it names (hash verified). */
+/** A loaded suite: the definition plus the corpus text and accuracy tasks it names (hashes verified). */
 export interface Suite extends SuiteDefinition {
   corpusText: string;
+  accuracyTasks?: HellaswagTask[];
 }

@@ -19,6 +19,8 @@ export interface ModelListing {
   quantisation: string;
   uri?: string;
   file?: string;
+  /** The file's published sha256 the suite pins (a download that differs is refused); absent until a maintainer fills it in. */
+  sha256?: string;
   standard: boolean;
 }
 
@@ -35,7 +37,7 @@ export async function listModels(opts: ModelsOptions, config: Config): Promise<M
       file = undefined;
     }
     if (file) known.add(path.resolve(file));
-    out.push({ id: m.id, name: m.name, quantisation: m.quantisation, uri: m.uri, file, standard: true });
+    out.push({ id: m.id, name: m.name, quantisation: m.quantisation, uri: m.uri, file, sha256: m.sha256, standard: true });
   }
   const { readGgufFileInfo } = await nodeLlamaCpp();
   const files = fs.existsSync(config.modelsDir) ? fs.readdirSync(config.modelsDir).filter((f) => f.endsWith(".gguf")) : [];
@@ -76,6 +78,8 @@ export function modelsCommand(): Command {
       for (const m of list) {
         lines.push(`${m.standard ? "standard" : "local   "}  ${m.name} (${m.quantisation})`);
         if (m.uri) lines.push(`          ${m.uri}`);
+        if (m.standard)
+          lines.push(`          ${m.sha256 ? `pinned to sha256 ${m.sha256}` : "not pinned to a sha256 yet (any file at this URI is accepted)"}`);
         lines.push(`          ${m.file ?? "not downloaded: `edgebench run` downloads it on a connected board"}`);
       }
       process.stdout.write(`${lines.join("\n")}\n`);

@@ -17,7 +17,7 @@ import { DEFAULT_COOLDOWN_SECONDS, MAX_COOLDOWN_SECONDS } from "../../runner/coo
 import { type RunOptions, type RunResult, runBenchmark } from "../../runner/index.js";
 import type { GpuLayers } from "../../runner/protocol.js";
 import { addHttpRuntimeOptions, type HttpCliOptions, type HttpRunResult, httpRunOptions, runHttpBenchmark } from "../../runtimes/http/index.js";
-import { DEFAULT_SUITE, loadSuite } from "../../suite/index.js";
+import { DEFAULT_SUITE, loadSuite, type Suite } from "../../suite/index.js";
 import { deliverDocument } from "../delivery.js";
 import { collect, formatEnvelope, gpuLayersList, intList, nonNegative, onOffList, parseEnvelope, positiveInt } from "../options.js";
 import { stderrProgress } from "../progress.js";
@@ -40,6 +40,8 @@ export interface RunCommandOptions extends HttpCliOptions {
   ubatch?: number[];
   flashAttn?: boolean[];
   perplexity: boolean;
+  accuracy: boolean;
+  accuracyTasks?: number;
   sustainedSeconds?: number;
   cooldown: number;
   profile: "standard" | "long";
@@ -112,6 +114,17 @@ function ambientC(v: string): number {
   return n;
 }
 
+/** Tasks the accuracy test scores: 0 when skipped or the suite has none; --accuracy-tasks within the subset. */
+function accuracyTasks(opts: Pick<RunCommandOptions, "accuracy" | "accuracyTasks">, suite: Suite): number {
+  const subset = suite.accuracy?.tasks ?? 0;
+  if (!opts.accuracy || subset === 0) return 0;
+  if (opts.accuracyTasks !== undefined && opts.accuracyTasks > subset)
+    throw new Error(`--accuracy-tasks ${opts.accuracyTasks}: the suite's subset has ${subset} tasks`);
+  const n = opts.accuracyTasks ?? subset;
+  if (n < subset) process.stderr.write(`accuracy over the first ${n} of ${subset} tasks: a quick check, shown with the result, not ranked\n`);
+  return n;
+}
+
 /** Writes a file atomically enough for a result: temp file then rename. */
 function writeOut(file: string, text: string): void {
   const abs = path.resolve(file);
@@ -149,6 +162,7 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
       flashAttention: opts.flashAttn,
     },
     perplexity: opts.perplexity,
+    accuracyTasks: accuracyTasks(opts, suite),
     sustainedSeconds,
     cooldownSeconds: opts.cooldown,
     idleSeconds: opts.idleSeconds,
@@ -211,6 +225,15 @@ export function runCommand(): Command {
     .option("--ubatch <list>", "micro-batch size; node-llama-cpp ties it to --batch", intList("--ubatch"))
     .option("--flash-attn <list>", "flash attention: on, off or on,off (default off)", onOffList)
     .option("--no-perplexity", "skip the perplexity measurement")
+    .option("--no-accuracy", "skip the task accuracy test (HellaSwag)")
+    .addOption(
+      new Option(
+        "--accuracy-tasks <n>",
+        "score only the first N tasks of the suite's HellaSwag subset: a quick check, shown with the result, not ranked (default: all of them)",
+      )
+        .argParser(positiveInt("--accuracy-tasks"))
+        .env("EDGEBENCH_ACCURACY_TASKS"),
+    )
     .addOption(
       new Option("--sustained-seconds <s>", "length of the sustained test, generation without pause (default: the suite's, 120; 0 skips it)")
         .env("EDGEBENCH_SUSTAINED_SECONDS")

@@ -116,6 +116,7 @@ export function httpRunOptions(opts: HttpCliOptions, base: RunOptions): HttpRunO
     stallTimeoutMs: Math.round((opts.stallTimeout ?? DEFAULT_STALL_TIMEOUT_S) * 1000),
     testTimeoutMs: Math.round((opts.testTimeout ?? DEFAULT_TEST_TIMEOUT_MS / 1000) * 1000),
     concurrency: opts.concurrency,
+    accuracyTasks: base.accuracyTasks,
     runtimeName: opts.runtimeName,
     runtimeVersion: opts.runtimeVersion,
     accelerator: opts.accelerator,

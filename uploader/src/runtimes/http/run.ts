@@ -56,6 +56,8 @@ export interface HttpRunOptions extends CaptureOptions {
   testTimeoutMs?: number;
   /** Concurrency levels to run instead of the suite's (--concurrency). */
   concurrency?: number[];
+  /** HellaSwag tasks to score, the first N of the suite's subset (default: all; 0 skips the accuracy test). */
+  accuracyTasks?: number;
   /** Declared by the user; recorded as declared. */
   runtimeName?: string;
   runtimeVersion?: string;
