@@ -38,10 +38,14 @@ beforeAll(async () => {
       sustainedRatio: 0.6,
       cooling: "passive",
       load: true,
+      accuracy: true,
     }),
     signers[0]!,
   );
-  await ingest(buildDocument({ board: "rpi5", seed: 52, models: ["llama-3.2-1b-q4_k_m"], tests: [...withSustained], cooling: "fan" }), signers[1]!);
+  await ingest(
+    buildDocument({ board: "rpi5", seed: 52, models: ["llama-3.2-1b-q4_k_m"], tests: [...withSustained], cooling: "fan", accuracy: true }),
+    signers[1]!,
+  );
   await ingest(
     buildDocument({
       board: "nuc",
@@ -53,6 +57,8 @@ beforeAll(async () => {
       tests: [...withSustained],
       sustainedRatio: 1,
       batteryDrainPct: 2,
+      // A quick check: shown on its page, not ranked.
+      accuracy: { tasks: 40 },
     }),
     signers[1]!,
   );

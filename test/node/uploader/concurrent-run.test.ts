@@ -43,7 +43,7 @@ function smallSuite(): Suite {
     concurrent(8, 128, 128),
   ];
   // Through the suite schema, as a suite file would be read.
-  const { corpusText, ...def } = full;
+  const { corpusText, accuracyTasks: _tasks, ...def } = full;
   return { ...SuiteDefinition.parse({ ...def, id: "edge-llm-concurrent-test", version: "test", tests }), corpusText };
 }
 
