@@ -16,6 +16,11 @@
  *   step (workers/aggregate) recomputes them from the runs, the same way after
  *   an upload and after moderation.
  * - `contributors`, `boards`, `models`, `model_families`: what exists, with counts.
+ * - `standard_files`: the GGUF files (by sha256) the registry pins as a suite's
+ *   standard model, so `standard=1` compares runs of the very same file.
+ * - `retired_builds`: rules that take a runtime build's results out of the
+ *   rankings (a buggy release, a broken llama.cpp commit); `submissions.retired_rule`
+ *   names the rule that retired a result.
  */
 
 import { ACCELERATOR_KINDS, BACKENDS, COOLING, type ComputedMetrics, METER_SCOPES } from "@edgebench/contract";
@@ -102,6 +107,13 @@ export const submissions = sqliteTable(
     /** The document's fleet label and node name (cluster runs): a fleet page lists its nodes by these. */
     fleetLabel: text("fleet_label"),
     fleetNode: text("fleet_node"),
+    /** The llama.cpp commit the document records (runtime.llamaCpp.commit), lowercased: what a retirement rule's commit matches. */
+    llamaCppCommit: text("llama_cpp_commit"),
+    /**
+     * The oldest retirement rule (retired_builds.id) that matches this result's runtime build, null when none:
+     * a retired result stays stored and readable but its runs are not visible to the rankings.
+     */
+    retiredRule: text("retired_rule"),
   },
   (t) => [
     // `document` sits before these columns in the row, so reading them from the table walks the
@@ -112,6 +124,8 @@ export const submissions = sqliteTable(
     index("submissions_figures_version").on(t.figuresVersion),
     // Covering: a fleet page reads its results' rows from this index alone, never the documents' pages.
     index("submissions_fleet").on(t.fleetLabel, t.status, t.receivedAt, t.id, t.fleetNode, t.boardName),
+    // Covering: a retirement rule's change re-matches one runtime's results from this index alone (workers/moderation/retired-builds.ts).
+    index("submissions_runtime").on(t.runtimeName, t.runtimeVersion, t.llamaCppCommit, t.retiredRule, t.status, t.id),
   ],
 );
 
@@ -149,7 +163,10 @@ export const runs = sqliteTable(
     flashAttention: integer("flash_attention", { mode: "boolean" }).notNull(),
     /** Every figure the registry computed for the run (contract computeMetrics), keyed by metric id. */
     figures: text("figures", { mode: "json" }).$type<ComputedMetrics>().notNull(),
-    /** The submission's status is "visible": written with the run, changed by moderation in the same batch as the status. */
+    /**
+     * The run counts in the rankings: its submission's status is "visible" and its build is not retired
+     * (`retired_rule` null). Written with the run; changed by moderation and retirement rules in the same batch.
+     */
     visible: integer("visible", { mode: "boolean" }).notNull().default(true),
   },
   (t) => [
@@ -314,6 +331,43 @@ export const modelFamilies = sqliteTable("model_families", {
   boardCount: integer("board_count").notNull().default(0),
 });
 
+/**
+ * GGUF files pinned as a suite's standard model: `standard=1` ranks only
+ * configurations whose model variant (the sha256, workers/ingest/identity.ts)
+ * is one of them. Read at query time, so a pin applies at once to results
+ * stored before it.
+ */
+export const standardFiles = sqliteTable("standard_files", {
+  /** Lowercase hex SHA-256 of the GGUF file: the model variant id of runs of this file. */
+  sha256: text("sha256").primaryKey(),
+  name: text("name").notNull(),
+  quantisation: text("quantisation").notNull(),
+  suiteId: text("suite_id").notNull(),
+  /** Where the file is published, e.g. "hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf". */
+  source: text("source").notNull(),
+  addedAt: text("added_at").notNull(),
+});
+
+/**
+ * Retirement rules: a runtime's builds whose results leave the rankings. A
+ * rule names a runtime and either a llama.cpp commit (prefix match against the
+ * commit a document records) or a version range (inclusive, either end
+ * optional, compared as dotted numbers through the sortable keys stored beside
+ * the versions as given: workers/moderation/build-rules.ts).
+ */
+export const retiredBuilds = sqliteTable("retired_builds", {
+  id: text("id").primaryKey(),
+  runtime: text("runtime").notNull(),
+  /** Lowercase hex, 7-40 digits. */
+  llamaCppCommit: text("llama_cpp_commit"),
+  minVersion: text("min_version"),
+  maxVersion: text("max_version"),
+  minVersionKey: text("min_version_key"),
+  maxVersionKey: text("max_version_key"),
+  reason: text("reason").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
 // The registry version the read cache is keyed by (workers/cache).
 export * from "./cache-schema.js";
 // Abuse resistance and moderation tables (rate limits, log, revoked keys, nonces).
@@ -328,3 +382,5 @@ export type ConfigurationValuesRow = typeof configurationValues.$inferSelect;
 export type BoardRow = typeof boards.$inferSelect;
 export type ModelRow = typeof models.$inferSelect;
 export type ModelFamilyRow = typeof modelFamilies.$inferSelect;
+export type StandardFileRow = typeof standardFiles.$inferSelect;
+export type RetiredBuildRow = typeof retiredBuilds.$inferSelect;

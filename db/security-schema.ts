@@ -28,9 +28,10 @@ export const moderationLog = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     /** Server time, ISO 8601 UTC. */
     at: text("at").notNull(),
-    /** hide | restore | revoke-key | restore-key | withdraw */
+    /** hide | restore | revoke-key | restore-key | withdraw | pin-file | unpin-file | retire-build | unretire-build */
     action: text("action").notNull(),
-    targetKind: text("target_kind", { enum: ["submission", "key"] }).notNull(),
+    /** What `target` names: a submission id, a public key, a pinned file's sha256 or a retirement rule's id. */
+    targetKind: text("target_kind", { enum: ["submission", "key", "standard-file", "retired-build"] }).notNull(),
     target: text("target").notNull(),
     reason: text("reason").notNull(),
     /** "admin" for the admin token; "key:<fingerprint>" for a contributor's signed request. */

@@ -3,7 +3,7 @@
  * (@edgebench/contract, contract/src/metrics.ts); this file only decides digits. A missing
  * figure is "not measured", never 0 (RULES: honest results only).
  */
-import { METRIC_BY_ID, type MetricId, median } from "@edgebench/contract";
+import { HELLASWAG_SUBSET, METRIC_BY_ID, type MetricId, median } from "@edgebench/contract";
 
 export const NOT_MEASURED = "not measured";
 
@@ -25,6 +25,43 @@ export function metricText(id: MetricId, value: number | null | undefined): stri
   if (value === null || value === undefined || !Number.isFinite(value)) return NOT_MEASURED;
   const unit = METRIC_BY_ID[id].unit;
   return unit ? `${num(value)} ${unit}` : num(value);
+}
+
+/**
+ * A metric's label inside a sentence: a plain capitalised first word is
+ * lowered ("Tokens per joule" -> "tokens per joule"), a name keeps its case
+ * ("HellaSwag accuracy").
+ */
+export function labelInText(id: MetricId): string {
+  return METRIC_BY_ID[id].label.replace(/^[A-Z][a-z]*\b/, (w) => w.toLowerCase());
+}
+
+/** "a, b and c" */
+export function listText(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items.at(-1)}` : (items[0] ?? "");
+}
+
+/**
+ * What the ± beside a metric's figure is, in words. A task score's ± is its
+ * standard error over the tasks answered: a ranked figure always covers the
+ * whole subset (the contract ranks only those), so `tasks` defaults to the
+ * suite's subset. Any other ± is the spread over repetitions.
+ */
+export function spreadWords(id: MetricId, tasks: number = HELLASWAG_SUBSET.tasks): string {
+  return METRIC_BY_ID[id].spread === "standard error"
+    ? `standard error over ${tasks.toLocaleString("en-US")} tasks`
+    : "standard deviation over repetitions";
+}
+
+/** The tooltip of a figure's ±: what it is, and its unit. */
+export function spreadTitle(id: MetricId, tasks?: number): string {
+  return `± ${spreadWords(id, tasks)}, ${METRIC_BY_ID[id].unit || "no unit"}`;
+}
+
+/** "45.0 ± 2.49 %": a figure, its ± and the metric's unit. */
+export function withSpread(id: MetricId, value: number, spread: number): string {
+  const unit = METRIC_BY_ID[id].unit;
+  return `${num(value)} ± ${num(spread)}${unit ? ` ${unit}` : ""}`;
 }
 
 export function bytes(n: number | null | undefined): string {

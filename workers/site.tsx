@@ -7,7 +7,7 @@
  */
 import { type Context, Hono } from "hono";
 import { ASSETS } from "../leaderboard/assets/index.js";
-import { CHART_SIZE, CHART_X, CHART_Y } from "../leaderboard/components/chart.js";
+import { CHART_SIZE } from "../leaderboard/components/chart.js";
 import { EmptyState } from "../leaderboard/components/empty.js";
 import { Layout } from "../leaderboard/components/layout.js";
 import { ApiPage } from "../leaderboard/pages/api-docs.js";
@@ -17,7 +17,7 @@ import { FleetPage } from "../leaderboard/pages/fleet.js";
 import { LeaderboardPage } from "../leaderboard/pages/leaderboard.js";
 import { ModelPage } from "../leaderboard/pages/model.js";
 import { ResultPage } from "../leaderboard/pages/result.js";
-import { effectiveSort, PAGE_SIZE, PARETO_AXES, parseState } from "../leaderboard/state.js";
+import { effectiveSort, PAGE_SIZE, parseState } from "../leaderboard/state.js";
 import type { AppEnv } from "./env.js";
 import { siteView } from "./ranking/site-view.js";
 import { getBoard } from "./read/boards.js";
@@ -52,8 +52,8 @@ site.get("/", async (c) => {
     paretoOnly: state.view === "pareto",
     limit: PAGE_SIZE,
     offset: (state.page - 1) * PAGE_SIZE,
-    paretoAxes: PARETO_AXES,
-    chart: { x: CHART_X, y: CHART_Y, size: CHART_SIZE, limit: CHART_MAX_POINTS },
+    paretoAxes: state.pareto.axes,
+    chart: { x: state.pareto.x, y: state.pareto.y, size: CHART_SIZE, limit: CHART_MAX_POINTS },
   });
   return c.html(<LeaderboardPage state={state} view={view} sort={sort} />);
 });

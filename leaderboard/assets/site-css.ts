@@ -31,6 +31,7 @@ h3{font-size:1rem;margin:1rem 0 .4rem}
 .views a[aria-current=page]{background:var(--accent);color:var(--accent-fg);border-color:var(--accent)}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem .75rem;align-items:flex-end;margin:.75rem 0;padding:.75rem;border:1px solid var(--line);border-radius:8px;background:var(--card)}
 form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:var(--muted);gap:.15rem}
+form.filters label.check{flex-direction:row;align-items:center;gap:.3rem}
 select,input,button{font:inherit;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:.3rem .45rem;min-height:2.1rem}
 button,.btn{background:var(--accent);color:var(--accent-fg);border-color:var(--accent);cursor:pointer;text-decoration:none;display:inline-block;padding:.3rem .8rem;border-radius:6px}
 .scope-note{padding:.5rem .75rem;border-left:4px solid var(--accent);background:var(--card);margin:.5rem 0}
@@ -58,6 +59,7 @@ tbody tr:hover{background:color-mix(in srgb,var(--accent) 6%,transparent)}
 .badge.unconfirmed{color:var(--warn);background:var(--warn-bg)}
 .badge.pareto{color:var(--good);background:var(--good-bg)}
 .badge.declared{color:var(--muted)}
+.badge.standard{color:var(--good)}
 .badge.throttles{color:var(--warn);background:var(--warn-bg)}
 .best{font-weight:700;color:var(--good)}
 .best::after{content:" \2605";font-size:.8em}

@@ -1,5 +1,6 @@
 /**
- * Throughput against tokens per joule, one point per configuration, both axes
+ * Two metrics of the Pareto front against each other (by default throughput
+ * against tokens per joule), one point per configuration, both axes
  * logarithmic, marker area proportional to the size metric. Rendered on the
  * server as SVG: points are links (click opens the configuration) with a
  * <title>, so it works without JavaScript; assets/chart-js adds a styled
@@ -7,7 +8,8 @@
  */
 import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 import { paretoFront } from "../../workers/ranking/pareto.js";
-import { metricText } from "../format.js";
+import { labelInText, listText, metricText } from "../format.js";
+import type { ParetoAxes } from "../state.js";
 
 export interface ChartPoint {
   id: string;
@@ -16,13 +18,11 @@ export interface ChartPoint {
   x: number;
   y: number;
   size: number | null;
-  /** Member of the three-axis Pareto front. */
+  /** Member of the Pareto front over every one of its axes. */
   onFront: boolean;
   href: string;
 }
 
-export const CHART_X: MetricId = "tokens_per_j";
-export const CHART_Y: MetricId = "tg_tps";
 export const CHART_SIZE: MetricId = "tps_per_cm2";
 
 const W = 760;
@@ -74,16 +74,17 @@ function tickText(v: number): string {
   return v >= 1 ? String(v) : String(Number(v.toPrecision(1)));
 }
 
-export function Chart(props: { points: ChartPoint[]; caption: string; omitted: number }) {
+export function Chart(props: { points: ChartPoint[]; caption: string; omitted: number; axes: ParetoAxes }) {
   const pts = props.points.filter((p) => p.x > 0 && p.y > 0);
-  const xm = METRIC_BY_ID[CHART_X];
-  const ym = METRIC_BY_ID[CHART_Y];
+  const { x: xId, y: yId } = props.axes;
+  const xm = METRIC_BY_ID[xId];
+  const ym = METRIC_BY_ID[yId];
   const sm = METRIC_BY_ID[CHART_SIZE];
   if (pts.length === 0) {
     return (
       <figure class="chartbox" aria-label="Chart">
         <p class="muted">
-          No configuration here has both {ym.label.toLowerCase()} and measured {xm.label.toLowerCase()}, so there is nothing to plot.
+          No configuration here has both {labelInText(yId)} and {labelInText(xId)} measured, so there is nothing to plot.
         </p>
       </figure>
     );
@@ -102,7 +103,7 @@ export function Chart(props: { points: ChartPoint[]; caption: string; omitted: n
   // Area proportional to the size figure: r grows with its square root.
   const radius = (p: ChartPoint) => (p.size && sizeMax > 0 ? Math.max(R_MIN, R_MAX * Math.sqrt(p.size / sizeMax)) : 5);
   // The front on these two axes, drawn as the boundary of what it dominates.
-  const front2 = [...paretoFront(pts, [CHART_X, CHART_Y], (p, id) => (id === CHART_X ? p.x : p.y))].sort((a, b) => a.x - b.x);
+  const front2 = [...paretoFront(pts, [xId, yId], (p, id) => (id === xId ? p.x : p.y))].sort((a, b) => a.x - b.x);
   let d = "";
   front2.forEach((p, i) => {
     const x = xs.map(p.x).toFixed(1);
@@ -133,10 +134,10 @@ export function Chart(props: { points: ChartPoint[]; caption: string; omitted: n
             </g>
           ))}
           <text class="atitle" x={(M.l + W - M.r) / 2} y={H - 8} text-anchor="middle">
-            {`${xm.label} (${xm.unit}, log scale) →`}
+            {`${xm.label} (${xm.unit ? `${xm.unit}, ` : ""}log scale) →`}
           </text>
           <text class="atitle" transform={`translate(16 ${(M.t + H - M.b) / 2}) rotate(-90)`} text-anchor="middle">
-            {`${ym.label} (${ym.unit}, log scale) →`}
+            {`${ym.label} (${ym.unit ? `${ym.unit}, ` : ""}log scale) →`}
           </text>
         </g>
         {d ? <path class="front" d={d} /> : null}
@@ -154,10 +155,10 @@ export function Chart(props: { points: ChartPoint[]; caption: string; omitted: n
       </svg>
       <figcaption class="legend">
         {/* On a phone the in-chart axis titles are hidden (too small to read); this says them instead. */}
-        <span class="axes-note">{`Up: ${ym.label.toLowerCase()}; right: ${xm.label.toLowerCase()} (both log scale).`}</span>
+        <span class="axes-note">{`Up: ${labelInText(yId)}; right: ${labelInText(xId)} (both log scale).`}</span>
         <span>{props.caption}</span>
         <span>
-          <span class="key on"></span>Pareto front (throughput, energy and size)
+          <span class="key on"></span>Pareto front ({frontText(props.axes)})
         </span>
         <span>
           <span class="key line"></span>Front on these two axes
@@ -171,7 +172,13 @@ export function Chart(props: { points: ChartPoint[]; caption: string; omitted: n
   );
 }
 
-/** The tooltip lines for a configuration's point: name, then each axis in METRICS' units. */
-export function pointLines(name: string, sub: string, metrics: Partial<Record<MetricId, number>>): string[] {
-  return [name, sub, ...[CHART_Y, CHART_X, CHART_SIZE].map((id) => `${METRIC_BY_ID[id].label}: ${metricText(id, metrics[id])}`)];
+/** "tokens per joule, generation tokens/s and generation tokens/s per cm²": what a front is over, in words. */
+export function frontText(p: ParetoAxes): string {
+  return listText(p.axes.map(labelInText));
+}
+
+/** The tooltip lines for a configuration's point: name, then the chart's axes, the front's other axes and the size, in METRICS' units. */
+export function pointLines(name: string, sub: string, metrics: Partial<Record<MetricId, number>>, p: ParetoAxes): string[] {
+  const ids = [...new Set([p.y, p.x, ...p.axes, CHART_SIZE])];
+  return [name, sub, ...ids.map((id) => `${METRIC_BY_ID[id].label}: ${metricText(id, metrics[id])}`)];
 }

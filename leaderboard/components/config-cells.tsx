@@ -1,6 +1,6 @@
 /** How a configuration is named wherever it appears (tables, compare, chart tooltips). */
-import { METRIC_BY_ID, type MetricId, SUSTAINED_EDGE_S, SUSTAINED_RANKED_SECONDS, THROTTLE_FREQ_SHARE } from "@edgebench/contract";
-import { NOT_MEASURED, num } from "../format.js";
+import { type MetricId, SUSTAINED_EDGE_S, SUSTAINED_RANKED_SECONDS, THROTTLE_FREQ_SHARE } from "@edgebench/contract";
+import { NOT_MEASURED, num, spreadTitle } from "../format.js";
 import type { ConfigRow } from "../types.js";
 
 export function acceleratorText(r: Pick<ConfigRow, "acceleratorKind" | "acceleratorName">): string {
@@ -21,6 +21,15 @@ export function UnconfirmedBadge(props: { contributors: number }) {
   return props.contributors <= 1 ? (
     <span class="badge unconfirmed" title="Only one contributor has submitted this configuration: not yet confirmed by anyone else">
       unconfirmed
+    </span>
+  ) : null;
+}
+
+/** The row's model file is one the registry pins by SHA-256: boards with this badge ran identical weights. */
+export function StandardFileBadge(props: { standardFile: boolean }) {
+  return props.standardFile ? (
+    <span class="badge standard" title="A standard file: the model file's SHA-256 is one the registry pins (GET /api/v1/standard-files)">
+      standard file
     </span>
   ) : null;
 }
@@ -59,24 +68,27 @@ export function ThrottleBadge(props: { metrics: ConfigRow["metrics"] }) {
   return null;
 }
 
-/** A metric's value and, under it, its spread; "not measured" when absent. */
+/**
+ * A metric's value and, under it, its ±: the spread over repetitions, or a
+ * task score's standard error (the tooltip says which); "not measured" when
+ * absent.
+ */
 export function MetricCell(props: { id: MetricId; row: Pick<ConfigRow, "metrics" | "stddev">; best?: boolean }) {
   const v = props.row.metrics[props.id];
   if (v === undefined) {
     return (
-      <td class="n">
+      <td class="n" data-metric={props.id}>
         <span class="nm">{NOT_MEASURED}</span>
       </td>
     );
   }
   const sd = props.row.stddev[props.id];
-  const unit = METRIC_BY_ID[props.id].unit;
   return (
     <td class="n" data-metric={props.id} data-value={String(v)} data-best={props.best ? "true" : undefined}>
       <span class={props.best ? "best" : undefined}>{num(v)}</span>
       {props.best ? <span class="sr"> (better)</span> : null}
       {sd !== undefined ? (
-        <span class="sd" title={`standard deviation, ${unit || "no unit"}`}>
+        <span class="sd" title={spreadTitle(props.id)}>
           {/* Below 0.01 % of the value the spread is rounding noise: say so rather than print 1e-8. */}± {sd < Math.abs(v) * 1e-4 ? "≈0" : num(sd)}
         </span>
       ) : null}

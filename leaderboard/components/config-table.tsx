@@ -1,9 +1,18 @@
 /** A plain (server-sorted) table of configurations for the board and model pages. */
 import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
+import { QUALITY_COLUMNS } from "../state.js";
 import type { ConfigRow } from "../types.js";
 import { acceleratorText, configHref, MetricCell, UnconfirmedBadge } from "./config-cells.js";
 
-export const DETAIL_COLUMNS: readonly MetricId[] = ["tg_tps", "pp_tps", "ttft_ms", "tokens_per_j", "tps_per_cm2", "tps_per_litre"];
+export const DETAIL_COLUMNS: readonly MetricId[] = [
+  "tg_tps",
+  "pp_tps",
+  "ttft_ms",
+  "tokens_per_j",
+  "tps_per_cm2",
+  "tps_per_litre",
+  ...QUALITY_COLUMNS,
+];
 
 export function ConfigTable(props: { rows: ConfigRow[]; show: "board" | "model"; columns?: readonly MetricId[]; id?: string }) {
   const cols = props.columns ?? DETAIL_COLUMNS;

@@ -33,6 +33,16 @@ export function ApiPage(props: { origin: string }) {
     ["GET", "/api/v1/models/:id", "One model family (or variant id): every configuration of its variants."],
     ["GET", "/api/v1/configurations?ids=a,b", "Configurations by id (what the compare page shows)."],
     ["GET", "/api/v1/metrics", "The metric definitions: id, label, unit, which direction is better, whether it ranks within one meter scope."],
+    [
+      "GET",
+      "/api/v1/standard-files",
+      "The model files the registry pins by SHA-256 (name, quantisation, suite, source): ?standard=1 keeps only configurations of these files, so boards are compared on identical weights.",
+    ],
+    [
+      "GET",
+      "/api/v1/retired-builds",
+      "Runtime builds a moderator retired (a llama.cpp commit, or a runtime version range) with the reason: their results are kept and shown, not ranked.",
+    ],
   ];
   return (
     <Layout title="API" section="api" description="The edgebench registry API: endpoints, examples, metric ids and how to verify a result.">
@@ -108,7 +118,8 @@ curl -s -X POST '${o}/api/v1/submissions' -H 'content-type: application/json' --
         <code>model</code>, <code>quantisation</code>, <code>board</code>, <code>accelerator</code> (cpu, gpu, npu, tpu), <code>backend</code>,{" "}
         <code>scope</code> ({METER_SCOPES.join(", ")}), <code>cooling</code> ({COOLING.join(", ")}: as declared by the contributor; results that
         declare none are a configuration of their own, left out by this filter), <code>sort</code> (a metric id below), <code>order</code> (asc, desc;
-        default: the metric's better direction), <code>limit</code>, <code>offset</code> or <code>cursor</code>, <code>format=csv</code>.
+        default: the metric's better direction), <code>standard=1</code> (standard files only), <code>limit</code>, <code>offset</code> or{" "}
+        <code>cursor</code>, <code>format=csv</code>.
       </p>
       <p id="order-rule">{ORDER_RULE}</p>
       <p id="scope-rule">{SCOPE_RULE}</p>

@@ -15,21 +15,43 @@ import {
 } from "@edgebench/contract";
 import type { FilterOptions } from "../../workers/ranking/options.js";
 import type { SiteView } from "../../workers/ranking/site-view.js";
-import { CHART_SIZE, CHART_X, CHART_Y, Chart, type ChartPoint, pointLines } from "../components/chart.js";
-import { configHref, configSubline, MetricCell, ThrottleBadge, UnconfirmedBadge } from "../components/config-cells.js";
+import { CHART_SIZE, Chart, type ChartPoint, frontText, pointLines } from "../components/chart.js";
+import { configHref, configSubline, MetricCell, StandardFileBadge, ThrottleBadge, UnconfirmedBadge } from "../components/config-cells.js";
 import { EmptyState } from "../components/empty.js";
 import { Layout } from "../components/layout.js";
-import { plural } from "../format.js";
-import { type BoardState, defaultDir, hrefWith, MAX_PAGE, PAGE_SIZE, SCOPED_VIEWS, shownColumns, VIEW_LABELS, VIEWS, type View } from "../state.js";
+import { labelInText, listText, plural, spreadWords } from "../format.js";
+import {
+  axesParam,
+  type BoardState,
+  DEFAULT_PARETO,
+  defaultDir,
+  hrefWith,
+  isScoped,
+  MAX_PAGE,
+  PAGE_SIZE,
+  PARETO_CHOICES,
+  type ParetoAxes,
+  shownColumns,
+  VIEW_LABELS,
+  VIEWS,
+  type View,
+} from "../state.js";
 import type { ConfigRow } from "../types.js";
 
-const VIEW_LEDE: Record<View, string> = {
-  throughput: `Ranked by ${METRIC_BY_ID.tg_tps.label.toLowerCase()}; prompt processing and time to first token alongside.`,
-  energy: `Ranked by ${METRIC_BY_ID.tokens_per_j.label.toLowerCase()}, only among results measured with the same meter scope.`,
-  size: `Ranked by ${METRIC_BY_ID.tps_per_cm2.label.toLowerCase()} of the board's footprint; per litre of its envelope alongside, where a height is known.`,
-  pareto: "Configurations that no other configuration beats on throughput, energy and size at once (within one meter scope).",
-  serving: `Ranked by ${METRIC_BY_ID[`serve_tps_c${SERVING_RANKED_C}`].label.toLowerCase()}: several users served by one board at once.`,
+const VIEW_LEDE: Record<View, (state: BoardState) => string> = {
+  throughput: () => `Ranked by ${METRIC_BY_ID.tg_tps.label.toLowerCase()}; prompt processing, time to first token and task accuracy alongside.`,
+  energy: () => `Ranked by ${METRIC_BY_ID.tokens_per_j.label.toLowerCase()}, only among results measured with the same meter scope.`,
+  size: () =>
+    `Ranked by ${METRIC_BY_ID.tps_per_cm2.label.toLowerCase()} of the board's footprint; per litre of its envelope alongside, where a height is known.`,
+  pareto: (state) =>
+    `Configurations that no other configuration beats on ${frontText(state.pareto)} at once${isScoped(state) ? " (within one meter scope)" : ""}. Pick another front below.`,
+  serving: () => `Ranked by ${METRIC_BY_ID[`serve_tps_c${SERVING_RANKED_C}`].label.toLowerCase()}: several users served by one board at once.`,
 };
+
+/** "HellaSwag accuracy against generation tokens/s": a front's name in the picker. */
+function choiceText(p: ParetoAxes): string {
+  return p === DEFAULT_PARETO ? `${frontText(p)} (default)` : `${METRIC_BY_ID[p.y].label} against ${labelInText(p.x)}`;
+}
 
 /** "1 s" or "200 ms": the objective as a reader would say it. */
 function msText(ms: number): string {
@@ -49,7 +71,7 @@ export interface LeaderboardProps {
 
 export function LeaderboardPage(props: LeaderboardProps) {
   const { state, view } = props;
-  const scoped = SCOPED_VIEWS.has(state.view);
+  const scoped = isScoped(state);
   return (
     <Layout title="Leaderboard" section="leaderboard" script description="Small LLMs on edge boards ranked by throughput, energy and size.">
       <h1>On-device LLM leaderboard</h1>
@@ -74,10 +96,10 @@ export function LeaderboardPage(props: LeaderboardProps) {
               ))}
             </ul>
           </nav>
-          <p class="lede">{VIEW_LEDE[state.view]}</p>
+          <p class="lede">{VIEW_LEDE[state.view](state)}</p>
           <Filters state={state} options={view.options} energyScope={view.energyScope} sort={props.sort} />
-          {scoped || state.filters.scope ? <ScopeNote view={view} /> : null}
-          <ChartSection view={view} />
+          {scoped || state.filters.scope ? <ScopeNote state={state} view={view} /> : null}
+          <ChartSection state={state} view={view} />
           {state.view === "serving" ? (
             <p class="scope-note" id="serving-note">
               {SERVING_NOTE}
@@ -92,7 +114,7 @@ export function LeaderboardPage(props: LeaderboardProps) {
 
 function Filters(props: { state: BoardState; options: FilterOptions; energyScope: string | null; sort: { key: MetricId; dir: "asc" | "desc" } }) {
   const { state, options } = props;
-  const scoped = SCOPED_VIEWS.has(state.view);
+  const scoped = isScoped(state);
   const sel = (name: string, label: string, current: string | null | undefined, items: { id: string; label: string }[], anyLabel: string | null) => (
     <label>
       {label}
@@ -112,6 +134,18 @@ function Filters(props: { state: BoardState; options: FilterOptions; energyScope
     <form class="filters" method="get" action="/" data-autosubmit aria-label="Filters">
       <input type="hidden" name="view" value={state.view} />
       {state.order ? <input type="hidden" name="order" value={state.order} /> : null}
+      {/* The front's axes also drive the chart and the rows' front badge: other views keep them as they were. */}
+      {state.view === "pareto" ? (
+        sel(
+          "axes",
+          "Pareto front over",
+          axesParam(state.pareto),
+          PARETO_CHOICES.map((p) => ({ id: axesParam(p), label: choiceText(p) })),
+          null,
+        )
+      ) : state.pareto !== DEFAULT_PARETO ? (
+        <input type="hidden" name="axes" value={axesParam(state.pareto)} />
+      ) : null}
       {sel("model", "Model", f.model, options.models, "All models")}
       {sel("quantisation", "Quantisation", f.quantisation, plain(options.quantisations), "All")}
       {sel("board", "Board", f.board, options.boards, "All boards")}
@@ -124,6 +158,9 @@ function Filters(props: { state: BoardState; options: FilterOptions; energyScope
       )}
       {sel("backend", "Backend", f.backend, plain(options.backends), "All")}
       {sel("cooling", "Cooling (declared)", f.cooling, plain(options.cooling), "Any")}
+      <label class="check" title="Only model files the registry pins by SHA-256 (GET /api/v1/standard-files): every row ran identical weights">
+        <input type="checkbox" name="standard" value="1" checked={f.standard === "1"} /> Standard files only
+      </label>
       {sel(
         "scope",
         scoped ? "Meter scope (energy compared within)" : "Meter scope",
@@ -145,8 +182,8 @@ function Filters(props: { state: BoardState; options: FilterOptions; energyScope
   );
 }
 
-function ScopeNote(props: { view: SiteView }) {
-  const { view } = props;
+function ScopeNote(props: { state: BoardState; view: SiteView }) {
+  const { state, view } = props;
   if (!view.energyScope) {
     return (
       <p class="scope-note">
@@ -157,31 +194,39 @@ function ScopeNote(props: { view: SiteView }) {
   return (
     <p class="scope-note" id="scope-note">
       Meter scope: <strong data-scope={view.energyScope}>{view.energyScope}</strong>. Energy figures are compared only within one scope (a wall meter
-      also counts the power supply and peripherals; a rail meter sees only the chip). {plural(view.paretoCandidates, "configuration")} in this scope{" "}
-      {view.paretoCandidates === 1 ? "has" : "have"} throughput, energy and size all measured.
+      also counts the power supply and peripherals; a rail meter sees only the chip).{" "}
+      {view.frontScope === view.energyScope
+        ? `${plural(view.paretoCandidates, "configuration")} in this scope ${view.paretoCandidates === 1 ? "has" : "have"} ${frontText(state.pareto)} all measured.`
+        : ""}
     </p>
   );
 }
 
-function ChartSection(props: { view: SiteView }) {
+function ChartSection(props: { state: BoardState; view: SiteView }) {
   const { view } = props;
-  // The view keeps every front member, then the fastest, up to the cap.
+  const axes = props.state.pareto;
+  // The view keeps every front member, then the best on the y axis, up to the cap.
   const points: ChartPoint[] = view.chart.map((r) => ({
     id: r.id,
-    lines: pointLines(`${r.boardName} · ${r.modelName} ${r.quantisation}`, configSubline(r), r.metrics),
-    x: r.metrics[CHART_X]!,
-    y: r.metrics[CHART_Y]!,
+    lines: pointLines(`${r.boardName} · ${r.modelName} ${r.quantisation}`, configSubline(r), r.metrics, axes),
+    x: r.metrics[axes.x]!,
+    y: r.metrics[axes.y]!,
     size: r.metrics[CHART_SIZE] ?? null,
     onFront: view.pareto.has(r.id),
     href: configHref(r),
   }));
+  const scope = view.frontScope ? ` in meter scope ${view.frontScope}` : " across every meter scope";
   return (
     <section aria-labelledby="chart-title">
-      <h2 id="chart-title">Throughput against energy{view.energyScope ? ` (meter scope: ${view.energyScope})` : ""}</h2>
+      <h2 id="chart-title">
+        {METRIC_BY_ID[axes.y].label} against {labelInText(axes.x)}
+        {view.frontScope ? ` (meter scope: ${view.frontScope})` : ""}
+      </h2>
       <Chart
         points={points}
+        axes={axes}
         omitted={view.chartCandidates - points.length}
-        caption={`${plural(points.length, "configuration")} with measured energy in scope ${view.energyScope ?? "none"}.`}
+        caption={`${plural(points.length, "configuration")} with ${listText([labelInText(axes.y), labelInText(axes.x)])} measured${scope}.`}
       />
     </section>
   );
@@ -211,8 +256,8 @@ function RankTable(props: LeaderboardProps) {
     return (
       <EmptyState title="No configuration matches">
         <p>
-          Nothing here matches these filters{SCOPED_VIEWS.has(state.view) ? " in this meter scope" : ""}. <a href="/">Show everything</a>, or add the
-          missing result yourself.
+          Nothing here matches these filters{isScoped(state) ? " in this meter scope" : ""}. <a href="/">Show everything</a>, or add the missing
+          result yourself.
         </p>
       </EmptyState>
     );
@@ -230,8 +275,8 @@ function RankTable(props: LeaderboardProps) {
         <div class="tablewrap">
           <table id="ranking" data-view={state.view}>
             <caption class="muted" style="text-align:left;padding:.4rem .6rem">
-              Rows {first} to {last}. Figures are medians over submissions; ± is the median standard deviation over repetitions. Configurations
-              without a measured {METRIC_BY_ID[sort.key].label.toLowerCase()} are not ranked here.
+              Rows {first} to {last}. Figures are medians over submissions; ± is the median standard deviation over repetitions
+              {standardErrorNote(cols)}. Configurations without a measured {METRIC_BY_ID[sort.key].label.toLowerCase()} are not ranked here.
             </caption>
             <thead>
               <tr>
@@ -256,7 +301,14 @@ function RankTable(props: LeaderboardProps) {
             </thead>
             <tbody>
               {view.rows.map((row, i) => (
-                <Row row={row} rank={offset + i + 1} cols={cols} onFront={view.pareto.has(row.id)} />
+                <Row
+                  row={row}
+                  rank={offset + i + 1}
+                  cols={cols}
+                  onFront={view.pareto.has(row.id)}
+                  front={frontText(state.pareto)}
+                  scoped={view.frontScope !== null}
+                />
               ))}
             </tbody>
           </table>
@@ -269,7 +321,13 @@ function RankTable(props: LeaderboardProps) {
     </section>
   );
 }
-function Row(props: { row: ConfigRow; rank: number; cols: readonly MetricId[]; onFront: boolean }) {
+/** "; for HellaSwag accuracy, the standard error over 400 tasks": where a column's ± is not a spread over repetitions. */
+function standardErrorNote(cols: readonly MetricId[]): string {
+  const se = cols.filter((id) => METRIC_BY_ID[id].spread === "standard error");
+  return se.length ? `; for ${listText(se.map((id) => METRIC_BY_ID[id].label))}, the ${spreadWords(se[0]!)}` : "";
+}
+
+function Row(props: { row: ConfigRow; rank: number; cols: readonly MetricId[]; onFront: boolean; front: string; scoped: boolean }) {
   const { row } = props;
   return (
     <tr data-cfg={row.id} data-contributors={row.contributors}>
@@ -282,13 +340,14 @@ function Row(props: { row: ConfigRow; rank: number; cols: readonly MetricId[]; o
         {props.onFront ? (
           <span
             class="badge pareto"
-            title="On the Pareto front: no configuration in this meter scope beats it on throughput, energy and size at once"
+            title={`On the Pareto front: no configuration${props.scoped ? " in this meter scope" : ""} beats it on ${props.front} at once`}
           >
             Pareto
           </span>
         ) : null}
         <UnconfirmedBadge contributors={row.contributors} />
         <ThrottleBadge metrics={row.metrics} />
+        <StandardFileBadge standardFile={row.standardFile} />
         <span class="sub">{configSubline(row)}</span>
         {row.meterScope ? <span class="sub">meter: {row.meterScope}</span> : <span class="sub">meter: none (energy not measured)</span>}
         <span class="sub">{row.cooling ? `cooling: ${row.cooling} (declared)` : "cooling: not stated"}</span>

@@ -1,14 +1,31 @@
 /**
  * /models/:id: a model family (or one variant's family): its quantisations side
- * by side with perplexity, and every board's figures for each of them.
+ * by side with their quality figures (perplexity, task accuracy), and every
+ * board's figures for each of them.
  */
-import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
+import { METRIC_BY_ID, METRICS, type MetricId } from "@edgebench/contract";
 import type { ModelDetail } from "../../workers/read/models.js";
-import { acceleratorText } from "../components/config-cells.js";
+import { acceleratorText, MetricCell } from "../components/config-cells.js";
 import { ConfigTable } from "../components/config-table.js";
 import { Layout } from "../components/layout.js";
 import { bytes, medianOrNull, metricText, NOT_MEASURED, num } from "../format.js";
 import type { ConfigRow } from "../types.js";
+
+/** Every quality figure: within one model's quantisations even perplexity compares. */
+const QUALITY: readonly MetricId[] = METRICS.filter((m) => m.axis === "quality").map((m) => m.id);
+
+/** A quantisation's quality figures: per metric, the median over its configurations (and of their ±), as one row's figures. */
+function qualityOf(rows: readonly ConfigRow[]): Pick<ConfigRow, "metrics" | "stddev"> {
+  const metrics: ConfigRow["metrics"] = {};
+  const stddev: ConfigRow["stddev"] = {};
+  for (const id of QUALITY) {
+    const v = medianOrNull(rows.flatMap((r) => (r.metrics[id] !== undefined ? [r.metrics[id]] : [])));
+    const sd = medianOrNull(rows.flatMap((r) => (r.metrics[id] !== undefined && r.stddev[id] !== undefined ? [r.stddev[id]] : [])));
+    if (v !== null) metrics[id] = v;
+    if (v !== null && sd !== null) stddev[id] = sd;
+  }
+  return { metrics, stddev };
+}
 
 export function ModelPage(props: { detail: ModelDetail; focus: string | null }) {
   const { name, variants } = props.detail;
@@ -24,8 +41,6 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
     if (!s.byQuant.has(r.quantisation)) s.byQuant.set(r.quantisation, r);
     setups.set(k, s);
   }
-  const perplexity = (q: string) =>
-    medianOrNull(rows.filter((r) => r.quantisation === q).flatMap((r) => (r.metrics.perplexity !== undefined ? [r.metrics.perplexity] : [])));
   const tg: MetricId = "tg_tps";
   return (
     <Layout title={name} section="other">
@@ -36,7 +51,7 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
       <p class="lede">
         {variants.length} quantisation{variants.length === 1 ? "" : "s"} measured on {new Set(rows.map((r) => r.boardId)).size} board
         {new Set(rows.map((r) => r.boardId)).size === 1 ? "" : "s"}. Perplexity is over the suite's fixed text, so it compares quantisations of this
-        model.
+        model; task accuracy (± its standard error over the tasks) compares across models too.
       </p>
       <h2>Quantisations</h2>
       <div class="tablewrap">
@@ -44,9 +59,12 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
           <thead>
             <tr>
               <th scope="col">Quantisation</th>
-              <th scope="col" class="n" title={METRIC_BY_ID.perplexity.description}>
-                {METRIC_BY_ID.perplexity.label}
-              </th>
+              {QUALITY.map((id) => (
+                <th scope="col" class="n" title={METRIC_BY_ID[id].description}>
+                  {METRIC_BY_ID[id].label}
+                  {METRIC_BY_ID[id].unit ? <span class="unit">{METRIC_BY_ID[id].unit}</span> : null}
+                </th>
+              ))}
               <th scope="col" class="n">
                 File size
               </th>
@@ -65,11 +83,13 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
           <tbody>
             {variants.map((v) => {
               const best = rows.find((r) => r.modelId === v.id && r.metrics.tg_tps !== undefined);
-              const ppl = perplexity(v.quantisation);
+              const quality = qualityOf(rows.filter((r) => r.quantisation === v.quantisation));
               return (
                 <tr data-quant={v.quantisation} class={props.focus === v.id ? "focus" : undefined}>
                   <th scope="row">{v.quantisation}</th>
-                  <td class="n">{ppl === null ? <span class="nm">{NOT_MEASURED}</span> : num(ppl)}</td>
+                  {QUALITY.map((id) => (
+                    <MetricCell id={id} row={quality} />
+                  ))}
                   <td class="n">{bytes(v.sizeBytes)}</td>
                   <td class="n">{v.parameters ? `${num(v.parameters / 1e9)} B` : <span class="nm">unknown</span>}</td>
                   <td class="n">{best ? `${metricText(tg, best.metrics.tg_tps)} on ${best.boardName}` : <span class="nm">{NOT_MEASURED}</span>}</td>
@@ -123,7 +143,7 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
         </table>
       </div>
       <h2>All configurations</h2>
-      <ConfigTable rows={rows} show="model" id="model-configs" columns={["tg_tps", "pp_tps", "ttft_ms", "tokens_per_j", "perplexity"]} />
+      <ConfigTable rows={rows} show="model" id="model-configs" columns={["tg_tps", "pp_tps", "ttft_ms", "tokens_per_j", ...QUALITY]} />
     </Layout>
   );
 }

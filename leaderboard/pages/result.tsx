@@ -26,12 +26,14 @@ import {
   throttleWatched,
 } from "@edgebench/contract";
 import type { SubmissionRunView, SubmissionView } from "../../workers/read/submissions.js";
+import { AccuracyCard } from "../components/accuracy-card.js";
+import { StandardFileBadge } from "../components/config-cells.js";
 import { Layout } from "../components/layout.js";
 import { RunChart, WIDE } from "../components/run-chart.js";
 import { type TestChart, THROTTLE_NOTE, testChart } from "../components/run-series.js";
 import { ScalingChart } from "../components/scaling-chart.js";
 import { atLevels, notesAtLevels, scalingLevels, scalingRemarks, servingScaling } from "../components/scaling-series.js";
-import { bytes, metricText, NOT_MEASURED, num, when } from "../format.js";
+import { bytes, metricText, NOT_MEASURED, num, spreadTitle, when } from "../format.js";
 import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
 
 export function ResultPage(props: { data: SubmissionView; origin: string }) {
@@ -51,7 +53,10 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
         {when(s.receivedAt)}.
         {doc.origin.kind === "imported" ? ` Imported from ${doc.origin.tool ?? "another tool"}: no power was measured by edgebench.` : ""}
         {s.status !== "visible" ? ` Status: ${s.status}${s.statusReason ? ` (${s.statusReason})` : ""}; not counted in the rankings.` : ""}
-        {s.status === "visible" && s.rankings === "pending" ? " Its leaderboard rows are being recomputed; they include it within seconds." : ""}
+        {s.status === "visible" && s.retired ? ` Runtime build retired: ${s.retired.reason}; not counted in the rankings.` : ""}
+        {s.status === "visible" && !s.retired && s.rankings === "pending"
+          ? " Its leaderboard rows are being recomputed; they include it within seconds."
+          : ""}
       </p>
       <Signature data={data} origin={props.origin} />
       <h2>System</h2>
@@ -263,7 +268,10 @@ function RunSection(props: { run: ModelRun; index: number; computed: SubmissionR
             <dt>Arch</dt>
             <dd>{m.arch ?? "not given"}</dd>
             <dt>SHA-256</dt>
-            <dd class="mono">{m.sha256 ?? "not given"}</dd>
+            <dd class="mono">
+              {m.sha256 ?? "not given"}
+              <StandardFileBadge standardFile={computed?.standardFile ?? false} />
+            </dd>
             <dt>Source</dt>
             <dd>{m.source ?? "not given"}</dd>
           </dl>
@@ -285,6 +293,7 @@ function RunSection(props: { run: ModelRun; index: number; computed: SubmissionR
             <dd>{run.quality ? `${num(run.quality.perplexity)} over ${run.quality.tokens} tokens of ${run.quality.corpus.id}` : NOT_MEASURED}</dd>
           </dl>
         </div>
+        <AccuracyCard accuracy={run.accuracy} />
       </div>
       <h3>Figures computed by the registry</h3>
       <div class="tablewrap">
@@ -299,7 +308,9 @@ function RunSection(props: { run: ModelRun; index: number; computed: SubmissionR
                     {metric.label}
                   </th>
                   <td class="n">{v === undefined ? <span class="nm">{NOT_MEASURED}</span> : metricText(metric.id, v)}</td>
-                  <td class="n muted">{sd !== undefined && v !== undefined ? `± ${num(sd)}` : ""}</td>
+                  <td class="n muted" title={sd !== undefined && v !== undefined ? spreadTitle(metric.id) : undefined}>
+                    {sd !== undefined && v !== undefined ? `± ${num(sd)}` : ""}
+                  </td>
                 </tr>
               );
             })}

@@ -109,7 +109,7 @@ beforeAll(async () => {
     ids.push(id);
   }
   const sha = FIXTURE_MODELS["qwen2.5-0.5b-q8_0"].model.sha256;
-  const reads = [
+  const reads: string[] = [
     "/api/v1/leaderboard",
     "/api/v1/leaderboard?sort=tokens_per_j",
     "/api/v1/leaderboard?sort=ttft_ms&board=raspberry-pi-5",
@@ -133,7 +133,21 @@ beforeAll(async () => {
     "/fleets/lab",
     "/api/v1/fleets/lab",
   ];
+  // A pinned standard file, then the standard filter on the API and the site.
+  const pinned = FIXTURE_MODELS["qwen2.5-0.5b-q4_k_m"].model.sha256;
+  const pin = { name: "Qwen2.5 0.5B Instruct", quantisation: "Q4_K_M", suiteId: "edge-llm", source: "hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF" };
+  expect((await request(`/api/v1/admin/standard-files/${pinned}`, { method: "PUT", headers: admin, body: JSON.stringify(pin) })).status).toBe(201);
+  reads.push("/api/v1/leaderboard?standard=1", "/api/v1/leaderboard?standard=1&sort=tokens_per_j", "/?standard=1", "/api/v1/standard-files");
   for (const path of reads) expect((await request(path)).status, path).toBe(200);
+  // A retirement rule's creation and deletion (the re-match of a runtime's results), and an upload of a build it retires.
+  const rule = { runtime: "node-llama-cpp", minVersion: "3.0.0", maxVersion: "3.22.0", reason: "test" };
+  const created = await request("/api/v1/admin/retired-builds", { method: "POST", headers: admin, body: JSON.stringify(rule) });
+  expect(created.status).toBe(201);
+  const retired = await signed(buildDocument({ board: "nuc", seed: 7 }), a);
+  expect((await request("/api/v1/submissions", { method: "POST", headers: json, body: JSON.stringify(retired.body) })).status).toBe(201);
+  expect((await request("/api/v1/retired-builds")).status).toBe(200);
+  const ruleId = ((await created.json()) as { rule: { id: string } }).rule.id;
+  expect((await request(`/api/v1/admin/retired-builds/${ruleId}`, { method: "DELETE", headers: admin })).status).toBe(200);
   const next = (await (await request("/api/v1/leaderboard?limit=3")).json()) as { nextCursor: string; rows: { id: string }[] };
   expect((await request(`/api/v1/leaderboard?limit=3&cursor=${next.nextCursor}`)).status).toBe(200);
   expect((await request(`/compare?ids=${next.rows.map((r) => r.id).join(",")}`)).status).toBe(200);

@@ -45,7 +45,7 @@ describe("URL state", () => {
   it("sorts by any metric of the list, showing its column when the view does not", () => {
     const energySort = parseState(new URLSearchParams("sort=tokens_per_j"));
     expect(effectiveSort(energySort)).toEqual({ key: "tokens_per_j", dir: "desc" });
-    expect(shownColumns(energySort)).toEqual(["tg_tps", "pp_tps", "ttft_ms", "sustained_tps", "sustained_ratio", "tokens_per_j"]);
+    expect(shownColumns(energySort)).toEqual(["tg_tps", "pp_tps", "ttft_ms", "sustained_tps", "sustained_ratio", "hellaswag_acc", "tokens_per_j"]);
     expect(effectiveSort(parseState(new URLSearchParams("view=energy&sort=avg_w")))).toEqual({ key: "avg_w", dir: "asc" });
     expect(effectiveSort(parseState(new URLSearchParams("view=size")))).toEqual({ key: "tps_per_cm2", dir: "desc" });
   });

@@ -15,7 +15,7 @@
  * The configuration aggregates (figures, counts, distinct keys) are the
  * aggregation step's (./configurations.ts), not these.
  */
-import { and, countDistinct, eq, exists, ne, type SQL, sql } from "drizzle-orm";
+import { and, countDistinct, eq, exists, isNull, ne, type SQL, sql } from "drizzle-orm";
 import { boards, contributors, modelFamilies, models, runs, submissions } from "../../db/schema.js";
 import type { Db } from "../db.js";
 
@@ -28,10 +28,14 @@ export interface Upload {
   token: string;
 }
 
-/** True only in the batch whose INSERT stored the upload (its ingest token is the stored one); `visibleOnly`: and stored visible. */
-export function storedByThisBatch(db: Db, u: Pick<Upload, "id" | "token">, visibleOnly: boolean): SQL {
+/**
+ * True only in the batch whose INSERT stored the upload (its ingest token is the stored one); "visible": and stored
+ * visible; "ranked": and its build not retired as well (its runs count in the rankings).
+ */
+export function storedByThisBatch(db: Db, u: Pick<Upload, "id" | "token">, only: "stored" | "visible" | "ranked"): SQL {
   const mine = [eq(submissions.id, u.id), eq(submissions.ingestToken, u.token)];
-  if (visibleOnly) mine.push(eq(submissions.status, "visible"));
+  if (only !== "stored") mine.push(eq(submissions.status, "visible"));
+  if (only === "ranked") mine.push(isNull(submissions.retiredRule));
   return exists(
     db
       .select({ one: sql`1` })
@@ -55,7 +59,7 @@ function otherWithModel(db: Db, u: Upload, where: SQL, col: typeof runs.modelId 
 
 /** The statements that add one upload to every catalogue count it touches (in the upload's batch, after its INSERTs). */
 export function addUpload(db: Db, u: Upload, modelIds: readonly string[], familySlugs: readonly string[]) {
-  const visible = storedByThisBatch(db, u, true);
+  const visible = storedByThisBatch(db, u, "visible");
   const anotherOnBoardByKey = exists(
     db
       .select({ one: sql`1` })

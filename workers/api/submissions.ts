@@ -42,7 +42,7 @@ submissionsApi.post(
     const outcome = await ingestUpload(db, c.env, c.req.raw.headers, await c.req.text(), Date.now());
     const url = new URL(`/api/v1/submissions/${outcome.id}`, c.req.url).toString();
     if (outcome.duplicate) return c.json({ id: outcome.id, url, duplicate: true }, 200);
-    if (outcome.flagged.length === 0 && outcome.configurations.length > 0) {
+    if (outcome.flagged.length === 0 && !outcome.retired && outcome.configurations.length > 0) {
       // The leaderboard rows the upload changed are recomputed after this answer, by the isolate's next aggregation
       // pass (workers/aggregate/after-upload.ts); a failed pass leaves them pending for the next one or the cron.
       // A metered request (benchmarks) counts this deferred work apart: it runs after the response's header is sent.
@@ -58,8 +58,18 @@ submissionsApi.post(
       }
     }
     c.header("Location", url);
-    if (outcome.flagged.length > 0) return c.json({ id: outcome.id, url, status: "flagged", reasons: outcome.flagged }, 201);
-    return c.json({ id: outcome.id, url }, 201);
+    // A retired build's result is stored and readable but ranks nowhere: the answer says so and why.
+    const retired = outcome.retired
+      ? {
+          ranked: false,
+          retired: {
+            ...outcome.retired,
+            message: `stored, but results of this runtime build are retired from the rankings: ${outcome.retired.reason}`,
+          },
+        }
+      : {};
+    if (outcome.flagged.length > 0) return c.json({ id: outcome.id, url, status: "flagged", reasons: outcome.flagged, ...retired }, 201);
+    return c.json({ id: outcome.id, url, ...retired }, 201);
   },
 );
 

@@ -96,6 +96,7 @@ export async function planIngest(v: VerifiedSubmission, receivedAt: string): Pro
       figuresVersion: FIGURES_VERSION,
       fleetLabel: doc.fleet?.label ?? null,
       fleetNode: doc.fleet?.node ?? null,
+      llamaCppCommit: doc.runtime.llamaCpp?.commit?.toLowerCase() ?? null,
     },
     runs: [],
     configurations: new Map(),

@@ -12,12 +12,23 @@
  * cost does not depend on how many runs its configuration already has.
  */
 import type { ComputedMetrics } from "@edgebench/contract";
-import { and, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, is, SQL, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import { boards, configurations, configurationValues, contributors, modelFamilies, models, runs, submissions } from "../../db/schema.js";
+import {
+  boards,
+  configurations,
+  configurationValues,
+  contributors,
+  modelFamilies,
+  models,
+  retiredBuilds,
+  runs,
+  submissions,
+} from "../../db/schema.js";
 import { addUpload, storedByThisBatch, type Upload } from "../aggregate/catalogue-counts.js";
 import { bumpRegistryVersion } from "../cache/version.js";
 import { type Db, statement } from "../db.js";
+import { matchingRule, versionKey } from "../moderation/build-rules.js";
 import type { Admission } from "./admission.js";
 import type { IngestPlan } from "./plan.js";
 
@@ -28,9 +39,10 @@ import type { IngestPlan } from "./plan.js";
  * taking the column's default as drizzle's own insert does). The WHERE also
  * keeps SQLite's parser from reading a following ON CONFLICT as a join.
  */
-function guardedRow<T extends SQLiteTable>(table: T, row: T["$inferInsert"], guard: SQL): SQL {
+function guardedRow<T extends SQLiteTable>(table: T, row: { [K in keyof T["$inferInsert"]]: T["$inferInsert"][K] | SQL }, guard: SQL): SQL {
   const values = Object.entries(getTableColumns(table)).map(([key, col]) => {
     const v = (row as Record<string, unknown>)[key];
+    if (is(v, SQL)) return sql`(${v})`;
     if (v !== undefined) return sql.param(v, col);
     return col.hasDefault && col.default !== undefined ? sql.param(col.default, col) : sql`NULL`;
   });
@@ -72,23 +84,56 @@ export function appendValues(db: Db, configurationId: string, figures: ComputedM
   return statements;
 }
 
+/** The retirement rule (workers/moderation/build-rules.ts) that matched a stored upload's build. */
+export interface Retirement {
+  ruleId: string;
+  reason: string;
+}
+
+export interface Stored {
+  /** The admission statements' results, for its verdict. */
+  admission: D1Result[];
+  /** Set when this batch stored the upload and a retirement rule matched its build: stored, but not ranked. */
+  retired: Retirement | null;
+}
+
 /**
  * Stores a planned upload. Safe to repeat. With `admission` (the route), the
  * batch starts with its statements and every insert is guarded by it, and
  * their results are returned for its verdict; without (tests, the bench's bulk
  * load), the upload is written unconditionally.
+ *
+ * Whether a retirement rule matches the upload's build is decided in the
+ * batch, against the rules committed when it runs (so a rule created while the
+ * upload was verified still applies); a retired upload is stored with its
+ * runs not visible and changes no configuration.
  */
-export async function storeSubmission(db: Db, plan: IngestPlan, admission?: Admission): Promise<D1Result[]> {
+export async function storeSubmission(db: Db, plan: IngestPlan, admission?: Admission): Promise<Stored> {
   const guard = admission?.guard ?? sql`1`;
   const at = plan.receivedAt;
   const token = plan.submission.ingestToken ?? crypto.randomUUID();
-  const visible = (plan.submission.status ?? "visible") === "visible";
+  const s = plan.submission;
+  const retiredRule = matchingRule(db, s.runtimeName, s.llamaCppCommit ?? null, versionKey(s.runtimeVersion));
+  // A run counts when its result is visible and not retired: read from the row this batch stores just before.
+  const counted = sql`SELECT ${submissions.status} = 'visible' AND ${submissions.retiredRule} IS NULL FROM ${submissions} WHERE ${eq(submissions.id, plan.id)}`;
   const upload: Upload = { id: plan.id, publicKey: plan.publicKey, boardId: plan.board.id, token };
   const families = new Map([...plan.models.values()].map((m) => [m.slug, m.name]));
   const configIds = [...plan.configurations.keys()];
   const lastSeen = (table: typeof contributors | typeof boards | typeof models) => ({
     lastSeenAt: sql`excluded.${sql.identifier(table.lastSeenAt.name)}`,
   });
+
+  // RETURNING: a row only when this batch stored the upload, with its retirement if any (read back by name from D1's row).
+  const submissionInsert = db
+    .insert(submissions)
+    .select(guardedRow(submissions, { ...s, ingestToken: token, retiredRule }, guard))
+    .onConflictDoNothing()
+    .returning({
+      ruleId: sql<string | null>`${submissions.retiredRule}`.as("rule_id"),
+      reason: sql<string | null>`(SELECT ${retiredBuilds.reason} FROM ${retiredBuilds} WHERE ${retiredBuilds.id} = ${submissions.retiredRule})`.as(
+        "rule_reason",
+      ),
+    });
 
   const writes = [
     db
@@ -129,34 +174,36 @@ export async function storeSubmission(db: Db, plan: IngestPlan, admission?: Admi
         .select(guardedRow(configurations, c, guard))
         .onConflictDoNothing(),
     ),
-    db
-      .insert(submissions)
-      .select(guardedRow(submissions, { ...plan.submission, ingestToken: token }, guard))
-      .onConflictDoNothing(),
+    submissionInsert,
     // One statement per run: D1 binds at most 100 parameters per statement.
     ...plan.runs.map((r) =>
       db
         .insert(runs)
-        .select(guardedRow(runs, { ...r, visible }, guard))
+        .select(guardedRow(runs, { ...r, visible: counted }, guard))
         .onConflictDoNothing(),
     ),
-    // Each run's figures onto its configuration's value lists, only when this batch stored the upload as visible.
-    ...plan.runs.flatMap((r) => (r.configurationId ? appendValues(db, r.configurationId, r.figures, storedByThisBatch(db, upload, true)) : [])),
+    // Each run's figures onto its configuration's value lists, only when this batch stored the upload as ranked.
+    ...plan.runs.flatMap((r) => (r.configurationId ? appendValues(db, r.configurationId, r.figures, storedByThisBatch(db, upload, "ranked")) : [])),
     ...addUpload(db, upload, [...plan.models.keys()], [...families.keys()]),
-    // The aggregation step's work list: only an upload this batch stored visible changes a configuration.
+    // The aggregation step's work list: only an upload this batch stored ranked changes a configuration.
     ...(configIds.length
       ? [
           db
             .update(configurations)
             .set({ pendingSeq: sql`${configurations.pendingSeq} + 1` })
-            .where(and(inArray(configurations.id, configIds), storedByThisBatch(db, upload, true))),
+            .where(and(inArray(configurations.id, configIds), storedByThisBatch(db, upload, "ranked"))),
         ]
       : []),
     // Only a batch that stored the upload changes what readers see: a duplicate or a refused upload keeps the caches.
-    bumpRegistryVersion(db, storedByThisBatch(db, upload, false)),
+    bumpRegistryVersion(db, storedByThisBatch(db, upload, "stored")),
   ];
   const first = admission?.statements ?? [];
   const d1 = db.$client;
   const results = await d1.batch([...first, ...writes.map((w) => statement(d1, w))]);
-  return results.slice(0, first.length);
+  const insertAt = first.length + writes.indexOf(submissionInsert);
+  const row = (results[insertAt]?.results ?? [])[0] as { rule_id: string | null; rule_reason: string | null } | undefined;
+  return {
+    admission: results.slice(0, first.length),
+    retired: row?.rule_id ? { ruleId: row.rule_id, reason: row.rule_reason ?? "" } : null,
+  };
 }

@@ -12,7 +12,8 @@
  * schema-valid document with a wrong signature is therefore always a 401.
  * After it: physically impossible figures (400, including figures that compute
  * to non-finite values), rate limits (429), a revoked key (403), duplicate
- * (200). The last three are decided in the same D1 batch that writes the upload.
+ * (200). The last three are decided in the same D1 batch that writes the upload,
+ * and so is whether a retirement rule matches its runtime build (stored, not ranked).
  */
 import { keyFingerprint, ResultDocument, Submission, verifiedSubmission } from "@edgebench/contract";
 import type { Db } from "../db.js";
@@ -22,7 +23,7 @@ import { admission } from "./admission.js";
 import { boardIdFor } from "./identity.js";
 import { planIngest } from "./plan.js";
 import { assessPlausibility, flagReason, nonFiniteFigures, type PlausibilityReason } from "./plausibility.js";
-import { storeSubmission } from "./store.js";
+import { type Retirement, storeSubmission } from "./store.js";
 import { unsafeText } from "./text-safety.js";
 
 /** How far ahead of the server clock a document's createdAt may be (clock skew). */
@@ -33,6 +34,8 @@ export interface UploadOutcome {
   duplicate: boolean;
   /** Stored flagged (kept out of the rankings until a moderator restores it), with the reasons. */
   flagged: PlausibilityReason[];
+  /** Stored, but its runtime build is retired (workers/moderation/retired-builds.ts): it does not rank. */
+  retired: Retirement | null;
   /** The configurations the upload changed: the aggregation step's work. */
   configurations: string[];
 }
@@ -93,6 +96,7 @@ export async function ingestUpload(db: Db, env: Env, headers: Headers, bodyText:
   }
 
   const admitted = admission(db, env, headers, submission.publicKey, canonical.id, nowMs);
-  const { duplicate } = admitted.verdict(await storeSubmission(db, plan, admitted));
-  return { id: canonical.id, duplicate, flagged: verdict.flag, configurations: [...plan.configurations.keys()] };
+  const stored = await storeSubmission(db, plan, admitted);
+  const { duplicate } = admitted.verdict(stored.admission);
+  return { id: canonical.id, duplicate, flagged: verdict.flag, retired: stored.retired, configurations: [...plan.configurations.keys()] };
 }

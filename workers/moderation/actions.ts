@@ -10,7 +10,8 @@
  * A key's results are found by `submissions_public_key`; hiding a key's
  * results marks them with a reason starting REVOKED_PREFIX so restoring the
  * key brings back exactly those (not results a moderator hid separately, and
- * flagged results stay flagged: they were never in the rankings).
+ * flagged results stay flagged: they were never in the rankings). A restored
+ * result whose runtime build is retired stays out of the rankings.
  */
 import { and, eq, inArray, like, type SQL, sql } from "drizzle-orm";
 import { configurations, moderationLog, revokedKeys, runs, type SubmissionStatus, submissions } from "../../db/schema.js";
@@ -71,7 +72,14 @@ async function changeStatus(
       db.update(submissions).set({ status, statusReason: reason }).where(inArray(submissions.id, part)),
       db
         .update(runs)
-        .set({ visible: status === "visible" })
+        // A run counts when its result is visible and its build not retired (workers/moderation/retired-builds.ts):
+        // read from the row this batch just wrote, so a rule changed meanwhile is seen.
+        .set({
+          visible:
+            status === "visible"
+              ? sql`(SELECT ${submissions.retiredRule} IS NULL FROM ${submissions} WHERE ${submissions.id} = ${runs.submissionId})`
+              : false,
+        })
         .where(inArray(runs.submissionId, part)),
     ]),
     ...recount(db, {

@@ -2,9 +2,10 @@
  * Pareto membership: a configuration is on the front when no other one is at
  * least as good on every axis and strictly better on one. "Good" is each
  * metric's `better` direction from METRICS, never restated here. The
- * candidates are the configurations of one meter scope (the scope rule of
- * ./scope.ts for the energy axis) with every axis measured, under the
- * ranking's filters: the site's Pareto view and chart read them here.
+ * candidates are the configurations with every axis measured, under the
+ * ranking's filters, of one meter scope when an axis is compared within one
+ * (the scope rule of ./scope.ts for the energy axis), else of every scope:
+ * the site's Pareto view and chart read them here.
  */
 import { METRIC_BY_ID, type MeterScope, type MetricId } from "@edgebench/contract";
 import { and, eq, type SQL } from "drizzle-orm";
@@ -43,22 +44,28 @@ const POINT_COLUMNS = {
  * filters, with the `optional` metrics where they have them: one join of the
  * figure rows by primary key, driven by the first axis's rank index range, so
  * the cost is the configurations of the scope that have that figure (an
- * energy axis first keeps it to metered ones), never the runs.
+ * energy axis first keeps it to metered ones), never the runs. A null scope
+ * reads every scope; it needs every metric to be one ranked across scopes.
  */
 export async function pointsWith(
   db: Db,
   filters: RankFilters,
-  scope: MeterScope,
+  scope: MeterScope | null,
   axes: readonly MetricId[],
   optional: readonly MetricId[] = [],
 ): Promise<PointRow[]> {
   const c = configurations;
   const all = [...axes, ...optional];
+  const rankScope = (id: MetricId): string => {
+    if (!METRIC_BY_ID[id].withinMeterScope) return ANY_SCOPE;
+    if (!scope) throw new Error(`pointsWith: ${id} is compared within one meter scope, and no scope was given`);
+    return scope;
+  };
   const tables = all.map((_, i) => alias(configurationMetrics, `a${i}`));
   const on = (i: number): SQL => {
     const t = tables[i]!;
     const id = all[i]!;
-    return and(eq(t.configurationId, c.id), eq(t.metric, id), eq(t.rankScope, METRIC_BY_ID[id].withinMeterScope ? scope : ANY_SCOPE))!;
+    return and(eq(t.configurationId, c.id), eq(t.metric, id), eq(t.rankScope, rankScope(id)))!;
   };
   const values = Object.fromEntries(tables.map((t, i) => [`m${i}`, t.value]));
   let q = db
@@ -74,9 +81,9 @@ export async function pointsWith(
   const rows = await q.where(
     and(
       eq(first.metric, axes[0]!),
-      eq(first.rankScope, METRIC_BY_ID[axes[0]!].withinMeterScope ? scope : ANY_SCOPE),
+      eq(first.rankScope, rankScope(axes[0]!)),
       // A metric ranked across scopes still belongs to this scope's configurations here.
-      eq(c.meterScope, scope),
+      scope ? eq(c.meterScope, scope) : undefined,
       ...filterConditions({ ...filters, scope: undefined }),
     ),
   );

@@ -28,6 +28,8 @@ export const RankFilters = z.strictObject({
   /** Declared cooling: passive, heatsink, fan or case (results that state none are left out by this filter). */
   cooling: z.enum(COOLING).optional(),
   suite: optionalText,
+  /** "1": only configurations whose model file is a pinned standard file (GET /api/v1/standard-files), so every row ran the same bytes. */
+  standard: z.literal("1").optional(),
 });
 export type RankFilters = z.output<typeof RankFilters>;
 export const FILTER_KEYS = Object.keys(RankFilters.shape) as (keyof RankFilters)[];

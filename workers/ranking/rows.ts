@@ -13,6 +13,7 @@ import {
   configurations,
 } from "../../db/schema.js";
 import type { Db } from "../db.js";
+import { isStandardFile } from "../moderation/standard-files.js";
 
 /** One leaderboard row: a configuration and its aggregates over visible submissions. */
 export interface LeaderboardRow {
@@ -28,6 +29,8 @@ export interface LeaderboardRow {
   modelSlug: string;
   modelName: string;
   modelSha256: string | null;
+  /** The model file is one the registry pins as a suite's standard file (what `standard=1` keeps). */
+  standardFile: boolean;
   quantisation: string;
   parameters: number | null;
   acceleratorKind: ConfigAcceleratorKind;
@@ -65,6 +68,7 @@ export const ROW_COLUMNS = {
   modelSlug: configurations.modelSlug,
   modelName: configurations.modelName,
   modelSha256: configurations.modelSha256,
+  standardFile: isStandardFile(configurations.modelId),
   quantisation: configurations.quantisation,
   parameters: configurations.parameters,
   acceleratorKind: configurations.acceleratorKind,
@@ -83,7 +87,7 @@ export const ROW_COLUMNS = {
   latestSubmissionId: configurations.latestSubmissionId,
 };
 
-export type RowColumns = Omit<ConfigurationRow, "pendingSeq" | "aggregatedSeq" | "valuesStale">;
+export type RowColumns = Omit<ConfigurationRow, "pendingSeq" | "aggregatedSeq" | "valuesStale"> & { standardFile: boolean };
 
 export function toLeaderboardRow(c: RowColumns, figures: readonly Pick<ConfigurationMetricRow, "metric" | "value" | "stddev">[]): LeaderboardRow {
   const metrics: Partial<Record<MetricId, number>> = {};
@@ -104,6 +108,7 @@ export function toLeaderboardRow(c: RowColumns, figures: readonly Pick<Configura
     modelSlug: c.modelSlug,
     modelName: c.modelName,
     modelSha256: c.modelSha256,
+    standardFile: Boolean(c.standardFile),
     quantisation: c.quantisation,
     parameters: c.parameters,
     acceleratorKind: c.acceleratorKind,

@@ -15,7 +15,7 @@
 import { METRIC_BY_ID, type MeterScope, type MetricId } from "@edgebench/contract";
 import { and, Column, eq, exists, is, type SQL, sql } from "drizzle-orm";
 import type { SelectedFields, SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { configurationMetrics, configurations } from "../../db/schema.js";
+import { configurationMetrics, configurations, standardFiles } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import type { RankFilters } from "./query.js";
 
@@ -52,13 +52,15 @@ export function filterConditions(f: RankFilters, indexable = true): SQL[] {
   if (f.backend) where.push(eqf(c.backend, f.backend));
   if (f.cooling) where.push(eqf(c.cooling, f.cooling));
   if (f.suite) where.push(eqf(c.suiteId, f.suite));
+  // The pins are read at query time: a file pinned later marks the results stored before it too.
+  if (f.standard) where.push(sql`${indexable ? c.modelId : sql`+${c.modelId}`} IN (SELECT ${standardFiles.sha256} FROM ${standardFiles})`);
   return where;
 }
 
 /**
  * The configurations that have a figure (`ranked`: a condition on
  * configuration_metrics) under the filters, read in the order that keeps it
- * cheap: with a filter on an indexed column (model, board, accelerator,
+ * cheap: with a filter on an indexed column (model, standard file, board, accelerator,
  * backend, cooling, meter scope) from `configurations` through that index, then the
  * figure by primary key (CROSS JOIN fixes that order: without statistics
  * SQLite otherwise walks every figure of the metric and tests each
@@ -80,7 +82,7 @@ export function matching<T extends SelectedFields>(db: Db, fields: T, ranked: SQ
 
 /** Whether a filter narrows `configurations` through an index of its own (see matching). */
 export function hasIndexedFilter(f: RankFilters, scopeOnConfigurations: boolean): boolean {
-  return Boolean(f.model || f.board || f.accelerator || f.backend || f.cooling || scopeOnConfigurations);
+  return Boolean(f.model || f.standard || f.board || f.accelerator || f.backend || f.cooling || scopeOnConfigurations);
 }
 
 /** The scope a ranking by `metric` is restricted to under these filters, or null for none (see the rule above). */

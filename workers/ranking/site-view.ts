@@ -1,9 +1,11 @@
 /**
  * What the site's leaderboard (/) shows, worked out with the same rank() the
  * API answers with: the table is rank() of the URL's filters and sort; the
- * Pareto view lists the front of the energy scope instead; the chart plots
- * the energy scope's configurations with both axes measured. The energy scope
- * is the scope rule's (./scope.ts) for tokens per joule.
+ * Pareto view lists the front instead; the chart plots the configurations
+ * with both its axes measured. The front and the chart stay within the
+ * energy scope (the scope rule's, ./scope.ts, for tokens per joule) when one
+ * of their metrics is compared within one meter scope; otherwise they span
+ * every scope, or the one the filters ask for.
  */
 import { METRIC_BY_ID, type MeterScope, type MetricId } from "@edgebench/contract";
 import type { Db } from "../db.js";
@@ -18,11 +20,11 @@ export interface SiteViewRequest {
   filters: RankFilters;
   sort: MetricId;
   order: "asc" | "desc" | null;
-  /** List only the Pareto front of the energy scope (the Pareto view). */
+  /** List only the Pareto front (the Pareto view). */
   paretoOnly: boolean;
   limit: number;
   offset: number;
-  /** The front's axes (throughput, energy, size) and the chart's (x, y) and marker size. */
+  /** The front's axes and the chart's (x, y: two of the front's) and marker size. */
   paretoAxes: readonly MetricId[];
   chart: { x: MetricId; y: MetricId; size: MetricId; limit: number };
 }
@@ -40,9 +42,11 @@ export interface SiteView {
   /** Rows the view ranks, counted up to TOTAL_CAP. */
   total: number;
   totalCapped: boolean;
-  /** Ids of the Pareto front of energyScope under the filters. */
+  /** The scope the front and the chart are read within: energyScope when one of their metrics is compared within a scope, else the filters' scope or null (every scope). */
+  frontScope: MeterScope | null;
+  /** Ids of the Pareto front of frontScope under the filters. */
   pareto: Set<string>;
-  /** Configurations of energyScope with every Pareto axis measured. */
+  /** Configurations of frontScope with every Pareto axis measured. */
   paretoCandidates: number;
   /** The chart's points: front members first, then the best on the y axis. */
   chart: PointRow[];
@@ -64,13 +68,16 @@ export async function siteView(db: Db, q: SiteViewRequest): Promise<SiteView> {
   const empty = options.boards.length === 0;
   const defaultOrder = METRIC_BY_ID[q.sort].better === "higher" ? "desc" : "asc";
 
-  // One read for the front and the chart: the energy scope's configurations with both chart axes, the rest of the
+  // One read for the front and the chart: the front scope's configurations with both chart axes, the rest of the
   // front's axes and the marker size where they have them (the chart's axes are two of the front's).
   const required = [q.chart.x, q.chart.y];
   const optional = [...new Set([...q.paretoAxes, q.chart.size])].filter((id) => !required.includes(id));
+  const scoped = [...required, ...optional].some((id) => METRIC_BY_ID[id].withinMeterScope);
+  const frontScope = scoped ? energyScope : (q.filters.scope ?? null);
   const [rankPage, points] = await Promise.all([
     q.paretoOnly ? null : rank(db, { filters: q.filters, sort: q.sort, order: q.order ?? undefined, limit: q.limit, offset: q.offset }),
-    energyScope ? pointsWith(db, q.filters, energyScope, required, optional) : [],
+    // Scoped with no energy scope: nothing has energy, so nothing to compare.
+    scoped && !energyScope ? [] : pointsWith(db, q.filters, frontScope, required, optional),
   ]);
   const candidates = points.filter((p) => q.paretoAxes.every((id) => p.metrics[id] !== undefined));
   const front = paretoFront(candidates, q.paretoAxes, (p, id) => p.metrics[id]);
@@ -84,7 +91,7 @@ export async function siteView(db: Db, q: SiteViewRequest): Promise<SiteView> {
       rows: members.slice(q.offset, q.offset + q.limit),
       total: Math.min(members.length, TOTAL_CAP),
       totalCapped: members.length > TOTAL_CAP,
-      scope: energyScope,
+      scope: frontScope,
       order,
     };
   } else {
@@ -101,6 +108,7 @@ export async function siteView(db: Db, q: SiteViewRequest): Promise<SiteView> {
     empty,
     options,
     energyScope,
+    frontScope,
     ...table,
     pareto,
     paretoCandidates: candidates.length,

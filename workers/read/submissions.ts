@@ -1,8 +1,9 @@
 /** Reading one stored submission back, with everything needed to verify it offline. */
 import { type ComputedMetrics, type Envelope, type Footprint, isMetricId, type ResultDocument } from "@edgebench/contract";
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
-import { configurations, contributors, runs, type SubmissionRow, submissions } from "../../db/schema.js";
+import { configurations, contributors, retiredBuilds, runs, type SubmissionRow, submissions } from "../../db/schema.js";
 import type { Db } from "../db.js";
+import { standardAmong } from "../moderation/standard-files.js";
 
 export interface SubmissionRunView {
   index: number;
@@ -13,6 +14,8 @@ export interface SubmissionRunView {
   modelSlug: string;
   modelName: string;
   quantisation: string;
+  /** The model file is one the registry pins as a suite's standard file (workers/moderation/standard-files.ts). */
+  standardFile: boolean;
   threads: number;
   gpuLayers: number;
   /** Figures the server computed from the raw samples at ingest (absent = not measured). */
@@ -32,10 +35,12 @@ export interface SubmissionView {
   receivedAt: string;
   status: SubmissionRow["status"];
   statusReason: string | null;
+  /** The retirement rule that takes this result's runtime build out of the rankings, null when none. */
+  retired: { ruleId: string; reason: string } | null;
   /**
    * "pending" while the aggregation step has not yet folded a change of one of
    * this result's configurations into the leaderboard (seconds at most), else
-   * "current"; "none" for a result that ranks nowhere (failed runs only).
+   * "current"; "none" for a result that ranks nowhere (failed runs only, or a retired build).
    */
   rankings: "pending" | "current" | "none";
   boardId: string;
@@ -73,14 +78,25 @@ function storedSize(s: SubmissionRow): { envelope: Envelope | null; footprint: F
 /** One submission by id, or null. Hidden submissions are returned too: the caller decides. */
 export async function getSubmission(db: Db, id: string): Promise<SubmissionView | null> {
   const row = await db
-    .select({ s: submissions, fingerprint: contributors.fingerprint, displayName: contributors.displayName })
+    .select({
+      s: submissions,
+      fingerprint: contributors.fingerprint,
+      displayName: contributors.displayName,
+      retiredReason: retiredBuilds.reason,
+    })
     .from(submissions)
     .innerJoin(contributors, eq(contributors.publicKey, submissions.publicKey))
+    .leftJoin(retiredBuilds, eq(retiredBuilds.id, submissions.retiredRule))
     .where(eq(submissions.id, id))
     .get();
   if (!row) return null;
   const runRows = await db.select().from(runs).where(eq(runs.submissionId, id)).orderBy(asc(runs.runIndex));
-  const configIds = [...new Set(runRows.flatMap((r) => (r.configurationId ? [r.configurationId] : [])))];
+  const standard = await standardAmong(
+    db,
+    runRows.map((r) => r.modelId),
+  );
+  const retired = row.s.retiredRule ? { ruleId: row.s.retiredRule, reason: row.retiredReason ?? "" } : null;
+  const configIds = retired ? [] : [...new Set(runRows.flatMap((r) => (r.configurationId ? [r.configurationId] : [])))];
   const pending = configIds.length
     ? await db
         .select({ id: configurations.id })
@@ -100,6 +116,7 @@ export async function getSubmission(db: Db, id: string): Promise<SubmissionView 
     receivedAt: s.receivedAt,
     status: s.status,
     statusReason: s.statusReason,
+    retired,
     rankings: configIds.length === 0 ? "none" : pending.length ? "pending" : "current",
     boardId: s.boardId,
     ...storedSize(s),
@@ -111,6 +128,7 @@ export async function getSubmission(db: Db, id: string): Promise<SubmissionView 
       modelSlug: r.modelSlug,
       modelName: r.modelName,
       quantisation: r.quantisation,
+      standardFile: standard.has(r.modelId),
       threads: r.threads,
       gpuLayers: r.gpuLayers,
       metrics: storedFigures(r.figures),

@@ -10,8 +10,10 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildDocument, keyPairFromSeed, signed } from "../../fixtures/documents.js";
 import { THROUGHPUT_ORDER_Q4, WALL_ENERGY_ORDER, WALL_PARETO } from "../../workers/site-data.js";
 import { type LocalRegistry, REPO_ROOT, startLocalRegistry } from "../helpers/local-registry.js";
+import { rankingsSettled } from "../helpers/rankings.js";
 import { launchChromium, shot } from "./browser.js";
 import { type Seeded, seedSite } from "./seed.js";
 
@@ -240,6 +242,34 @@ describe("leaderboard in Chromium", () => {
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/backend=metal/);
     expect(await rowKeys(page)).toEqual(["mac"]);
+    await close(page);
+  });
+
+  // Last: it adds a configuration the orders above do not expect.
+  it("plots accuracy against tokens/s as a Pareto front and says what its ± is", async () => {
+    // A 1B model on the ROCK 5B, its 400 HellaSwag choices 45 % right: the only configuration with accuracy.
+    const doc = buildDocument({ board: "rock5b", seed: 31, models: ["llama-3.2-1b-q4_k_m"], accuracy: true });
+    const { id, body } = await signed(doc, await keyPairFromSeed(43));
+    const res = await fetch(`${registry.url}/api/v1/submissions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(201);
+    await rankingsSettled(registry.url);
+    const page = await open("/?view=pareto&axes=hellaswag_acc%2Ctg_tps");
+    expect(await page.getByLabel("Pareto front over").inputValue()).toBe("hellaswag_acc,tg_tps");
+    const point = page.locator(".chart a.pt.on");
+    expect(await point.count()).toBe(1);
+    // The chart script turns the point's <title> into its accessible name.
+    expect(await point.getAttribute("aria-label")).toContain("HellaSwag accuracy: 45.0 %");
+    const acc = page.locator('#ranking td[data-metric="hellaswag_acc"]');
+    expect(await acc.locator("span").first().textContent()).toBe("45.0");
+    expect(await acc.locator(".sd").getAttribute("title")).toBe("± standard error over 400 tasks, %");
+    expect(await page.locator("#ranking tbody tr").getAttribute("data-cfg")).toBe(
+      ((await (await fetch(`${registry.url}/api/v1/submissions/${id}`)).json()) as { runs: { configurationId: string }[] }).runs[0]!.configurationId,
+    );
+    await page.locator("#chart").screenshot({ path: shot("pareto-accuracy") });
     await close(page);
   });
 });

@@ -143,6 +143,33 @@ describe("submit", () => {
     expect(slept).toEqual([]);
   });
 
+  it("says why a stored result does not rank: held for review, or a retired runtime build", async () => {
+    const id = await queue(1);
+    const s = await serve([
+      {
+        status: 201,
+        body: {
+          id,
+          url: `/results/${id}`,
+          status: "flagged",
+          reasons: [{ code: "above_roofline", message: "tg128 above the memory-bandwidth roofline", path: ["runs", 0] }],
+          ranked: false,
+          retired: {
+            ruleId: "r1",
+            reason: "slow build",
+            message: "stored, but results of this runtime build are retired from the rankings: slow build",
+          },
+        },
+      },
+    ]);
+    const lines: string[] = [];
+    const report = await submitPending(home, opts(s.url, { log: (l) => lines.push(l) }));
+    expect(report.sent.map((r) => r.id)).toEqual([id]);
+    expect(lines).toContain(
+      "  note: held for review, not ranked until a moderator looks: tg128 above the memory-bandwidth roofline; stored, but results of this runtime build are retired from the rankings: slow build",
+    );
+  });
+
   it("429 honours Retry-After (seconds and HTTP date), then delivers", async () => {
     const id = await queue(3);
     const s = await serve([

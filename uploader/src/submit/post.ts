@@ -4,7 +4,7 @@
  * the file aside.
  */
 export type AttemptOutcome =
-  | { kind: "accepted"; status: number; id?: string; url?: string }
+  | { kind: "accepted"; status: number; id?: string; url?: string; notice?: string }
   | { kind: "rejected"; status: number; error: unknown }
   | { kind: "rate-limited"; status: 429; retryAfter: string | null; error: unknown }
   | { kind: "server-error"; status: number; error: unknown }
@@ -44,12 +44,19 @@ export async function postSubmission(body: string, options: PostOptions): Promis
     // The body read shares the timeout: a reply that stalls half-way is a failed attempt.
     const payload = await readBody(res);
     if (res.status >= 200 && res.status < 300) {
-      const p = (payload && typeof payload === "object" ? payload : {}) as { id?: unknown; url?: unknown };
+      const p = (payload && typeof payload === "object" ? payload : {}) as {
+        id?: unknown;
+        url?: unknown;
+        status?: unknown;
+        reasons?: unknown;
+        retired?: unknown;
+      };
       return {
         kind: "accepted",
         status: res.status,
         id: typeof p.id === "string" ? p.id : undefined,
         url: typeof p.url === "string" ? new URL(p.url, `${options.server}/`).toString() : undefined,
+        notice: acceptedNotice(p),
       };
     }
     if (res.status === 429) return { kind: "rate-limited", status: 429, retryAfter: res.headers.get("retry-after"), error: payload };
@@ -64,6 +71,21 @@ export async function postSubmission(body: string, options: PostOptions): Promis
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Why a stored result does not rank yet, when the registry says so: flagged for review, or a retired runtime build. */
+export function acceptedNotice(p: { status?: unknown; reasons?: unknown; retired?: unknown }): string | undefined {
+  const notes: string[] = [];
+  if (p.status === "flagged") {
+    // The Worker's reasons are { code, message, path } objects (workers/ingest/plausibility.ts).
+    const reasons = (Array.isArray(p.reasons) ? p.reasons : [])
+      .map((r) => (typeof r === "string" ? r : (r as { message?: unknown } | null)?.message))
+      .filter((r): r is string => typeof r === "string");
+    notes.push(`held for review, not ranked until a moderator looks${reasons.length ? `: ${reasons.join("; ")}` : ""}`);
+  }
+  const message = (p.retired as { message?: unknown } | undefined)?.message;
+  if (typeof message === "string") notes.push(message);
+  return notes.length ? notes.join("; ").slice(0, 1024) : undefined;
 }
 
 /** A short human line for a server error body ({error:{code,message}} when present). */

@@ -88,6 +88,7 @@ export async function submitPending(home: string, options: SubmitOptions): Promi
           log(
             `sent ${item.id.slice(0, 12)} (${outcome.status === 201 ? "new" : `already there, ${outcome.status}`})${outcome.url ? ` ${outcome.url}` : ""}`,
           );
+          if (outcome.notice) log(`  note: ${outcome.notice}`);
           done = true;
           break;
         }

@@ -5,7 +5,8 @@
  *   detect the system -> ask the server who it is -> for each model: identify
  *   it (--model-file: sha256 + GGUF metadata, the runner's own code) -> run the
  *   suite as requests (measure.ts) with thermals sampled and power cut per
- *   repetition here, in this process -> ModelRun objects -> the document.
+ *   repetition here, in this process -> HellaSwag where the server returns the
+ *   prompt's log-probabilities (accuracy.ts) -> ModelRun objects -> the document.
  * A test that fails (HTTP 500, a stall, a reset, a malformed chunk) is recorded
  * with its reason and the next test runs; failed runs are the exit code.
  */
@@ -28,6 +29,7 @@ import { inspectModel } from "../../runner/model-file.js";
 import { silentProgress } from "../../runner/progress.js";
 import { ThermalSampler } from "../../runner/thermal.js";
 import type { Suite } from "../../suite/index.js";
+import { measureHttpAccuracy } from "./accuracy.js";
 import { createClient } from "./client.js";
 import { concurrentSummary, DEFAULT_TEST_TIMEOUT_MS, httpTestSteps, measureConcurrentTest } from "./concurrent.js";
 import { ollamaModelFacts, probeServer, quantisationFromName, type ServedModelFacts } from "./identity.js";
@@ -107,6 +109,8 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
     `${system.board.name} · ${system.cpu.model} · ${spec.api} server at ${spec.baseUrl}: ${server.reachable ? `${serverName ?? "unknown server"} ${server.version ?? ""}`.trim() : `unreachable (${server.error})`}${opts.accelerator ? ` · declared accelerator ${opts.accelerator}` : ""}`,
   );
   const contextSize = opts.contextSize ?? server.contextSize;
+  // As the node-llama-cpp runner reads it: all of the subset unless told (0 when --no-accuracy).
+  const accuracyTasks = opts.accuracyTasks ?? suite.accuracyTasks?.length ?? 0;
 
   const runtime: Runtime = {
     name: (opts.runtimeName ?? serverName ?? "unknown").slice(0, 128),
@@ -239,6 +243,16 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
             `  ${result.status === "ok" ? "✓" : "✗"} ${result.name}${result.status === "ok" ? ` ${summary(result)}` : `: ${result.error}`}`,
           );
           for (const note of out.notes) progress.line(`    note: ${note}`);
+        }
+        if (accuracyTasks > 0) {
+          run.accuracy = await measureHttpAccuracy({
+            api: spec.api,
+            target: { baseUrl: spec.baseUrl, model: model.name, requestTimeoutMs: opts.requestTimeoutMs },
+            llamaServer: Boolean(server.llamaCppBuild),
+            suite,
+            tasks: accuracyTasks,
+            progress,
+          });
         }
       } finally {
         thermal.stop();
