@@ -7,6 +7,7 @@
 
 import type { Resources, Settings } from "@edgebench/contract";
 import { type ChatHistoryItem, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel, resolveChatWrapper, type Token } from "node-llama-cpp";
+import { accuracyTicker } from "../accuracy/report.js";
 import { loadLlama } from "../detect/llama.js";
 import { measureAccuracy } from "./accuracy.js";
 import { measureConcurrent } from "./concurrent.js";
@@ -191,17 +192,11 @@ async function runPoint(
     // Once per load: the choices depend on the weights and the backend, not on threads or batch size.
     if (job.accuracy && pointIndex === 0) {
       const tasks = job.accuracy.tasks;
-      const t0 = performance.now();
-      let shown = 0;
+      const tick = accuracyTicker(tasks.length);
       try {
         const r = await measureAccuracy(sequence, model, tasks, bos, async (done) => {
-          const now = performance.now();
-          if (now - shown < 1000 && done < tasks.length) return;
-          shown = now;
-          // On a slow board this test is the longest of the suite: say how long is left.
-          const leftS = (((now - t0) / done) * (tasks.length - done)) / 1000;
-          const left = leftS >= 90 ? `${Math.round(leftS / 60)} min` : `${Math.round(leftS)} s`;
-          await send({ type: "status", line: `  accuracy: ${done}/${tasks.length} HellaSwag tasks, about ${left} left …` });
+          const line = tick(done);
+          if (line) await send({ type: "status", line });
         });
         await send({ type: "accuracy", load, point: pointIndex, choices: r.choices, elapsedMs: r.elapsedMs });
       } catch (err) {

@@ -18,9 +18,9 @@ import {
   type ResultDocument,
   rateFigure,
   type Settings,
-  scoreAccuracy,
   type TestResult,
 } from "@edgebench/contract";
+import { accuracyResultLine } from "../accuracy/report.js";
 import type { Config } from "../config.js";
 import { type BackendChoice, binariesRecord, describeBinaries, describeLlama, detectSystem, type LlamaInfo, loadLlama } from "../detect/index.js";
 import { openPowerSession, type PowerSession } from "../power/index.js";
@@ -316,12 +316,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
                 choices: msg.choices,
                 elapsedMs: msg.elapsedMs,
               };
-              // The registry scores the choices with this same key; shown here as a preview.
-              const score = scoreAccuracy({ id: acc.id, sha256: acc.sha256 }, msg.choices);
-              const figure = score
-                ? `${(score.accuracy * 100).toFixed(1)} ± ${(score.stderr * 100).toFixed(1)} %`
-                : "chosen (no key for this subset)";
-              progress.line(`  ✓ accuracy ${figure} over ${msg.choices.length} HellaSwag tasks in ${((msg.elapsedMs ?? 0) / 1000).toFixed(0)} s`);
+              progress.line(accuracyResultLine({ id: acc.id, sha256: acc.sha256 }, msg.choices, msg.elapsedMs ?? 0));
             } else {
               runAt(msg.load, msg.point).accuracy = {
                 status: "not-measured",

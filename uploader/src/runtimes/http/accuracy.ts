@@ -18,8 +18,9 @@
  * that refuses it is recorded as not measured with what it answered. Servers
  * known to lack prompt log-probabilities are not asked.
  */
-import { type Accuracy, LIMITS, scoreAccuracy } from "@edgebench/contract";
+import { type Accuracy, LIMITS } from "@edgebench/contract";
 import { chooseEnding, commonPrefix, endingText, type HellaswagTask } from "../../accuracy/hellaswag.js";
+import { accuracyResultLine, accuracyTicker } from "../../accuracy/report.js";
 import type { AccuracyRun } from "../../runner/accuracy.js";
 import type { Progress } from "../../runner/progress.js";
 import type { Suite } from "../../suite/index.js";
@@ -107,22 +108,13 @@ export async function measureHttpAccuracy(opts: HttpAccuracyOptions): Promise<Ac
     return notMeasured(refused);
   }
   const tasks = suite.accuracyTasks.slice(0, opts.tasks);
-  const t0 = performance.now();
-  let shown = 0;
+  const tick = accuracyTicker(tasks.length);
   try {
     const r = await scoreHellaswag(opts.target, tasks, (done) => {
-      const now = performance.now();
-      if (now - shown < 1000 && done < tasks.length) return;
-      shown = now;
-      // Four requests a task for hundreds of tasks: say how long is left.
-      const leftS = (((now - t0) / done) * (tasks.length - done)) / 1000;
-      const left = leftS >= 90 ? `${Math.round(leftS / 60)} min` : `${Math.round(leftS)} s`;
-      progress.status(`  accuracy: ${done}/${tasks.length} HellaSwag tasks, about ${left} left …`);
+      const line = tick(done);
+      if (line) progress.status(line);
     });
-    // The registry scores the choices with this same key; shown here as a preview.
-    const score = scoreAccuracy({ id: acc.id, sha256: acc.sha256 }, r.choices);
-    const figure = score ? `${(score.accuracy * 100).toFixed(1)} ± ${(score.stderr * 100).toFixed(1)} %` : "chosen (no key for this subset)";
-    progress.line(`  ✓ accuracy ${figure} over ${r.choices.length} HellaSwag tasks in ${(r.elapsedMs / 1000).toFixed(0)} s`);
+    progress.line(accuracyResultLine({ id: acc.id, sha256: acc.sha256 }, r.choices, r.elapsedMs));
     return { status: "measured", benchmark: acc.benchmark, subset: { id: acc.id, sha256: acc.sha256 }, choices: r.choices, elapsedMs: r.elapsedMs };
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
