@@ -11,6 +11,7 @@ import { env } from "cloudflare:workers";
 import { median, type ResultDocument } from "@edgebench/contract";
 import { beforeAll, describe, expect, it } from "vitest";
 import { versionKey } from "../../workers/moderation/build-rules.js";
+import type { RetiredBuildView } from "../../workers/moderation/retired-builds.js";
 import type { RankedPage } from "../../workers/ranking/rank.js";
 import type { SubmissionView } from "../../workers/read/submissions.js";
 import { buildDocument, type FixtureKeyPair, fixtureKeyPair, signed } from "../fixtures/documents.js";
@@ -19,14 +20,7 @@ import { call, type ErrorJson, ingest, postJson } from "./helpers.js";
 const BOARD = "intel-nuc-4x4";
 const admin = { "content-type": "application/json", authorization: `Bearer ${env.ADMIN_TOKEN}` };
 
-interface Rule {
-  id: string;
-  runtime: string;
-  commit: string | null;
-  minVersion: string | null;
-  maxVersion: string | null;
-  reason: string;
-}
+type Rule = Omit<RetiredBuildView, "createdAt">;
 
 /** A NUC result of node-llama-cpp `version` built from llama.cpp `commit`; `speed` orders the figures. */
 function doc(version: string, commit: string, speed: number): ResultDocument {
