@@ -1,11 +1,12 @@
-// `npm run pack:offline -- --platform linux-arm64 [--with cuda|vulkan] [--out DIR] [--model FILE ...]`
+// `npm run pack:offline -- --platform linux-arm64 [--with cuda|vulkan] [--out DIR] [--model FILE ...] [--key FILE]`
 //
-// Writes one tarball for an air-gapped board: the edgebench package with its
-// dependency tree and the chosen platform's prebuilt llama.cpp binary bundled
-// inside, install.sh, and optional models with their sha256. Dependencies come
-// from this machine's npm cache; a binary package missing from it is fetched
-// from the npm registry while packing. Installing on the board needs Node only.
+// Writes one tarball for an air-gapped board: the platform's release archive
+// (the same as `npm run release` makes: its own Node.js, the uploader and the
+// prebuilt llama.cpp) with its signed SHA256SUMS, install.sh, and optional
+// models with their sha256. Installing on the board needs a POSIX shell, tar
+// and sha256sum; no Node, no npm, no network.
 // How it works: scripts/lib/pack-bundle.mjs. How to use it: docs/offline-install.md.
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parsePackArgs, USAGE } from "./lib/pack-args.mjs";
 import { buildOfflineBundle } from "./lib/pack-bundle.mjs";
@@ -18,16 +19,21 @@ try {
     console.log(USAGE);
     process.exit(0);
   }
+  // The one place this script reads the environment: the release key's text (as npm run release).
+  const keyText = args.keyFile ? await readFile(args.keyFile, "utf8") : process.env.EDGEBENCH_RELEASE_KEY || undefined;
+  const keySource = args.keyFile ?? (keyText ? "EDGEBENCH_RELEASE_KEY" : undefined);
   const started = Date.now();
-  const r = await buildOfflineBundle({ ...args, log: (line) => console.error(`pack:offline: ${line}`) });
-  const m = r.manifest;
+  const r = await buildOfflineBundle({ ...args, keyText, keySource, log: (line) => console.error(`pack:offline: ${line}`) });
+  const a = r.archive;
   console.log(`${r.file}`);
   console.log(`  ${mib(r.bytes)} (sha256 ${r.sha256}), built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   console.log(
-    `  ${m.name} ${m.version} for ${m.platform}${m.with.length ? ` with ${m.with.join(", ")}` : ""}: ${m.packages.length} packages (${mib(m.dependencyBytes)} installed) from ${m.dependenciesFrom}`,
+    `  ${path.basename(a.file)}: ${mib(a.bytes)} (${mib(a.unpackedBytes)} unpacked), Node ${a.release.node.version}, ${a.release.llama.binaries.join(", ")}`,
   );
-  console.log(`  binaries: ${m.binaries.join(", ")}`);
-  for (const model of m.models) console.log(`  model ${model.file}: ${mib(model.bytes)}, sha256 ${model.sha256}`);
+  console.log(
+    `  SHA256SUMS signed by key ${r.key.fingerprint}${r.key.throwaway ? " (a THROWAWAY key made for this build: a local build, not a release)" : ""}`,
+  );
+  for (const model of r.models) console.log(`  model ${model.file}: ${mib(model.bytes)}, sha256 ${model.sha256}`);
   console.log(`On the board: tar xzf ${path.basename(r.file)} && ${path.basename(r.file, ".tar.gz")}/install.sh [--prefix DIR]`);
 } catch (err) {
   console.error(`pack:offline: ${err instanceof Error ? err.message : String(err)}`);

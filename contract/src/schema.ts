@@ -531,7 +531,17 @@ export const ResultDocument = z
   .strictObject({
     schema: z.literal(RESULT_SCHEMA_ID),
     suite: z.strictObject({ id: text(), version: text() }),
-    uploader: z.strictObject({ name: text(), version: text() }),
+    /**
+     * How the uploader was installed (npm: the npm package; release-archive: the
+     * self-contained download with its own Node; source: a repository checkout)
+     * and the Node.js version it ran on, so a result can be traced to its bits.
+     */
+    uploader: z.strictObject({
+      name: text(),
+      version: text(),
+      install: z.enum(["npm", "release-archive", "source"]).optional(),
+      node: text().optional(),
+    }),
     /** RFC 3339 with an offset, e.g. 2026-11-21T10:00:00.000Z. */
     createdAt: z.iso.datetime({ offset: true }),
     contributor: z.strictObject({ displayName: text(64).optional() }).optional(),

@@ -2,13 +2,16 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { PLATFORMS } from "./pack-platforms.mjs";
+import { DEFAULT_CACHE } from "./release-fetch.mjs";
 
-export const USAGE = `usage: npm run pack:offline -- --platform <${Object.keys(PLATFORMS).join("|")}> [--with cuda|vulkan] [--out DIR] [--model FILE ...]
+export const USAGE = `usage: npm run pack:offline -- --platform <${Object.keys(PLATFORMS).join("|")}> [--with cuda|vulkan] [--out DIR]
+                               [--model FILE ...] [--key FILE] [--node-dist FILE] [--cache DIR]
 
-Writes ONE tarball for an air-gapped board: the edgebench package with its
-dependencies and the platform's prebuilt llama.cpp binary bundled inside,
-install.sh (installs with Node and no network), and any --model files with
-their sha256. Unpack it on the board and run ./install.sh.`;
+Writes ONE tarball for an air-gapped board: the platform's release archive
+(its own Node.js, the uploader, the prebuilt llama.cpp) with SHA256SUMS and its
+signature, install.sh (needs no Node and no network), and any --model files
+with their sha256. Unpack it on the board and run ./install.sh.
+--key, --node-dist and --cache are those of npm run release (docs/release.md).`;
 
 /** Parses argv (without node and the script); throws with the usage on bad input. */
 export function parsePackArgs(argv, cwd = process.cwd()) {
@@ -21,6 +24,9 @@ export function parsePackArgs(argv, cwd = process.cwd()) {
         with: { type: "string", multiple: true },
         out: { type: "string" },
         model: { type: "string", multiple: true },
+        key: { type: "string" },
+        "node-dist": { type: "string", multiple: true },
+        cache: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -37,5 +43,8 @@ export function parsePackArgs(argv, cwd = process.cwd()) {
     withGpu: (values.with ?? []).flatMap((w) => w.split(",")).filter(Boolean),
     outDir: path.resolve(cwd, values.out ?? ".tmp/offline"),
     models: (values.model ?? []).map((m) => path.resolve(cwd, m)),
+    keyFile: values.key ? path.resolve(cwd, values.key) : undefined,
+    nodeDists: (values["node-dist"] ?? []).map((f) => path.resolve(cwd, f)),
+    cacheDir: values.cache ? path.resolve(cwd, values.cache) : DEFAULT_CACHE,
   };
 }

@@ -40,13 +40,13 @@ describe("an Ollama server", () => {
   it("records a malformed NDJSON line and HTTP 500 as test failures", async () => {
     server.fault = "malformed";
     const bad = await runCli(["--runtime", `ollama:${server.url}`, "--model", "tiny:q8_0", "--suite", SMALL_SUITE, "--reps", "1"]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(3);
     for (const test of bad.doc.runs[0]!.tests)
       expect(test).toMatchObject({ status: "failed", error: expect.stringMatching(/malformed stream chunk \(not JSON\)/) });
 
     server.fault = "http500";
     const crashed = await runCli(["--runtime", `ollama:${server.url}`, "--model", "tiny:q8_0", "--suite", SMALL_SUITE, "--reps", "1"]);
-    expect(crashed.code).toBe(1);
+    expect(crashed.code).toBe(3);
     for (const test of crashed.doc.runs[0]!.tests) expect(test.error).toMatch(/HTTP 500 .*from \/api\/(generate|chat)/);
   });
 });

@@ -225,7 +225,7 @@ describe("servers that misbehave: each a clear recorded failure, and the run goe
         "--stall-timeout",
         "1",
       ]);
-      expect(code).toBe(1); // one failed run
+      expect(code).toBe(3); // failed model runs
       const run = doc.runs[0]!;
       expect(run.status).toBe("failed");
       expect(run.tests.map((x) => x.name)).toEqual(["pp64", "tg16", "pp64+tg16", "ttft"]);
@@ -244,7 +244,7 @@ describe("servers that misbehave: each a clear recorded failure, and the run goe
   it("names the models the server has when --model is not one of them, and an unreachable server", async () => {
     server.fault = "none";
     const wrong = await runCli(["--runtime", `openai:${server.url}`, "--model", "tiny-typo", "--suite", SMALL_SUITE]);
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(3);
     expect(wrong.doc.runs[0]).toMatchObject({
       status: "failed",
       error: 'the server does not serve a model named "tiny-typo"; it lists: tiny',
@@ -255,7 +255,7 @@ describe("servers that misbehave: each a clear recorded failure, and the run goe
     const url = closed.url;
     await closed.close();
     const gone = await runCli(["--runtime", `openai:${url}`, "--model", "tiny", "--suite", SMALL_SUITE]);
-    expect(gone.code).toBe(1);
+    expect(gone.code).toBe(3);
     expect(gone.doc.runs[0]!.error).toMatch(/^cannot reach the openai server at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/);
   });
 });

@@ -249,7 +249,9 @@ describe("submit", () => {
     const id = await queue(11);
     const port = await freePort();
     const down = await submitPending(home, opts(`http://127.0.0.1:${port}`));
-    expect(down.pending).toEqual([expect.objectContaining({ id, lastError: expect.stringMatching(/ECONNREFUSED/) })]);
+    expect(down.pending).toEqual([
+      expect.objectContaining({ id, lastError: expect.stringMatching(/^cannot reach 127\.0\.0\.1:\d+ \(connection refused\)$/) }),
+    ]);
     expect(slept).toEqual([750, 1500, 3000]);
 
     const server = http.createServer((req, res) => {

@@ -129,7 +129,8 @@ describe("NVML through nvidia-smi", () => {
     try {
       await sleep(250);
       const before = await window(0.5);
-      await sleep(1000);
+      // It dies after 12 ticks: 1.2 s at 10 Hz, later on a loaded machine where the fake prints slower.
+      await sleep(3000);
       const after = await window(0.4);
       const [a] = power.testEnergy([before]);
       const [b] = power.testEnergy([after]);

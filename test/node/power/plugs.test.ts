@@ -244,7 +244,7 @@ describe("edgebench run with a plug behind credentials", () => {
     );
   };
 
-  it("--meter-user/--meter-password, or EDGEBENCH_METER_PASSWORD, reach the plug; without them the run says why", async () => {
+  it("--meter-user/--meter-password, or EDGEBENCH_METER_PASSWORD, reach the plug; without them the run stops and says why", async () => {
     const host = await tasmotaWithPassword();
     for (const [extra, env] of [
       [["--meter-user", "admin", "--meter-password", "tas"], {}],
@@ -256,9 +256,14 @@ describe("edgebench run with a plug behind credentials", () => {
       expect(doc.power.meters.map((m) => m.kind)).toEqual(["tasmota"]);
       expect(r.stdout, "the password never lands in the document").not.toContain("password=");
     }
+    // A named meter that cannot be opened stops the run before anything is measured (exit code 2) ...
     const none = await run(host, []);
-    expect(none.code, none.stderr).toBe(0);
-    const doc = ResultDocument.parse(JSON.parse(none.stdout));
+    expect(none.code, none.stderr).toBe(2);
+    expect(none.stderr).toMatch(/could not be opened: .*401/);
+    // ... unless told to go on without it: energy not measured, with the reason.
+    const allowed = await run(host, ["--allow-no-meter"]);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    const doc = ResultDocument.parse(JSON.parse(allowed.stdout));
     expect(doc.power.meters).toEqual([]);
     expect(doc.power.note).toMatch(/401/);
   }, 300_000);

@@ -161,8 +161,8 @@ describe.skipIf(!hasPyYaml)("run-once.sh (the init container's script) with the 
       EDGEBENCH_MODELS: path.dirname(tinyModel("q8_0")),
       EDGEBENCH_SERVER: "http://127.0.0.1:9",
       MODELS: path.basename(tinyModel("q8_0")),
-      // --offline: the air-gapped case, signed and queued for the submitter.
-      RUN_ARGS: "--reps 1 --threads 1 --no-perplexity --idle-seconds 0 --offline",
+      // --offline: the air-gapped case, signed and queued for the submitter; --submit-synthetic: the tiny model is one edgebench generated.
+      RUN_ARGS: "--reps 1 --threads 1 --no-perplexity --idle-seconds 0 --offline --submit-synthetic",
     };
     const first = await exec("sh", [script], { env, timeoutMs: 240_000 });
     expect(first.code, first.stderr.slice(-3000)).toBe(0);

@@ -1,133 +1,131 @@
 /**
  * The air-gapped install: `npm run pack:offline -- --platform linux-x64` (the
- * platform this machine can run) builds one tarball; it is unpacked in a clean
- * directory and install.sh runs with npm offline, an empty HOME and npm cache,
- * and the registry pointed at a closed loopback port, so nothing can come from
- * a network or this machine's cache. The installed copy then runs `detect` and
- * a tiny-model run. One pack build per test run (it takes about a minute).
+ * platform this machine can run) packs the release archive, its signed
+ * SHA256SUMS, install.sh and the tiny model into one tarball; it is unpacked
+ * in a clean directory and install.sh runs on a "board" whose PATH holds no
+ * node or npm and whose HOME is empty. The installed copy then runs `detect`
+ * and a tiny-model run. A damaged archive and a pack for another platform are
+ * refused. One pack build per test run (the release cache makes it quick
+ * after the first: release-archive.test.ts).
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, tinyModel } from "../helpers/models.js";
-import { exec, isolatedEnv, QUICK_RUN_FLAGS } from "./pack-helpers.js";
+import { BOARD_RUN_FLAGS, boardEnv, exec, pathWithoutNode } from "./pack-helpers.js";
 
 const PACK = path.join(REPO_ROOT, "scripts", "pack-offline.mjs");
+const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "uploader", "package.json"), "utf8")) as { version: string };
+const ARCHIVE = `edgebench-${version}-linux-x64.tar.gz`;
 let work = "";
 let bundleDir = "";
 let home = "";
+let bin = "";
 
-/** The keys of every entry in an npm cache index (cacache's index-v5 bucket files, one JSON entry a line after a hash). */
-function cacheKeys(indexDir: string): string[] {
-  if (!fs.existsSync(indexDir)) return [];
-  const keys: string[] = [];
-  for (const e of fs.readdirSync(indexDir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
-    for (const m of fs.readFileSync(path.join(e.parentPath, e.name), "utf8").matchAll(/"key":"((?:[^"\\]|\\.)*)"/g))
-      keys.push(JSON.parse(`"${m[1]}"`) as string);
-  }
-  return keys;
+function installSh(dir: string, args: string[]) {
+  return exec("sh", [path.join(dir, "install.sh"), ...args], { cwd: work, env: boardEnv(bin, home), timeoutMs: 120_000 });
 }
 
-/** Runs the installed CLI from `prefix` in the isolated environment. */
+/** Runs the installed CLI from `prefix` on the board. */
 function edgebench(prefix: string, args: string[], timeoutMs = 120_000) {
-  return exec(path.join(prefix, "bin", "edgebench"), args, { cwd: work, env: isolatedEnv(home), timeoutMs });
+  return exec(path.join(prefix, "bin", "edgebench"), args, { cwd: work, env: boardEnv(bin, home), timeoutMs });
+}
+
+/** A copy of the unpacked pack to change. */
+function copyOfBundle(name: string): string {
+  const dir = path.join(work, name);
+  fs.cpSync(bundleDir, dir, { recursive: true });
+  return dir;
 }
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "edgebench-offline-"));
   home = path.join(work, "home");
   fs.mkdirSync(home);
+  bin = pathWithoutNode(path.join(work, "bin"));
   const out = path.join(work, "out");
   const packed = await exec(process.execPath, [PACK, "--platform", "linux-x64", "--out", out, "--model", tinyModel("q8_0")], {
     cwd: REPO_ROOT,
-    timeoutMs: 300_000,
+    timeoutMs: 600_000,
   });
-  expect(packed.code, packed.stderr).toBe(0);
+  expect(packed.code, packed.stderr.slice(-3000)).toBe(0);
   const tarballs = fs.readdirSync(out).filter((f) => f.endsWith(".tar.gz"));
-  expect(tarballs).toHaveLength(1);
+  expect(tarballs).toEqual([`edgebench-offline-${version}-linux-x64.tar.gz`]);
   const unpacked = path.join(work, "site");
   fs.mkdirSync(unpacked);
   const untar = await exec("tar", ["xzf", path.join(out, tarballs[0]!), "-C", unpacked]);
   expect(untar.code, untar.stderr).toBe(0);
   bundleDir = path.join(unpacked, tarballs[0]!.replace(/\.tar\.gz$/, ""));
-}, 360_000);
+}, 660_000);
 
 afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-describe("offline bundle for linux-x64", () => {
-  it("holds the bundled package, install.sh, a manifest with only the linux-x64 binary, and the model with its sha256", () => {
-    expect(fs.readdirSync(bundleDir).sort()).toEqual(["bundle.env", "edgebench-0.1.0.tgz", "install.sh", "manifest.json", "models"].sort());
-    const manifest = JSON.parse(fs.readFileSync(path.join(bundleDir, "manifest.json"), "utf8")) as {
-      binaries: string[];
-      packages: string[];
-      models: { file: string; sha256: string }[];
-    };
-    expect(manifest.binaries).toEqual(["@node-llama-cpp/linux-x64"]);
-    const llamaBinaries = manifest.packages.filter((p) => p.startsWith("@node-llama-cpp/"));
-    expect(llamaBinaries).toEqual([expect.stringMatching(/^@node-llama-cpp\/linux-x64@/)]);
-    expect(manifest.packages.some((p) => p.startsWith("node-llama-cpp@"))).toBe(true);
-    expect(manifest.packages.some((p) => /^(wrangler|esbuild|vitest|typescript)@/.test(p))).toBe(false);
-    expect(manifest.models).toEqual([
-      { file: "tiny-q8_0.gguf", bytes: fs.statSync(tinyModel("q8_0")).size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
-    ]);
-    expect(fs.readFileSync(path.join(bundleDir, "models", "SHA256SUMS"), "utf8")).toBe(`${manifest.models[0]!.sha256}  tiny-q8_0.gguf\n`);
+describe("offline pack for linux-x64", () => {
+  it("holds the release archive with its signed SHA256SUMS, install.sh, and the model with its sha256", async () => {
+    expect(fs.readdirSync(bundleDir).sort()).toEqual(
+      [ARCHIVE, "SHA256SUMS", "SHA256SUMS.sig", "THROWAWAY-KEY.pub", "bundle.env", "install.sh", "models"].sort(),
+    );
+    const sums = await exec("sha256sum", ["-c", "SHA256SUMS"], { cwd: bundleDir });
+    expect(sums.stdout).toBe(`${ARCHIVE}: OK\n`);
+    expect(fs.readdirSync(path.join(bundleDir, "models")).sort()).toEqual(["SHA256SUMS", "tiny-q8_0.gguf"]);
+    const models = await exec("sha256sum", ["-c", "SHA256SUMS"], { cwd: path.join(bundleDir, "models") });
+    expect(models.stdout).toBe("tiny-q8_0.gguf: OK\n");
   });
 
-  it("install.sh installs with npm and no network; the installed copy detects and runs the carried tiny model", async () => {
-    const prefix = path.join(work, "prefix-npm");
-    const inst = await exec("sh", [path.join(bundleDir, "install.sh"), "--prefix", prefix], {
-      cwd: work,
-      env: isolatedEnv(home),
-      timeoutMs: 240_000,
-    });
+  it("install.sh installs with no node or npm on PATH; the installed copy detects and runs the carried tiny model", async () => {
+    const which = await exec("sh", ["-c", "command -v node || command -v npm || echo none"], { env: boardEnv(bin, home) });
+    expect(which.stdout.trim()).toBe("none");
+    const prefix = path.join(work, "prefix");
+    const inst = await installSh(bundleDir, ["--prefix", prefix]);
     expect(inst.code, inst.stdout + inst.stderr).toBe(0);
-    expect(inst.stdout).toMatch(/installed edgebench 0\.1\.0 for linux-x64/);
+    expect(inst.stdout).toContain(`${ARCHIVE}: sha256 OK`);
+    expect(inst.stdout).toContain(`installed edgebench ${version} for linux-x64 into ${path.join(prefix, "lib", "edgebench")}`);
     expect(inst.stdout).toContain("tiny-q8_0.gguf: sha256 OK");
-    // The cache started empty; npm only recorded the local tarball in it, no registry entry.
-    const keys = cacheKeys(path.join(home, ".npm", "_cacache", "index-v5"));
-    expect(keys.length).toBeGreaterThan(0);
-    expect(keys.filter((k) => !k.startsWith("pacote:tarball:file:"))).toEqual([]);
-    const pkgDir = path.join(prefix, "lib", "node_modules", "edgebench");
-    expect(fs.readdirSync(path.join(pkgDir, "node_modules", "@node-llama-cpp"))).toEqual(["linux-x64"]);
+    expect(fs.readlinkSync(path.join(prefix, "bin", "edgebench"))).toBe(path.join(prefix, "lib", "edgebench", "edgebench"));
 
     const detect = await edgebench(prefix, ["detect", "--json"]);
     expect(detect.code, detect.stderr).toBe(0);
-    const found = JSON.parse(detect.stdout) as { system: { cpu: { arch: string } } };
-    expect(found.system.cpu.arch).toBe("x86_64");
+    expect((JSON.parse(detect.stdout) as { system: { cpu: { arch: string } } }).system.cpu.arch).toBe("x86_64");
 
     // The model install.sh copied where the CLI looks ($HOME/.config/edgebench/models).
     const model = path.join(home, ".config", "edgebench", "models", "tiny-q8_0.gguf");
     expect(fs.readFileSync(model)).toEqual(fs.readFileSync(tinyModel("q8_0")));
-    const run = await edgebench(prefix, ["run", "--model", model, ...QUICK_RUN_FLAGS], 240_000);
+    const run = await edgebench(prefix, ["run", "--model", model, ...BOARD_RUN_FLAGS], 240_000);
     expect(run.code, run.stderr.slice(-3000)).toBe(0);
-    const doc = JSON.parse(run.stdout) as { uploader: { version: string }; runs: { status: string; model: { sha256?: string } }[] };
-    expect(doc.uploader.version).toBe("0.1.0");
-    expect(doc.runs).toHaveLength(1);
-    expect(doc.runs[0]!.status).toBe("ok");
+    const doc = JSON.parse(run.stdout) as { uploader: { version: string; install?: string }; runs: { status: string }[] };
+    expect(doc.uploader).toMatchObject({ version, install: "release-archive" });
+    expect(doc.runs.map((r) => r.status)).toEqual(["ok"]);
+
+    // Installing again replaces the copy in place.
+    const again = await installSh(bundleDir, ["--prefix", prefix, "--no-models"]);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(fs.readdirSync(path.join(prefix, "lib"))).toEqual(["edgebench"]);
+    const v = await edgebench(prefix, ["--version"]);
+    expect(v.stdout.trim()).toBe(version);
   }, 420_000);
 
-  it("install.sh --method copy works without npm (plain unpack + a bin link)", async () => {
-    const prefix = path.join(work, "prefix-copy");
-    const inst = await exec("sh", [path.join(bundleDir, "install.sh"), "--prefix", prefix, "--method", "copy", "--no-models"], {
-      cwd: work,
-      env: isolatedEnv(home),
-      timeoutMs: 120_000,
-    });
-    expect(inst.code, inst.stdout + inst.stderr).toBe(0);
-    const version = await edgebench(prefix, ["--version"]);
-    expect(version.code, version.stderr).toBe(0);
-    expect(version.stdout.trim()).toBe("0.1.0");
-    const detect = await edgebench(prefix, ["detect", "--json"]);
-    expect(detect.code, detect.stderr).toBe(0);
-  }, 180_000);
+  it("install.sh refuses an archive with one changed byte, and installs nothing", async () => {
+    const damaged = copyOfBundle("damaged");
+    const file = path.join(damaged, ARCHIVE);
+    const fd = fs.openSync(file, "r+");
+    const at = Math.floor(fs.fstatSync(fd).size / 3);
+    const byte = Buffer.alloc(1);
+    fs.readSync(fd, byte, 0, 1, at);
+    fs.writeSync(fd, Buffer.from([byte[0]! ^ 0x01]), 0, 1, at);
+    fs.closeSync(fd);
+    const prefix = path.join(work, "prefix-damaged");
+    const inst = await installSh(damaged, ["--prefix", prefix]);
+    expect(inst.code).toBe(1);
+    expect(inst.stdout).toContain(`${ARCHIVE}: sha256 MISMATCH`);
+    expect(inst.stderr).toMatch(/the archive does not match SHA256SUMS/);
+    expect(fs.existsSync(path.join(prefix, "bin", "edgebench"))).toBe(false);
+  });
 
-  it("install.sh refuses a board of another platform, and says how to make the right bundle", async () => {
-    const other = path.join(work, "other");
-    fs.cpSync(bundleDir, other, { recursive: true });
+  it("install.sh refuses a board of another platform, and says how to make the right pack", async () => {
+    const other = copyOfBundle("other");
     const env = path.join(other, "bundle.env");
     fs.writeFileSync(
       env,
@@ -137,9 +135,9 @@ describe("offline bundle for linux-x64", () => {
         .replace(/BUNDLE_MACHINES='[^']*'/, "BUNDLE_MACHINES='aarch64 arm64'"),
     );
     const prefix = path.join(work, "prefix-refused");
-    const inst = await exec("sh", [path.join(other, "install.sh"), "--prefix", prefix], { cwd: work, env: isolatedEnv(home) });
+    const inst = await installSh(other, ["--prefix", prefix]);
     expect(inst.code).toBe(1);
-    expect(inst.stderr).toMatch(/the bundle is for linux-arm64.*--platform/);
+    expect(inst.stderr).toMatch(/the pack is for linux-arm64.*--platform/);
     expect(fs.existsSync(path.join(prefix, "bin", "edgebench"))).toBe(false);
   });
 });

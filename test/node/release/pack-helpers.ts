@@ -1,5 +1,7 @@
 /** Process helpers for the release tests: run a command, bounded, and keep its output. */
 import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 
 export interface Ran {
   code: number | null;
@@ -45,21 +47,34 @@ export const QUICK_RUN_FLAGS = [
   "--json",
 ];
 
+/** Names that would let a test pass on this machine's own Node instead of what it installed. */
+const NODE_COMMANDS = new Set(["node", "nodejs", "npm", "npx", "corepack"]);
+
 /**
- * An environment with no way to a package registry: only PATH, a HOME the test
- * owns (so no ~/.npmrc and an empty npm cache), npm offline, and the registry
- * pointed at a closed loopback port in case anything still tries.
+ * A board without Node for the release tests: a directory of links to this
+ * machine's system commands (sh, tar, sha256sum, ...) without node, npm and
+ * the like; returns it for PATH.
  */
-export function isolatedEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: home,
-    CI: "1",
-    npm_config_cache: `${home}/.npm`,
-    npm_config_userconfig: `${home}/.npmrc`,
-    npm_config_offline: "true",
-    npm_config_registry: "http://127.0.0.1:9/",
-    npm_config_update_notifier: "false",
-    ...extra,
-  };
+export function pathWithoutNode(dir: string): string {
+  fs.mkdirSync(dir);
+  for (const sys of ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]) {
+    if (!fs.existsSync(sys)) continue;
+    for (const name of fs.readdirSync(sys)) {
+      if (NODE_COMMANDS.has(name) || fs.existsSync(path.join(dir, name))) continue;
+      fs.symlinkSync(path.join(sys, name), path.join(dir, name));
+    }
+  }
+  return dir;
 }
+
+/**
+ * The environment of that board: its PATH, a HOME the test owns, and nothing
+ * else of this machine's (so none of vitest's EDGEBENCH_* settings: runs pass
+ * BOARD_RUN_FLAGS).
+ */
+export function boardEnv(bin: string, home: string): NodeJS.ProcessEnv {
+  return { PATH: bin, HOME: home, CI: "1" };
+}
+
+/** QUICK_RUN_FLAGS plus what test/node/vitest.config.ts's environment gives other runs: no accuracy test, no cooldown. */
+export const BOARD_RUN_FLAGS = [...QUICK_RUN_FLAGS, "--no-accuracy", "--cooldown", "0"];

@@ -170,7 +170,7 @@ describe("edgebench run on the tiny model (real inference)", () => {
 
 describe("edgebench run: failures are recorded, the other models still run", () => {
   it(
-    "llama.cpp abort, not a GGUF, truncated, missing: four failed runs, exit code 4",
+    "llama.cpp abort, not a GGUF, truncated, missing: four failed runs, exit code 3",
     async () => {
       const dir = path.join(work, "bad");
       fs.mkdirSync(dir, { recursive: true });
@@ -212,7 +212,7 @@ describe("edgebench run: failures are recorded, the other models still run", () 
         ],
         env,
       );
-      expect(r.code, r.stderr).toBe(4);
+      expect(r.code, r.stderr).toBe(3);
       const doc = parseDoc(r.stdout);
       const byFile = new Map(doc.runs.map((run) => [run.model.source === "local" ? run.model.fileName : run.model.source, run]));
       expect(doc.runs.map((x) => x.status)).toEqual(["failed", "ok", "failed", "failed", "failed"]);

@@ -49,7 +49,9 @@ describe("edgebench config set/get/unset/list", () => {
     const { file, env } = newHome();
     const fresh = await runCli(["config", "list"], env);
     expect(fresh.code, fresh.stderr).toBe(0);
-    expect(fresh.stdout).toBe("displayName  (not set)\nserver       https://edgebench.dev  (default)\nenvelope     (not set)\n");
+    expect(fresh.stdout).toBe(
+      "displayName  (not set)\nserver       https://edgebench.dev  (default)\nenvelope     (not set)\nboardName    (not set)\n",
+    );
     expect(fs.existsSync(file)).toBe(false); // reading never writes
 
     const set = await runCli(["config", "set", "envelope", "85x56x25"], env);
@@ -73,13 +75,14 @@ describe("edgebench config set/get/unset/list", () => {
 
     const list = await runCli(["config", "list"], env);
     expect(list.stdout).toBe(
-      "displayName  Pi Lab 3               (config.json)\nserver       http://127.0.0.1:8787  (config.json)\nenvelope     85x56x25               (config.json)\n",
+      "displayName  Pi Lab 3               (config.json)\nserver       http://127.0.0.1:8787  (config.json)\nenvelope     85x56x25               (config.json)\nboardName    (not set)\n",
     );
     const json = await runCli(["config", "list", "--json"], env);
     expect(JSON.parse(json.stdout)).toEqual([
       { key: "displayName", value: "Pi Lab 3", source: "config.json" },
       { key: "server", value: "http://127.0.0.1:8787", source: "config.json" },
       { key: "envelope", value: "85x56x25", source: "config.json" },
+      { key: "boardName", value: null, source: null },
     ]);
 
     // The same text --envelope takes: spaces, a unit, decimals.
@@ -234,7 +237,7 @@ describe("the configured envelope in documents: --envelope wins, the note says w
     const missing = path.join(work, "missing.gguf");
     const base = ["--reps", "1", "--no-perplexity", "--idle-seconds", "0", "--no-submit", "--json"];
     const parse = (r: { code: number | null; stdout: string; stderr: string }): Doc => {
-      expect(r.code, r.stderr).toBe(1); // the one model run failed; the document is still complete
+      expect(r.code, r.stderr).toBe(3); // the one model run failed; the document is still complete
       return ResultDocument.parse(JSON.parse(r.stdout));
     };
 
@@ -281,6 +284,7 @@ describe("the plain functions behind the command (no commander)", () => {
       { key: "displayName", value: null, source: null },
       { key: "server", value: "http://127.0.0.1:1", source: "EDGEBENCH_SERVER" },
       { key: "envelope", value: "85x56x25", source: "config.json" },
+      { key: "boardName", value: null, source: null },
     ]);
     expect(await unsetConfigValue(home, "envelope")).toBe(true);
     expect(await unsetConfigValue(home, "envelope")).toBe(false);

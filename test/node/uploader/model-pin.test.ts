@@ -69,7 +69,7 @@ describe("a suite model pinned by sha256", () => {
     const wrong = "0".repeat(64);
     const env = { EDGEBENCH_HOME: path.join(dir, "home-a"), EDGEBENCH_MODELS: path.join(dir, "models-a") };
     const r = await runCli(["run", "--suite", suiteWith("wrong", { sha256: wrong, sizeBytes: bytes().length }), ...flags], env);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stderr).toContain(`has sha256 ${sha256()}, the suite pins ${base}/models/tiny-q8_0.gguf to ${wrong}: refusing a different file`);
     const doc = ResultDocument.parse(JSON.parse(r.stdout));
     expect(doc.runs).toHaveLength(1);
@@ -83,7 +83,7 @@ describe("a suite model pinned by sha256", () => {
   it("refuses a file whose size is not the pinned size", async () => {
     const env = { EDGEBENCH_HOME: path.join(dir, "home-b"), EDGEBENCH_MODELS: path.join(dir, "models-b") };
     const r = await runCli(["run", "--suite", suiteWith("size", { sha256: sha256(), sizeBytes: bytes().length + 1 }), ...flags], env);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stderr).toContain(`is ${bytes().length} bytes, the suite pins ${base}/models/tiny-q8_0.gguf at ${bytes().length + 1} bytes`);
   });
 

@@ -17,14 +17,17 @@ import { outboxCommand } from "./commands/outbox.js";
 import { runCommand } from "./commands/run.js";
 import { submitCommand } from "./commands/submit.js";
 import { synthModelCommand } from "./commands/synth-model.js";
+import { verifyReleaseCommand } from "./commands/verify-release.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { withdrawCommand } from "./commands/withdraw.js";
+import { EXIT, EXIT_CODES_HELP } from "./exit-codes.js";
 
 export function buildProgram(): Command {
   const program = new Command("edgebench")
     .description("benchmark small LLMs on edge boards (llama.cpp via node-llama-cpp), with power, thermals and hardware; sign and submit the result")
     .version(UPLOADER_VERSION)
     .showHelpAfterError(false)
+    .addHelpText("after", `\n${EXIT_CODES_HELP}`)
     .exitOverride();
   const commands = [
     runCommand(),
@@ -40,6 +43,7 @@ export function buildProgram(): Command {
     submitCommand(),
     outboxCommand(),
     withdrawCommand(),
+    verifyReleaseCommand(),
   ];
   for (const cmd of commands) program.addCommand(exitOverrideAll(cmd));
   return program;
@@ -58,10 +62,13 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // commander has already printed its message (help, version, a bad option).
-      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }
     process.stderr.write(`edgebench: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
+    process.exitCode = EXIT.usage;
+  } finally {
+    // A request a library left hanging (a stalled download's metadata request ignores its abort signal) must not keep a finished command alive.
+    setTimeout(() => process.exit(), 2000).unref();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * config.json in the edgebench home: the contributor's own settings (display
- * name, preferred registry, the board's envelope). Distinct from ../config.ts,
+ * name, preferred registry, the board's envelope and name). Distinct from ../config.ts,
  * which reads the process environment; this file is what `edgebench config`
  * (and `whoami --set-name` / `--set-server`) change.
  */
@@ -27,6 +27,8 @@ const UserConfigSchema = z.looseObject({
   server: z.url({ protocol: /^https?$/ }).optional(),
   /** The board's envelope in mm, declared in `run` and `import` documents when no --envelope is given. */
   envelope: EnvelopeDims.optional(),
+  /** The board's name, declared by `run` when no --board-name is given (for boards detection cannot name). */
+  boardName: z.string().trim().min(1).max(128).optional(),
 });
 export type UserConfig = z.infer<typeof UserConfigSchema>;
 

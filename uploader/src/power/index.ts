@@ -46,7 +46,10 @@ export interface PowerOptions {
    * cpu-package comes first when both are found (default true).
    */
   gpuOffload?: boolean;
-  /** Throw when a named meter cannot be opened, instead of recording why in the note. */
+  /**
+   * Throw when a meter named with --meter cannot be opened, instead of recording why in the
+   * note; meters found by "auto" that fail are noted either way (the board may have none).
+   */
   strict?: boolean;
 }
 
@@ -146,6 +149,7 @@ export async function openPowerSession(opts: PowerOptions): Promise<PowerSession
   const notes: string[] = [];
   const chosen: MeterCandidate[] = [];
   const seen = new Set<string>();
+  const named = new Set<string>(); // specs given with --meter
   const add = (c: MeterCandidate) => {
     if (seen.has(c.spec)) return;
     seen.add(c.spec);
@@ -164,6 +168,7 @@ export async function openPowerSession(opts: PowerOptions): Promise<PowerSession
     try {
       const c = await candidateFor(ctx, p);
       if (!c.available) throw new PowerError(c.reason ?? `${c.spec} is not available`);
+      named.add(c.spec);
       add(c);
     } catch (err) {
       if (err instanceof PowerUsageError) throw err;
@@ -186,8 +191,8 @@ export async function openPowerSession(opts: PowerOptions): Promise<PowerSession
     try {
       source = await c.open();
     } catch (err) {
-      const why = `${describe(c)} could not be opened: ${reasonOf(err)}`;
-      if (opts.strict) {
+      const why = `${named.has(c.spec) ? "--meter " : ""}${describe(c)} could not be opened: ${reasonOf(err)}`;
+      if (opts.strict && named.has(c.spec)) {
         await Promise.all(channels.map((ch) => ch.stop()));
         throw new PowerError(why, { cause: err });
       }

@@ -3,6 +3,10 @@
  * runtimes alike): model runs plus what was detected become one result
  * document. Kept in one place so both runtimes fill the envelope the same way.
  */
+
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   type Envelope,
   LIMITS,
@@ -56,12 +60,34 @@ export interface DocumentParts {
   fleet?: { label?: string; node?: string; nodes?: string[] };
 }
 
+/** The file a release archive ships beside the bundle (written by scripts/lib/release-build.mjs). */
+export const RELEASE_MARKER = "release.json";
+
+export type InstallKind = NonNullable<ResultDocument["uploader"]["install"]>;
+
+/**
+ * How the running uploader was installed, from where its code lies: a release
+ * archive ships RELEASE_MARKER beside the bundle, npm puts the package under a
+ * node_modules directory, and anything else is a repository checkout (the
+ * TypeScript sources, or uploader/dist/ built there).
+ */
+export function installKind(moduleUrl: string = import.meta.url): InstallKind {
+  const file = fileURLToPath(moduleUrl);
+  if (fs.existsSync(path.join(path.dirname(file), RELEASE_MARKER))) return "release-archive";
+  return file.split(path.sep).includes("node_modules") ? "npm" : "source";
+}
+
+/** The document's `uploader` object: name, version, how it was installed and the Node.js it runs on. */
+export function uploaderIdentity(): ResultDocument["uploader"] {
+  return { name: UPLOADER_NAME, version: UPLOADER_VERSION, install: installKind(), node: process.versions.node };
+}
+
 export function assembleDocument(parts: DocumentParts): ResultDocument {
   const { suite, system, runtime, power, runs, fleet } = parts;
   const document: ResultDocument = {
     schema: RESULT_SCHEMA_ID,
     suite: { id: suite.id, version: suite.version },
-    uploader: { name: UPLOADER_NAME, version: UPLOADER_VERSION },
+    uploader: uploaderIdentity(),
     createdAt: new Date().toISOString(),
     origin: { kind: "measured", tool: UPLOADER_NAME },
     system,

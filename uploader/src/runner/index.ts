@@ -55,6 +55,8 @@ export interface RunOptions extends CaptureOptions {
   cooldownSeconds?: number;
   /** Allow hf:/URL models to be downloaded into config.modelsDir. */
   download?: boolean;
+  /** Seconds a download may receive nothing before it is given up (default: resolve.ts's). */
+  downloadStallSeconds?: number;
   verbose?: boolean;
   /** Bench diagnostics: llama.cpp's own evaluation time per test (not part of the document). */
   llamaTimings?: boolean;
@@ -172,7 +174,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
   cooldown.takeBaseline();
   const runs: ModelRun[] = [];
   const diagnostics: TestDiagnostics[] = [];
-  let idleDone = !(opts.idleSeconds && opts.idleSeconds > 0);
+  // No meter, no baseline: nothing to wait for and nothing to say.
+  let idleDone = !(opts.idleSeconds && opts.idleSeconds > 0) || power.meters.length === 0;
 
   try {
     for (const spec of specs) {
@@ -192,6 +195,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
         const resolved = await resolveModel(spec, {
           modelsDir: opts.config.modelsDir,
           download: opts.download ?? true,
+          stallSeconds: opts.downloadStallSeconds,
           onProgress: (s, done, total) => progress.fraction(`downloading ${s}`, done, total),
         });
         file = resolved.file;

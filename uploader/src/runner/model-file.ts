@@ -54,8 +54,11 @@ export async function inspectModel(file: string, source: string): Promise<ModelI
   let info: GgufFileInfo;
   try {
     info = await readGgufFileInfo(file, { logWarnings: false, ignoreKeys: ["tokenizer.ggml.merges"] });
-  } catch (err) {
-    throw new ModelFileError(`corrupt or truncated GGUF header in ${file}: ${(err as Error).message}`);
+  } catch {
+    // The parser's own words ("the value of size is out of range ...") describe its buffer, not the file.
+    throw new ModelFileError(
+      `not a valid GGUF file or truncated: ${file} starts with "GGUF" but its header holds impossible values (a damaged or incomplete download?)`,
+    );
   }
   const insights = await GgufInsights.from(info);
   const tensors = info.fullTensorInfo ?? info.tensorInfo ?? [];
@@ -78,6 +81,19 @@ export async function inspectModel(file: string, source: string): Promise<ModelI
     arch: general?.architecture ? String(general.architecture).slice(0, 128) : undefined,
     source: source.slice(0, 1024),
   };
+}
+
+/**
+ * What every model the uploader writes carries in general.name (gguf/synth.ts's
+ * callers: `edgebench synth-model` names it "edgebench synthetic <preset>", the
+ * tests' tiny models "edgebench tiny <type>"): random weights, real timings,
+ * test data that no registry should rank.
+ */
+export const SYNTHETIC_NAME_PREFIX = "edgebench ";
+
+/** Whether a model is one the uploader generated (see SYNTHETIC_NAME_PREFIX). */
+export function isSyntheticModel(model: Pick<ModelIdentity, "name">): boolean {
+  return model.name.startsWith(SYNTHETIC_NAME_PREFIX);
 }
 
 /** A file the suite pins (sha256 and size as published). */

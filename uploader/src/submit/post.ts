@@ -63,11 +63,10 @@ export async function postSubmission(body: string, options: PostOptions): Promis
     if (res.status >= 400 && res.status < 500) return { kind: "rejected", status: res.status, error: payload };
     return { kind: "server-error", status: res.status, error: payload };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    const reason = controller.signal.aborted
-      ? String((controller.signal.reason as Error)?.message ?? "timed out")
-      : (e.cause?.code ?? e.cause?.message ?? e.message);
-    return { kind: "network", message: reason };
+    const message = controller.signal.aborted
+      ? `${String((controller.signal.reason as Error)?.message ?? "timed out")} from ${hostPort(options.server)}`
+      : unreachableLine(options.server, err);
+    return { kind: "network", message };
   } finally {
     clearTimeout(timer);
   }
@@ -96,4 +95,42 @@ export function describeError(error: unknown): string {
   }
   if (typeof error === "string") return error.slice(0, 200);
   return JSON.stringify(error)?.slice(0, 200) ?? "";
+}
+
+/** "host:port" of a URL, the default port written out (what a user checks with curl or a firewall rule). */
+export function hostPort(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || (u.protocol === "https:" ? "443" : "80")}`;
+  } catch {
+    return url;
+  }
+}
+
+/** Node's network error codes in words. */
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "the connection was reset",
+  EPIPE: "the connection was closed",
+  UND_ERR_SOCKET: "the connection was closed before an answer",
+  ETIMEDOUT: "the connection timed out",
+  UND_ERR_CONNECT_TIMEOUT: "the connection timed out",
+  ENOTFOUND: "host name not found: no network or DNS?",
+  EAI_AGAIN: "host name lookup failed: no network or DNS?",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable: no network?",
+};
+
+/**
+ * One line for a request that got no HTTP answer: "cannot reach HOST:PORT (connection refused)".
+ * fetch's own "bad port" means a port the Fetch standard blocks (6000, 10080, ...): fetch never tries it.
+ */
+export function unreachableLine(url: string, err: unknown): string {
+  const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
+  const code = e.cause?.code ?? e.code;
+  const detail = e.cause?.message ?? e.message;
+  if (detail === "bad port")
+    return `cannot reach ${hostPort(url)}: fetch refuses port ${hostPort(url).split(":").pop()} (a port the Fetch standard blocks); use another port`;
+  const why = (code && NETWORK_REASONS[code]) ?? (code ? `${detail} (${code})` : detail);
+  return `cannot reach ${hostPort(url)} (${why})`;
 }

@@ -122,7 +122,7 @@ export async function submitPending(home: string, options: SubmitOptions): Promi
           wait = backoffDelayMs(attempts, policy, random);
           break;
         case "network":
-          lastError = `cannot reach ${options.server}: ${outcome.message}`;
+          lastError = outcome.message;
           wait = backoffDelayMs(attempts, policy, random);
           break;
       }

@@ -11,7 +11,7 @@ import { readUserConfig, type UserConfig, updateUserConfig, userConfigPath } fro
 import { normaliseServer, resolveServer, type ServerSource } from "../../submit/index.js";
 import { envelopeDims, formatEnvelope } from "../options.js";
 
-export const CONFIG_KEYS = ["displayName", "server", "envelope"] as const;
+export const CONFIG_KEYS = ["displayName", "server", "envelope", "boardName"] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** Each key's parser: the text `config set` takes -> the value config.json keeps; throws a one-line Error. */
@@ -29,6 +29,11 @@ const PARSERS: { [K in ConfigKey]: (raw: string) => NonNullable<UserConfig[K]> }
     }
   },
   envelope: (raw) => envelopeDims(raw, "envelope"),
+  boardName: (raw) => {
+    const name = raw.trim();
+    if (name.length < 1 || name.length > 128) throw new Error(`boardName takes 1 to 128 characters, got ${name.length}`);
+    return name;
+  },
 };
 
 /** What `config set KEY` wants, for help and for "not set" hints. */
@@ -36,6 +41,7 @@ const VALUE_HINTS: Record<ConfigKey, string> = {
   displayName: "NAME",
   server: "URL",
   envelope: "WxDxH",
+  boardName: "NAME",
 };
 
 export interface ConfigEntry {
@@ -46,9 +52,10 @@ export interface ConfigEntry {
   source: Exclude<ServerSource, "flag"> | null;
 }
 
-/** A key by name (any case: displayname works); anything else is refused before config.json is read or written. */
+/** A key by name (any case, dashes allowed: displayname and board-name work); anything else is refused before config.json is read or written. */
 export function configKey(name: string): ConfigKey {
-  const key = CONFIG_KEYS.find((k) => k.toLowerCase() === name.trim().toLowerCase());
+  const plain = (k: string) => k.trim().toLowerCase().replace(/[-_]/g, "");
+  const key = CONFIG_KEYS.find((k) => plain(k) === plain(name));
   if (!key) throw new Error(`unknown config key "${name}"; the keys are ${CONFIG_KEYS.join(", ")}`);
   return key;
 }
@@ -106,11 +113,11 @@ export function formatConfigList(entries: ConfigEntry[]): string {
 
 export function configCommand(): Command {
   const config = new Command("config").description(
-    "show or change your settings (config.json in the edgebench home): displayName, server, envelope (the board's WxDxH in mm, declared on run and import)",
+    "show or change your settings (config.json in the edgebench home): displayName, server, envelope (the board's WxDxH in mm, declared on run and import), boardName (declared on run when no --board-name is given)",
   );
   config
     .command("set")
-    .description("store a value: displayName NAME, server URL, or envelope WxDxH (mm, e.g. 85x56x25)")
+    .description("store a value: displayName NAME, server URL, envelope WxDxH (mm, e.g. 85x56x25) or boardName NAME")
     .argument("<key>", CONFIG_KEYS.join(" | "))
     .argument("<value>", "the new value")
     .action(async (name: string, raw: string) => {

@@ -92,10 +92,10 @@ export function importCommand(): Command {
       if (opts.json) process.stdout.write(json);
       else process.stdout.write(resultTable(doc));
       if (opts.submit || opts.offline) {
-        const { result, line } = await deliverDocument(doc, { offline: opts.offline, server: opts.server }, config);
-        process.stderr.write(`${line}\n`);
+        const delivery = await deliverDocument(doc, { offline: opts.offline, server: opts.server }, config);
+        for (const line of delivery.lines) process.stderr.write(`${line}\n`);
         // Not delivered (refused, or the registry out of reach): say so in the exit code, as `submit` does.
-        if (result.status === "rejected" || result.status === "pending") process.exitCode = 1;
+        process.exitCode = delivery.exitCode;
       }
     });
 }

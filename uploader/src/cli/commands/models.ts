@@ -6,7 +6,8 @@ import { type Config, loadConfig } from "../../config.js";
 import { nodeLlamaCpp } from "../../detect/llama.js";
 import { quantisationName } from "../../runner/model-file.js";
 import { resolveModel } from "../../runner/resolve.js";
-import { DEFAULT_SUITE, loadSuite } from "../../suite/index.js";
+import { DEFAULT_SUITE } from "../../suite/index.js";
+import { loadSuiteOrExplain } from "../suite-file.js";
 
 export interface ModelsOptions {
   suite: string;
@@ -25,7 +26,7 @@ export interface ModelListing {
 }
 
 export async function listModels(opts: ModelsOptions, config: Config): Promise<ModelListing[]> {
-  const suite = loadSuite(opts.suite);
+  const suite = loadSuiteOrExplain(opts.suite);
   const out: ModelListing[] = [];
   const known = new Set<string>();
   for (const m of suite.models) {

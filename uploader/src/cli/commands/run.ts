@@ -2,7 +2,8 @@
  * `edgebench run`: run the suite on this machine and produce a result document.
  * The handler only turns flags into RunOptions; runBenchmark() does the work,
  * then the document goes to --out / --json and, unless --no-submit, to
- * deliver() (sign, outbox, send) from the submit module.
+ * deliver() (sign, outbox, send) from the submit module. The exit code says
+ * what happened (exit-codes.ts): failed model runs, a result left queued.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -11,16 +12,21 @@ import { COOLING, type Envelope, LIMITS, SUSTAINED_RANKED_SECONDS } from "@edgeb
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type Config, loadConfig } from "../../config.js";
 import { BACKEND_CHOICES, type BackendChoice } from "../../detect/index.js";
-import { declaredEnvelope } from "../../identity/index.js";
+import { readUserConfig, resolveEnvelope, type UserConfig } from "../../identity/index.js";
 import { METER_PASSWORD_HELP, METER_SPEC_HELP, METER_USER_HELP, parseScope } from "../../power/index.js";
 import { DEFAULT_COOLDOWN_SECONDS, MAX_COOLDOWN_SECONDS } from "../../runner/cooldown.js";
 import { type RunOptions, type RunResult, runBenchmark } from "../../runner/index.js";
 import type { GpuLayers } from "../../runner/protocol.js";
+import { DEFAULT_STALL_SECONDS } from "../../runner/resolve.js";
 import { addHttpRuntimeOptions, type HttpCliOptions, type HttpRunResult, httpRunOptions, runHttpBenchmark } from "../../runtimes/http/index.js";
-import { DEFAULT_SUITE, loadSuite, type Suite } from "../../suite/index.js";
+import { InvalidDocumentError } from "../../submit/index.js";
+import { DEFAULT_SUITE, type Suite } from "../../suite/index.js";
 import { deliverDocument } from "../delivery.js";
+import { EXIT, EXIT_CODES_HELP } from "../exit-codes.js";
+import { checkNamedMeters } from "../meter-check.js";
 import { collect, formatEnvelope, gpuLayersList, intList, nonNegative, onOffList, parseEnvelope, positiveInt } from "../options.js";
 import { stderrProgress } from "../progress.js";
+import { loadSuiteOrExplain } from "../suite-file.js";
 import { resultTable } from "../table.js";
 
 /** Idle power baseline before the first test (default 30 s; 0 skips it); only taken when a meter is in use. */
@@ -63,6 +69,9 @@ export interface RunCommandOptions extends HttpCliOptions {
   node?: string;
   fleetNodes?: string[];
   download: boolean;
+  downloadStall: number;
+  allowNoMeter?: boolean;
+  submitSynthetic?: boolean;
   verbose?: boolean;
 }
 
@@ -133,14 +142,40 @@ function writeOut(file: string, text: string): void {
   fs.renameSync(`${abs}.tmp`, abs);
 }
 
+/** Where the board's name comes from: --board-name, then config.json; neither: detection. */
+function boardNameOf(flag: string | undefined, stored: string | undefined): string | undefined {
+  if (flag) return flag;
+  if (stored) process.stderr.write(`board "${stored}" from edgebench config (--board-name overrides it)\n`);
+  return stored;
+}
+
+/** How to name a board detection could not: the flag for one run, the config for every run. */
+export const UNKNOWN_BOARD_HINT =
+  'this board was not identified ("unknown board"): name it with --board-name "Maker Model", or once for every run with `edgebench config set boardName "Maker Model"`';
+
 export async function runCommandAction(opts: RunCommandOptions, config: Config = loadConfig()): Promise<number> {
-  const suite = loadSuite(opts.suite);
-  const progress = stderrProgress(config.plainProgress);
-  const models = [...(opts.model ?? []), ...(opts.standard || !opts.model?.length ? suite.models.map((m) => m.uri) : [])];
-  // Read before the run, so a broken config.json stops it now rather than after the benchmark.
-  const { envelope, source: envelopeSource } = await declaredEnvelope(opts.envelope, config.home);
+  const suite = loadSuiteOrExplain(opts.suite);
+  // Read before the run, so a broken config.json stops it now rather than after the benchmark;
+  // not at all when the flags give everything it would be read for.
+  const user: UserConfig = opts.envelope && opts.boardName ? {} : await readUserConfig(config.home);
+  const { envelope, source: envelopeSource } = resolveEnvelope(opts.envelope, user);
   if (envelope && envelopeSource === "config.json")
     process.stderr.write(`envelope ${formatEnvelope(envelope)} mm from edgebench config (--envelope overrides it)\n`);
+  const boardName = boardNameOf(opts.boardName, user.boardName);
+  const scope = opts.scope ? parseScope(opts.scope) : undefined;
+  const meterPassword = opts.meterPassword ?? config.meterPasswordFromEnv;
+  // A meter named with --meter that cannot be opened stops the run here, before anything is measured.
+  const meterWarning = await checkNamedMeters({
+    config,
+    meterSpecs: opts.meter,
+    scope,
+    meterUser: opts.meterUser,
+    meterPassword,
+    allowNoMeter: opts.allowNoMeter,
+  });
+  if (meterWarning) process.stderr.write(`warning: ${meterWarning}\n`);
+  const progress = stderrProgress(config.plainProgress);
+  const models = [...(opts.model ?? []), ...(opts.standard || !opts.model?.length ? suite.models.map((m) => m.uri) : [])];
   const sustainedSeconds = opts.sustainedSeconds ?? (opts.profile === "long" ? LONG_SUSTAINED_SECONDS : undefined);
   if (sustainedSeconds !== undefined && sustainedSeconds !== 0 && sustainedSeconds !== SUSTAINED_RANKED_SECONDS)
     process.stderr.write(
@@ -167,14 +202,15 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
     cooldownSeconds: opts.cooldown,
     idleSeconds: opts.idleSeconds,
     meterSpecs: opts.meter,
-    scope: opts.scope ? parseScope(opts.scope) : undefined,
+    scope,
     meterUser: opts.meterUser,
-    meterPassword: opts.meterPassword ?? config.meterPasswordFromEnv,
-    boardName: opts.boardName,
+    meterPassword,
+    boardName,
     envelope,
     declared: { cooling: opts.cooling, ambientC: opts.ambient },
     fleet: fleetOf(opts),
     download: opts.download,
+    downloadStallSeconds: opts.downloadStall,
     progress,
     verbose: opts.verbose,
   };
@@ -196,22 +232,26 @@ export async function runCommandAction(opts: RunCommandOptions, config: Config =
     process.stdout.write(json);
     process.stderr.write(resultTable(document));
   } else process.stdout.write(resultTable(document));
+  if (document.system.board.identifiedBy === "unknown") process.stderr.write(`${UNKNOWN_BOARD_HINT}\n`);
 
+  let exitCode: number = failedRuns ? EXIT.runsFailed : EXIT.ok;
+  if (failedRuns) process.stderr.write(`${failedRuns} run(s) failed\n`);
   if (opts.submit) {
     try {
-      process.stderr.write(`${(await deliverDocument(document, opts, config)).line}\n`);
+      const delivery = await deliverDocument(document, opts, config);
+      for (const line of delivery.lines) process.stderr.write(`${line}\n`);
+      exitCode = Math.max(exitCode, delivery.exitCode);
     } catch (err) {
       process.stderr.write(`edgebench: the result was not submitted: ${(err as Error).message}\n`);
-      return Math.max(1, failedRuns);
+      exitCode = Math.max(exitCode, err instanceof InvalidDocumentError ? EXIT.rejected : EXIT.failed);
     }
   }
-  if (failedRuns) process.stderr.write(`${failedRuns} run(s) failed\n`);
-  return failedRuns;
+  return exitCode;
 }
 
 export function runCommand(): Command {
   return addHttpRuntimeOptions(new Command("run"))
-    .description("run the benchmark suite on this machine; exit code = number of failed model runs")
+    .description("run the benchmark suite on this machine (exit codes: see `edgebench --help`)")
     .option("--suite <name|file>", "suite definition", DEFAULT_SUITE)
     .option("-m, --model <path|uri>", "a GGUF file, hf: URI or URL (repeatable); default: the suite's standard models", collect)
     .option("--standard", "also run the suite's standard models when --model is given")
@@ -257,6 +297,7 @@ export function runCommand(): Command {
     .option("-o, --out <file>", "also write the result document to FILE")
     .option("--no-submit", "do not sign or submit; just produce the document")
     .option("--offline", "sign and queue in the outbox without sending (send later with `edgebench submit`)")
+    .option("--submit-synthetic", "submit results on models edgebench generated (synth-model, random weights) too; by default they are kept local")
     .option("--server <url>", "registry base URL")
     .option(
       "--idle-seconds <s>",
@@ -264,11 +305,12 @@ export function runCommand(): Command {
       nonNegative("--idle-seconds"),
       DEFAULT_IDLE_SECONDS,
     )
-    .option("--meter <spec>", `power meter (repeatable): ${METER_SPEC_HELP}`, collect)
+    .option("--meter <spec>", `power meter (repeatable): ${METER_SPEC_HELP}; one that cannot be opened stops the run`, collect)
+    .option("--allow-no-meter", "run even when a meter named with --meter cannot be opened (its energy: not measured)")
     .option("--scope <scope>", "meter scope: wall, board-input, module-input, soc-rails, accelerator, cpu-package")
     .option("--meter-user <user>", METER_USER_HELP)
     .option("--meter-password <password>", METER_PASSWORD_HELP)
-    .option("--board-name <name>", "declare the board's name (recorded as declared)")
+    .option("--board-name <name>", "declare the board's name (recorded as declared; default: `edgebench config set boardName`)")
     .option("--envelope <WxDxH>", "declare the board's envelope in mm, e.g. 85x56x20 (default: `edgebench config set envelope`)", parseEnvelope)
     .addOption(new Option("--cooling <kind>", "declare the board's cooling (recorded as declared)").choices([...COOLING]))
     .option("--ambient <celsius>", "declare the room temperature in °C (recorded as declared)", ambientC)
@@ -283,8 +325,15 @@ export function runCommand(): Command {
         .conflicts("node"),
     )
     .option("--no-download", "never download models; use only files already in the models directory")
+    .option(
+      "--download-stall <s>",
+      "give a model download up after this many seconds without data",
+      (v) => positiveInt("--download-stall")(v),
+      DEFAULT_STALL_SECONDS,
+    )
     .option("--verbose", "show llama.cpp's own messages")
+    .addHelpText("after", `\n${EXIT_CODES_HELP}`)
     .action(async (opts: RunCommandOptions) => {
-      process.exitCode = Math.min(await runCommandAction(opts), 100);
+      process.exitCode = await runCommandAction(opts);
     });
 }

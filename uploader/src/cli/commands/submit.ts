@@ -3,6 +3,8 @@ import { Command, InvalidArgumentError } from "commander";
 import { loadConfig } from "../../config.js";
 import { readUserConfig } from "../../identity/index.js";
 import { resolveServer, type SubmitReport, submitPending } from "../../submit/index.js";
+import { resultPageUrl } from "../delivery.js";
+import { EXIT } from "../exit-codes.js";
 
 function positive(name: string) {
   return (value: string) => {
@@ -13,7 +15,7 @@ function positive(name: string) {
 }
 
 export function printReport(report: SubmitReport, write: (s: string) => void): void {
-  for (const s of report.sent) write(`sent      ${s.id}${s.url ? `  ${s.url}` : ""}\n`);
+  for (const s of report.sent) write(`sent      ${s.id}  ${resultPageUrl(report.server, s.id, s.url)}\n`);
   for (const r of report.rejected) write(`rejected  ${r.id}  (${r.status}; see outbox/rejected/${r.id}.error.json)\n`);
   for (const p of report.pending) write(`queued    ${p.id}  (${p.lastError})\n`);
   for (const c of report.corrupt) write(`corrupt   ${c.name}  (${c.reason})\n`);
@@ -39,6 +41,7 @@ export function submitCommand(): Command {
       if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
       else printReport(report, (s) => process.stdout.write(s));
       // A corrupt file is reported, not a failure; anything not delivered is.
-      if (report.rejected.length || report.pending.length) process.exitCode = 1;
+      if (report.rejected.length) process.exitCode = EXIT.rejected;
+      else if (report.pending.length) process.exitCode = EXIT.queued;
     });
 }

@@ -16,7 +16,7 @@ export function synthModelAction(opts: SynthModelOptions): string {
   const preset = findPreset(opts.preset);
   const out = path.resolve(opts.out);
   const r = synthModel(out, { shape: preset.shape, type: opts.type, name: `edgebench synthetic ${preset.id}` });
-  return `${out}\n  preset ${preset.id}, ${opts.type.toUpperCase()}, ${r.parameters.toLocaleString("en")} parameters, ${(r.bytes / 1e6).toFixed(2)} MB\n  random weights: garbage text, honest timings for this shape\n`;
+  return `${out}\n  preset ${preset.id}, ${opts.type.toUpperCase()}, ${r.parameters.toLocaleString("en")} parameters, ${(r.bytes / 1e6).toFixed(2)} MB\n  random weights: garbage text, honest timings for this shape\n  \`edgebench run\` keeps its results off registries unless given --submit-synthetic\n`;
 }
 
 export function synthModelCommand(): Command {

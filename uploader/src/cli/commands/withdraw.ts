@@ -13,9 +13,11 @@ import { encodeBase64Url, signRequest, type WithdrawRequest } from "@edgebench/c
 import { Command } from "commander";
 import { loadConfig } from "../../config.js";
 import { loadIdentity, readUserConfig } from "../../identity/index.js";
-import { resolveServer } from "../../submit/index.js";
+import { resolveServer, unreachableLine } from "../../submit/index.js";
+import { EXIT } from "../exit-codes.js";
 
 export interface WithdrawOutcome {
+  /** The HTTP status; 0 when the registry could not be reached (body: the reason in one line). */
   status: number;
   body: unknown;
 }
@@ -39,12 +41,17 @@ export async function withdrawResult(options: {
     ...(options.reason ? { reason: options.reason } : {}),
   };
   const body: WithdrawRequest = { withdraw, signature: await signRequest(withdraw, identity.privateKey), publicKey: identity.publicKey };
-  const res = await fetch(`${options.server}/api/v1/submissions/${options.id}/withdraw`, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json", "user-agent": "edgebench-uploader" },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-  });
+  let res: Response;
+  try {
+    res = await fetch(`${options.server}/api/v1/submissions/${options.id}/withdraw`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", "user-agent": "edgebench-uploader" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    });
+  } catch (err) {
+    return { status: 0, body: unreachableLine(options.server, err) };
+  }
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -70,7 +77,7 @@ export function withdrawCommand(): Command {
         return;
       }
       const err = (out.body as { error?: { message?: string } } | null)?.error?.message ?? String(out.body).slice(0, 300);
-      process.stderr.write(`edgebench: the registry refused the withdrawal (${out.status}): ${err}\n`);
-      process.exitCode = 1;
+      process.stderr.write(out.status === 0 ? `edgebench: ${err}\n` : `edgebench: the registry refused the withdrawal (${out.status}): ${err}\n`);
+      process.exitCode = EXIT.failed;
     });
 }

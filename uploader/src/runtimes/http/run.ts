@@ -143,7 +143,8 @@ export async function runHttpBenchmark(opts: HttpRunOptions): Promise<HttpRunRes
   });
   const thermal = new ThermalSampler(opts.config);
   const runs: ModelRun[] = [];
-  let idleDone = !(opts.idleSeconds && opts.idleSeconds > 0);
+  // No meter, no baseline: nothing to wait for and nothing to say.
+  let idleDone = !(opts.idleSeconds && opts.idleSeconds > 0) || power.meters.length === 0;
   try {
     for (const model of opts.models) {
       const facts = spec.api === "ollama" && server.reachable ? await ollamaModelFacts(spec.baseUrl, model.name) : {};
