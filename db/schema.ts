@@ -126,6 +126,8 @@ export const submissions = sqliteTable(
     index("submissions_fleet").on(t.fleetLabel, t.status, t.receivedAt, t.id, t.fleetNode, t.boardName),
     // Covering: a retirement rule's change re-matches one runtime's results from this index alone (workers/moderation/retired-builds.ts).
     index("submissions_runtime").on(t.runtimeName, t.runtimeVersion, t.llamaCppCommit, t.retiredRule, t.status, t.id),
+    // The bulk export's keyset order over visible results (workers/read/export.ts): a page's bound and each chunk from the index.
+    index("submissions_export").on(t.status, t.receivedAt, t.id),
   ],
 );
 

@@ -1,6 +1,8 @@
 /** /api: the endpoints with curl and CSV examples, the metric ids, and the signing rule. */
-import { COOLING, METER_SCOPES, METRICS } from "@edgebench/contract";
+import { COOLING, METER_SCOPES, METRICS, OUTLIER_RULE } from "@edgebench/contract";
+import { DATA_LICENCE_URL } from "../../workers/api/export.js";
 import { ORDER_RULE, SCOPE_RULE } from "../../workers/ranking/scope.js";
+import { EXPORT_CHUNK, EXPORT_DEFAULT_LIMIT, EXPORT_MAX_LIMIT } from "../../workers/read/export.js";
 import { Layout } from "../components/layout.js";
 import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
 
@@ -12,7 +14,21 @@ export function ApiPage(props: { origin: string }) {
       "/api/v1/submissions",
       'Submit a signed result: {"document", "signature", "publicKey"}. 201 with {id, url}; the same document again is 200 with the same id.',
     ],
-    ["GET", "/api/v1/submissions/:id", "The stored document, its signature and key (verify it offline), plus the figures the server computed."],
+    [
+      "GET",
+      "/api/v1/submissions/:id",
+      `The stored document, its signature and key (verify it offline), plus the figures the server computed; each run's outliers: headline speed figures far from its configuration's other runs (${OUTLIER_RULE.text}), shown, never removed.`,
+    ],
+    [
+      "GET",
+      "/api/v1/export",
+      `Every visible signed submission as NDJSON, one per line: {id, document, signature, publicKey, receivedAt, status, retired, runs: [{index, status, configurationId, metrics}]}, oldest upload first. ?limit (default ${EXPORT_DEFAULT_LIMIT}, at most ${EXPORT_MAX_LIMIT}) and ?cursor: see "Bulk export" below.`,
+    ],
+    [
+      "GET",
+      "/api/v1/export/runs.csv",
+      "Every run of those submissions as CSV, one row per run: submission, configuration and settings columns, then one column per metric id of the list below (empty where not measured). Same limit and cursor.",
+    ],
     [
       "GET",
       "/api/v1/leaderboard",
@@ -97,6 +113,30 @@ edgebench keygen        # once: your Ed25519 key
 edgebench submit        # send queued results; safe to retry (idempotent)
 
 curl -s -X POST '${o}/api/v1/submissions' -H 'content-type: application/json' --data @signed.json`}</code>
+      </pre>
+      <h2 id="export">Bulk export and licence</h2>
+      <p>
+        The data (documents, signatures and the figures computed from them) is published under{" "}
+        <a href={DATA_LICENCE_URL} rel="license">
+          CC BY 4.0
+        </a>
+        : use it for anything, crediting "edgebench contributors" and linking this registry. Both export answers say so in{" "}
+        <code>{`Link: <${DATA_LICENCE_URL}>; rel="license"`}</code>.
+      </p>
+      <p>
+        A page holds <code>limit</code> submissions (the CSV: all their runs), in order of upload (received time, then id). While more remain, the
+        answer's <code>X-Next-Cursor</code> header (also a <code>Link: rel="next"</code>) is the next page's <code>cursor</code>; the last page has
+        none. Keep the last cursor to fetch only what was uploaded since. A page is streamed {EXPORT_CHUNK} submissions at a time; an answer cut off
+        mid-stream is fetched again with the same cursor. Each line verifies offline: the signature covers the RFC 8785 canonical JSON of its{" "}
+        <code>document</code> (below). Hidden, withdrawn and flagged results are not exported; a result of a retired build is, with{" "}
+        <code>retired</code> saying why it does not rank.
+      </p>
+      <pre>
+        <code>{`cursor=; while :; do
+  curl -sD headers -o page.ndjson "${o}/api/v1/export?limit=${EXPORT_MAX_LIMIT}\${cursor:+&cursor=$cursor}"
+  cat page.ndjson >> edgebench.ndjson
+  cursor=$(grep -i '^x-next-cursor:' headers | cut -d' ' -f2 | tr -d '\\r'); [ -n "$cursor" ] || break
+done`}</code>
       </pre>
       <h2 id="withdraw">Withdrawing your own result</h2>
       <p>

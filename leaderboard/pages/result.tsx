@@ -11,6 +11,7 @@ import {
   interTokenPercentileMs,
   isRankedSustained,
   joulesPerTokenFigure,
+  METRIC_BY_ID,
   METRICS,
   type ModelRun,
   netJoulesPerTokenFigure,
@@ -253,8 +254,18 @@ function RunSection(props: { run: ModelRun; index: number; computed: SubmissionR
       <h2 id={`run-${props.index}`}>
         {`Run ${props.index + 1}: ${m.name} ${m.quantisation}`}
         {run.status === "failed" ? <span class="badge unconfirmed">failed</span> : null}
+        {computed?.outliers.length ? (
+          <span class="badge unconfirmed outlier" title={computed.outliers[0]!.rule}>
+            outlier
+          </span>
+        ) : null}
       </h2>
       {run.error ? <p>Error: {run.error}</p> : null}
+      {computed?.outliers.map((o) => (
+        <p class="outlier-note" data-metric={o.metric}>
+          {`Outlier within its configuration: ${METRIC_BY_ID[o.metric].label} ${metricText(o.metric, o.value)} against the configuration's median ${metricText(o.metric, o.median)} (MAD ${num(o.mad)}, modified z-score ${o.score.toFixed(1)}). Rule: ${o.rule}. The mark changes nothing stored: the median the configuration ranks by resists one far-off run.`}
+        </p>
+      ))}
       <div class="cards">
         <div class="card">
           <h3>Model</h3>

@@ -139,6 +139,11 @@ beforeAll(async () => {
   expect((await request(`/api/v1/admin/standard-files/${pinned}`, { method: "PUT", headers: admin, body: JSON.stringify(pin) })).status).toBe(201);
   reads.push("/api/v1/leaderboard?standard=1", "/api/v1/leaderboard?standard=1&sort=tokens_per_j", "/?standard=1", "/api/v1/standard-files");
   for (const path of reads) expect((await request(path)).status, path).toBe(200);
+  // The bulk export streams its body: read whole, so every chunk's statement is captured; a second page by cursor.
+  const exported = await request("/api/v1/export?limit=2");
+  expect((await exported.arrayBuffer()).byteLength).toBeGreaterThan(0);
+  const nextExport = `/api/v1/export/runs.csv?limit=2&cursor=${exported.headers.get("X-Next-Cursor")}`;
+  expect((await (await request(nextExport)).arrayBuffer()).byteLength).toBeGreaterThan(0);
   // A retirement rule's creation and deletion (the re-match of a runtime's results), and an upload of a build it retires.
   const rule = { runtime: "node-llama-cpp", minVersion: "3.0.0", maxVersion: "3.22.0", reason: "test" };
   const created = await request("/api/v1/admin/retired-builds", { method: "POST", headers: admin, body: JSON.stringify(rule) });

@@ -63,7 +63,8 @@ export function listsOf(figures: readonly ComputedMetrics[]): Lists {
   return lists;
 }
 
-const parseList = (text: string): number[] => (text === "" ? [] : text.split(",").map(Number));
+/** A configuration_values list back to numbers (JavaScript parses the text it printed: exact). */
+export const parseList = (text: string): number[] => (text === "" ? [] : text.split(",").map(Number));
 const printList = (xs: readonly number[]): string => xs.map(String).join(",");
 
 /** True while the configuration's pending_seq is still the one the pass read. */

@@ -27,7 +27,8 @@ const FIELDS = [
   ["latest_submission_id", (r) => r.latestSubmissionId],
 ] as const satisfies readonly (readonly [string, (r: LeaderboardRow) => string | number | null])[];
 
-function cell(value: string | number | null | undefined): string {
+/** One RFC 4180 field: quoted when it holds a quote, comma or line break; empty for no value. */
+export function cell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return "";
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -5,6 +5,7 @@ import { pendingCount } from "../aggregate/configurations.js";
 import { deferredMeter, isMetered } from "../d1-meter.js";
 import type { AppEnv } from "../env.js";
 import { catalogueApi } from "./catalogue.js";
+import { exportApi } from "./export.js";
 import { leaderboardApi } from "./leaderboard.js";
 import { moderationApi } from "./moderation.js";
 import { submissionsApi } from "./submissions.js";
@@ -12,7 +13,7 @@ import { submissionsApi } from "./submissions.js";
 export const api = new Hono<AppEnv>();
 
 // Reads are public data: any origin may GET. Uploads come from the CLI, not browsers.
-api.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["X-Next-Cursor", "X-Total-Count"] }));
+api.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["X-Next-Cursor", "X-Total-Count", "Link"] }));
 
 api.get("/health", (c) => c.json({ ok: true }));
 
@@ -32,4 +33,5 @@ api.get("/status", async (c) => {
 api.route("/submissions", submissionsApi);
 api.route("/", moderationApi);
 api.route("/leaderboard", leaderboardApi);
+api.route("/export", exportApi);
 api.route("/", catalogueApi);

@@ -4,6 +4,7 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { configurations, contributors, retiredBuilds, runs, type SubmissionRow, submissions } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import { standardAmong } from "../moderation/standard-files.js";
+import { type OutlierMark, outlierLists, outlierMarks } from "./outliers.js";
 
 export interface SubmissionRunView {
   index: number;
@@ -20,6 +21,8 @@ export interface SubmissionRunView {
   gpuLayers: number;
   /** Figures the server computed from the raw samples at ingest (absent = not measured). */
   metrics: ComputedMetrics;
+  /** Headline figures far from the configuration's other runs (workers/read/outliers.ts), each with the rule; empty when none. */
+  outliers: OutlierMark[];
 }
 
 export interface SubmissionView {
@@ -95,8 +98,10 @@ export async function getSubmission(db: Db, id: string): Promise<SubmissionView 
     db,
     runRows.map((r) => r.modelId),
   );
+  const runConfigIds = [...new Set(runRows.flatMap((r) => (r.configurationId ? [r.configurationId] : [])))];
+  const lists = await outlierLists(db, runConfigIds);
   const retired = row.s.retiredRule ? { ruleId: row.s.retiredRule, reason: row.retiredReason ?? "" } : null;
-  const configIds = retired ? [] : [...new Set(runRows.flatMap((r) => (r.configurationId ? [r.configurationId] : [])))];
+  const configIds = retired ? [] : runConfigIds;
   const pending = configIds.length
     ? await db
         .select({ id: configurations.id })
@@ -120,18 +125,22 @@ export async function getSubmission(db: Db, id: string): Promise<SubmissionView 
     rankings: configIds.length === 0 ? "none" : pending.length ? "pending" : "current",
     boardId: s.boardId,
     ...storedSize(s),
-    runs: runRows.map((r) => ({
-      index: r.runIndex,
-      status: r.status,
-      configurationId: r.configurationId,
-      modelId: r.modelId,
-      modelSlug: r.modelSlug,
-      modelName: r.modelName,
-      quantisation: r.quantisation,
-      standardFile: standard.has(r.modelId),
-      threads: r.threads,
-      gpuLayers: r.gpuLayers,
-      metrics: storedFigures(r.figures),
-    })),
+    runs: runRows.map((r) => {
+      const metrics = storedFigures(r.figures);
+      return {
+        index: r.runIndex,
+        status: r.status,
+        configurationId: r.configurationId,
+        modelId: r.modelId,
+        modelSlug: r.modelSlug,
+        modelName: r.modelName,
+        quantisation: r.quantisation,
+        standardFile: standard.has(r.modelId),
+        threads: r.threads,
+        gpuLayers: r.gpuLayers,
+        metrics,
+        outliers: r.configurationId ? outlierMarks(lists.get(r.configurationId), metrics) : [],
+      };
+    }),
   };
 }

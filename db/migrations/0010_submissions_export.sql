@@ -1,0 +1,1 @@
+CREATE INDEX `submissions_export` ON `submissions` (`status`,`received_at`,`id`);
