@@ -37,6 +37,13 @@ import { atLevels, notesAtLevels, scalingLevels, scalingRemarks, servingScaling 
 import { bytes, metricText, NOT_MEASURED, num, spreadTitle, when } from "../format.js";
 import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
 
+/** How the uploader that made a result was installed (the document's uploader.install). */
+const INSTALL_TEXT: Record<NonNullable<ResultDocument["uploader"]["install"]>, string> = {
+  npm: "npm package",
+  "release-archive": "release archive",
+  source: "from source",
+};
+
 export function ResultPage(props: { data: SubmissionView; origin: string }) {
   const { data } = props;
   const doc: ResultDocument = data.document;
@@ -50,8 +57,9 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
       </p>
       <h1>{title}</h1>
       <p class="lede">
-        Run {when(doc.createdAt)} with {doc.uploader.name} {doc.uploader.version} (suite {doc.suite.id} {doc.suite.version}), received{" "}
-        {when(s.receivedAt)}.
+        Run {when(doc.createdAt)} with {doc.uploader.name} {doc.uploader.version}
+        {doc.uploader.install ? ` (${INSTALL_TEXT[doc.uploader.install]}${doc.uploader.node ? `, Node.js ${doc.uploader.node}` : ""})` : ""} (suite{" "}
+        {doc.suite.id} {doc.suite.version}), received {when(s.receivedAt)}.
         {doc.origin.kind === "imported" ? ` Imported from ${doc.origin.tool ?? "another tool"}: no power was measured by edgebench.` : ""}
         {s.status !== "visible" ? ` Status: ${s.status}${s.statusReason ? ` (${s.statusReason})` : ""}; not counted in the rankings.` : ""}
         {s.status === "visible" && s.retired ? ` Runtime build retired: ${s.retired.reason}; not counted in the rankings.` : ""}

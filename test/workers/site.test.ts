@@ -3,7 +3,7 @@
  * local D1 filled through POST /api/v1/submissions with signed documents.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { keyPairFromSeed } from "../fixtures/documents.js";
+import { buildDocument, keyPairFromSeed } from "../fixtures/documents.js";
 import { call, ingest } from "./helpers.js";
 import { EVIL_DISPLAY, EVIL_NAME, siteFixtures, THROUGHPUT_ORDER_Q4, WALL_ENERGY_ORDER, WALL_PARETO } from "./site-data.js";
 
@@ -216,5 +216,12 @@ describe("site with signed submissions", () => {
       expect((await res.text()).length).toBeGreaterThan(500);
     }
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
+  });
+
+  it("says how the uploader behind a result was installed and on which Node.js", async () => {
+    const doc = buildDocument({ board: "nuc", seed: 91, mutate: (d) => Object.assign(d.uploader, { install: "release-archive", node: "24.22.3" }) });
+    const id = await ingest(doc, await keyPairFromSeed(92));
+    const { html } = await page(`/results/${id}`);
+    expect(html).toContain(`with ${doc.uploader.name} ${doc.uploader.version} (release archive, Node.js 24.22.3)`);
   });
 });

@@ -10,7 +10,7 @@
 import path from "node:path";
 import { type Backend, LIMITS, type ModelRun, RESULT_SCHEMA_ID, type ResultDocument, type System, type TestResult } from "@edgebench/contract";
 import { z } from "zod";
-import { UPLOADER_NAME, UPLOADER_VERSION } from "../version.js";
+import { uploaderIdentity } from "../runner/document.js";
 
 const num = z.coerce.number();
 export const LlamaBenchRecord = z.looseObject({
@@ -168,7 +168,7 @@ export function llamaBenchToDocument(records: LlamaBenchRecord[], opts: ImportOp
   const doc: ResultDocument = {
     schema: RESULT_SCHEMA_ID,
     suite: opts.suite,
-    uploader: { name: UPLOADER_NAME, version: UPLOADER_VERSION },
+    uploader: uploaderIdentity(),
     createdAt,
     origin: { kind: "imported", tool: "llama-bench" },
     system,
