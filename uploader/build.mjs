@@ -1,7 +1,7 @@
 // Bundles the CLI with esbuild into dist/edgebench.mjs, and the per-model child
 // process into dist/worker.mjs beside it (the runner forks that file).
 // node-llama-cpp stays external: it carries native binaries and is the one
-// runtime dependency; zod, commander and canonicalize are bundled.
+// runtime dependency; zod, commander, canonicalize, csv-parse and eventsource-parser are bundled.
 
 import path from "node:path";
 import { build } from "esbuild";

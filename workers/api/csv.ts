@@ -3,6 +3,8 @@
  * metric in METRICS its median and its stddev, headed by the metric ids.
  */
 import { METRICS } from "@edgebench/contract";
+// The browser build: the package's default entry reads Node's global Buffer at load, which workerd lacks without nodejs_compat.
+import { stringify } from "csv-stringify/browser/esm/sync";
 import type { LeaderboardRow } from "../ranking/rows.js";
 
 const FIELDS = [
@@ -27,11 +29,15 @@ const FIELDS = [
   ["latest_submission_id", (r) => r.latestSubmissionId],
 ] as const satisfies readonly (readonly [string, (r: LeaderboardRow) => string | number | null])[];
 
-/** One RFC 4180 field: quoted when it holds a quote, comma or line break; empty for no value. */
-export function cell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+export type CsvValue = string | number | null | undefined;
+
+/**
+ * RFC 4180 records, each ended by CRLF: a field is quoted when it holds a quote, comma or line break (CR or LF
+ * alone too, which csv-stringify leaves bare once the record delimiter is set, hence quote_record_delimiter);
+ * no value is an empty field.
+ */
+export function csvRecords(rows: readonly (readonly CsvValue[])[]): string {
+  return stringify(rows as CsvValue[][], { record_delimiter: "windows", quote_record_delimiter: true });
 }
 
 export function csvHeader(): string[] {
@@ -39,12 +45,10 @@ export function csvHeader(): string[] {
 }
 
 export function leaderboardCsv(rows: readonly LeaderboardRow[]): string {
-  const lines = [csvHeader().join(",")];
-  for (const r of rows) {
-    const cells = [...FIELDS.map(([, get]) => cell(get(r))), ...METRICS.flatMap((m) => [cell(r.metrics[m.id]), cell(r.stddev[m.id])])];
-    lines.push(cells.join(","));
-  }
-  return `${lines.join("\r\n")}\r\n`;
+  return csvRecords([
+    csvHeader(),
+    ...rows.map((r) => [...FIELDS.map(([, get]) => get(r)), ...METRICS.flatMap((m) => [r.metrics[m.id], r.stddev[m.id]])]),
+  ]);
 }
 
 /** Whether an Accept header asks for CSV (the read cache keys on this too: workers/cache/read-cache.ts). */

@@ -26,7 +26,7 @@ import {
   exportChunks,
   nextPageStart,
 } from "../read/export.js";
-import { cell } from "./csv.js";
+import { csvRecords } from "./csv.js";
 
 export const DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/";
 
@@ -78,14 +78,9 @@ export function runsCsvHeader(): string[] {
 
 /** A chunk's runs as CSV rows; a metric not measured is an empty cell, never 0. */
 function csvRows(chunk: readonly ExportSubmission[]): string {
-  let out = "";
-  for (const s of chunk) {
-    for (const r of s.runs) {
-      const cells = [...RUN_FIELDS.map(([, get]) => cell(get(s, r))), ...METRIC_IDS.map((id) => cell(r.metrics[id]?.value))];
-      out += `${cells.join(",")}\r\n`;
-    }
-  }
-  return out;
+  return csvRecords(
+    chunk.flatMap((s) => s.runs.map((r) => [...RUN_FIELDS.map(([, get]) => get(s, r)), ...METRIC_IDS.map((id) => r.metrics[id]?.value)])),
+  );
 }
 
 /**
@@ -150,7 +145,7 @@ async function page(c: Context<AppEnv>, csv: boolean): Promise<Response> {
   if (csv) {
     c.header("Content-Type", "text/csv; charset=utf-8");
     c.header("Content-Disposition", 'inline; filename="edgebench-runs.csv"');
-    return c.body(streamOf(chunks, csvRows, `${runsCsvHeader().join(",")}\r\n`));
+    return c.body(streamOf(chunks, csvRows, csvRecords([runsCsvHeader()])));
   }
   c.header("Content-Type", "application/x-ndjson; charset=utf-8");
   return c.body(streamOf(chunks, ndjsonLines));

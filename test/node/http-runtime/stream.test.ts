@@ -76,6 +76,23 @@ describe("SSE (OpenAI-compatible)", () => {
     expect(r.finishReason).toBe("length");
   });
 
+  it("joins a multi-line data: field split across reads, with bare CR line ends and id/event fields, timed by its last read", async () => {
+    script = {
+      parts: [
+        'id: 1\revent: completion\rdata: {"choices":[{"index":0,\r',
+        40,
+        'data: "text":"Hi",\rdata: "finish_reason":null}]}\r\r',
+        tok("", "length"),
+        "data: [DONE]",
+      ],
+    };
+    const r = await client().generate(text);
+    expect(r.text).toBe("Hi");
+    expect(r.tokenTimesNs).toHaveLength(1);
+    expect(Number(r.tokenTimesNs[0]! - r.sentNs)).toBeGreaterThan(30e6);
+    expect(r.finishReason).toBe("length");
+  });
+
   it("reads chat deltas and skips the role-only first chunk", async () => {
     script = {
       parts: [

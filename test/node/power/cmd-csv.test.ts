@@ -4,7 +4,7 @@ import path from "node:path";
 import { TestEnergy } from "@edgebench/contract";
 import { describe, expect, it } from "vitest";
 import { openPowerSession } from "../../../uploader/src/power/index.js";
-import { parseTimestamp } from "../../../uploader/src/power/meters/csv.js";
+import { CsvFollower, parseTimestamp } from "../../../uploader/src/power/meters/csv.js";
 import { now, sleep, testConfig, useTrees } from "./helpers.js";
 
 const tree = useTrees();
@@ -82,6 +82,42 @@ describe("csv: meter", () => {
     expect(parseTimestamp("1763704800.25")).toBe(1763704800250);
     expect(parseTimestamp("1763704800250")).toBe(1763704800250);
     expect(parseTimestamp("watts")).toBeNull();
+  });
+
+  it("reads quoted fields (RFC 4180): a separator or a doubled quote inside a label does not shift the columns", () => {
+    const root = tree();
+    const file = path.join(root, "rails.csv");
+    const t0 = Date.UTC(2026, 10, 21, 6, 0, 0);
+    const iso = (s: number) => new Date(t0 + s * 1000).toISOString();
+    fs.writeFileSync(
+      file,
+      [
+        'time,"rail, label",watts',
+        `${iso(0)},"rail, 5V",3.5`,
+        `${iso(1)},"the ""main"" rail, 12V","4.25"`,
+        `${iso(2)},plain,5`,
+        `${iso(3)},"unclosed, 5V,6`,
+        `${iso(4)},empty,`,
+        "",
+      ].join("\n"),
+    );
+    const rows: [number, number][] = [];
+    const bad: string[] = [];
+    new CsvFollower(
+      file,
+      (wall, w) => rows.push([wall, w]),
+      (msg) => bad.push(msg),
+    ).pull();
+    expect(rows).toEqual([
+      [t0, 3.5],
+      [t0 + 1000, 4.25],
+      [t0 + 2000, 5],
+    ]);
+    // A broken quote and an empty watts cell are reported by line, never read as 0 W.
+    expect(bad).toEqual([
+      expect.stringMatching(/rails\.csv line 5: not "timestamp,watts": .*unclosed/),
+      expect.stringMatching(/rails\.csv line 6: not "timestamp,watts": .*empty/),
+    ]);
   });
 
   it("aligns a logger's rows by wall clock and integrates them (hand-computed ramp), following the file as it grows", async () => {

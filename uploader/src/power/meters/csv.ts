@@ -3,7 +3,9 @@
  * sample: a timestamp (ISO 8601, or unix seconds; values above 1e12 are taken
  * as unix milliseconds) and watts. A header row is optional; with one, the
  * columns named like time/timestamp and watts/power/W are used, else the
- * first two. Separators: comma, semicolon or tab.
+ * first two. Separators: comma, semicolon or tab (the first one found outside
+ * quotes on the first row); fields may be quoted as RFC 4180 has it, but a
+ * record must fit on one line, since the file is read line by line as it grows.
  *
  * Rows are placed on the run's monotonic clock by wall-clock time, through
  * the (hrtime, Date.now()) pair taken at session start, so the logger's clock
@@ -12,11 +14,12 @@
  * is computed. --scope is required.
  */
 import fs from "node:fs";
+import { parse } from "csv-parse/sync";
 import { PowerError, PowerUsageError } from "../errors.js";
 import type { MeterCandidate, MeterContext, ReadingSink, StreamSource } from "../types.js";
 
 export function parseTimestamp(s: string): number | null {
-  const t = s.trim().replace(/^"|"$/g, "");
+  const t = s.trim();
   if (/^\d+(\.\d+)?$/.test(t)) {
     const x = Number(t);
     return x > 1e12 ? x : x * 1000;
@@ -32,9 +35,16 @@ interface Layout {
   wCol: number;
 }
 
+/** One line's fields; throws csv-parse's CsvError on a malformed line (an unclosed quote). */
+function fields(line: string, sep: string): string[] {
+  return parse(line, { delimiter: sep, trim: true, relax_column_count: true })[0] ?? [];
+}
+
 function layoutOf(firstLine: string): { layout: Layout; header: boolean } {
-  const sep = [",", ";", "\t"].find((c) => firstLine.includes(c)) ?? ",";
-  const cells = firstLine.split(sep).map((c) => c.trim().replace(/^"|"$/g, ""));
+  // A separator inside a quoted label ("rail, 5V") is not the file's separator.
+  const unquoted = firstLine.replace(/"(?:[^"]|"")*"/g, "");
+  const sep = [",", ";", "\t"].find((c) => unquoted.includes(c)) ?? ",";
+  const cells = fields(firstLine, sep);
   if (parseTimestamp(cells[0] ?? "") !== null) return { layout: { sep, tCol: 0, wCol: 1 }, header: false };
   const tCol = cells.findIndex((c) => /time|date|^ts$|^t$/i.test(c));
   const wCol = cells.findIndex((c) => /^(w|watts?|power|power[ _(]*w\)?|p)$/i.test(c));
@@ -77,16 +87,24 @@ export class CsvFollower {
   private row(text: string): void {
     this.line++;
     if (!text.trim() || text.startsWith("#")) return;
-    if (!this.layout) {
-      const { layout, header } = layoutOf(text);
-      this.layout = layout;
-      if (header) return;
+    const bad = () => this.onBadRow(`${this.file} line ${this.line}: not "timestamp,watts": ${JSON.stringify(text.slice(0, 60))}`);
+    let cells: string[];
+    try {
+      if (!this.layout) {
+        const { layout, header } = layoutOf(text);
+        this.layout = layout;
+        if (header) return;
+      }
+      cells = fields(text, this.layout.sep);
+    } catch {
+      bad();
+      return;
     }
-    const cells = text.split(this.layout.sep);
     const wall = parseTimestamp(cells[this.layout.tCol] ?? "");
-    const w = Number((cells[this.layout.wCol] ?? "").trim().replace(/^"|"$/g, ""));
+    const watts = cells[this.layout.wCol] ?? "";
+    const w = watts === "" ? Number.NaN : Number(watts);
     if (wall === null || !Number.isFinite(w) || w < 0) {
-      this.onBadRow(`${this.file} line ${this.line}: not "timestamp,watts": ${JSON.stringify(text.slice(0, 60))}`);
+      bad();
       return;
     }
     this.onRow(wall, w);

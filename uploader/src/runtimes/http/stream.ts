@@ -11,6 +11,7 @@
  * out). Every way it can go wrong ends
  * in an HttpRuntimeError whose message is the sentence recorded in the result.
  */
+import { createParser } from "eventsource-parser";
 
 export class HttpRuntimeError extends Error {
   override name = "HttpRuntimeError";
@@ -105,9 +106,9 @@ export async function streamRequest(req: StreamRequest): Promise<StreamEnd> {
     if (!res.body) throw new HttpRuntimeError(`HTTP ${res.status} with no body from ${new URL(req.url).pathname}`);
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
-    let buffer = "";
-    let dataLines: string[] = [];
     let sawDone = false;
+    // The read whose bytes completed the event being dispatched: the parser calls back synchronously inside feed().
+    let readNs = 0n;
     const dispatch = (data: string, atNs: bigint) => {
       if (req.framing === "sse" && data === "[DONE]") {
         sawDone = true;
@@ -117,16 +118,18 @@ export async function streamRequest(req: StreamRequest): Promise<StreamEnd> {
       events++;
       req.onEvent(data, atNs);
     };
-    const takeLine = (line: string, atNs: bigint) => {
-      if (req.framing === "ndjson") {
+    // SSE framing as WHATWG defines it (multi-line data, comments, CR/LF/CRLF line ends, events split across reads).
+    const sse = createParser({ onEvent: (e) => dispatch(e.data, readNs) });
+    let ndjson = "";
+    const take = (text: string, atNs: bigint) => {
+      readNs = atNs;
+      if (req.framing === "sse") return sse.feed(text);
+      ndjson += text;
+      for (let nl = ndjson.indexOf("\n"); nl >= 0; nl = ndjson.indexOf("\n")) {
+        const line = ndjson.slice(0, nl).replace(/\r$/, "");
+        ndjson = ndjson.slice(nl + 1);
         if (line.trim()) dispatch(line, atNs);
-        return;
       }
-      // SSE (WHATWG): "data:" lines accumulate until a blank line; ":" lines are comments.
-      if (line === "") {
-        if (dataLines.length) dispatch(dataLines.join("\n"), atNs);
-        dataLines = [];
-      } else if (line.startsWith("data:")) dataLines.push(line.slice(line.startsWith("data: ") ? 6 : 5));
     };
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -138,17 +141,11 @@ export async function streamRequest(req: StreamRequest): Promise<StreamEnd> {
       const atNs = process.hrtime.bigint();
       if (chunk.done) break;
       armStall();
-      buffer += decoder.decode(chunk.value, { stream: true });
-      for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-        const line = buffer.slice(0, nl).replace(/\r$/, "");
-        buffer = buffer.slice(nl + 1);
-        takeLine(line, atNs);
-      }
+      take(decoder.decode(chunk.value, { stream: true }), atNs);
     }
     const endNs = process.hrtime.bigint();
-    buffer += decoder.decode();
-    if (buffer.length) takeLine(buffer.replace(/\r$/, ""), endNs);
-    takeLine("", endNs); // an unterminated final SSE event still counts
+    // An unterminated final line or event still counts: end it as if the server had.
+    take(`${decoder.decode()}\n\n`, endNs);
     if (events === 0) {
       throw new HttpRuntimeError(`the server sent no stream events (content-type "${contentType || "none"}"); does it support "stream": true here?`);
     }
