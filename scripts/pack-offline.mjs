@@ -6,10 +6,10 @@
 // models with their sha256. Installing on the board needs a POSIX shell, tar
 // and sha256sum; no Node, no npm, no network.
 // How it works: scripts/lib/pack-bundle.mjs. How to use it: docs/offline-install.md.
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parsePackArgs, USAGE } from "./lib/pack-args.mjs";
 import { buildOfflineBundle } from "./lib/pack-bundle.mjs";
+import { releaseKeyText } from "./lib/release-sign.mjs";
 
 const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
@@ -19,9 +19,7 @@ try {
     console.log(USAGE);
     process.exit(0);
   }
-  // The one place this script reads the environment: the release key's text (as npm run release).
-  const keyText = args.keyFile ? await readFile(args.keyFile, "utf8") : process.env.EDGEBENCH_RELEASE_KEY || undefined;
-  const keySource = args.keyFile ?? (keyText ? "EDGEBENCH_RELEASE_KEY" : undefined);
+  const { keyText, keySource } = await releaseKeyText(args.keyFile);
   const started = Date.now();
   const r = await buildOfflineBundle({ ...args, keyText, keySource, log: (line) => console.error(`pack:offline: ${line}`) });
   const a = r.archive;

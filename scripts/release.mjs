@@ -5,10 +5,10 @@
 // that platform's prebuilt llama.cpp and a POSIX sh launcher, plus SHA256SUMS
 // and its Ed25519 signature by the release key. The board needs no Node, npm
 // or compiler. How: scripts/lib/release-*.mjs. How to use it: docs/release.md.
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseReleaseArgs, USAGE } from "./lib/release-args.mjs";
 import { buildRelease } from "./lib/release-run.mjs";
+import { releaseKeyText } from "./lib/release-sign.mjs";
 
 const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
@@ -18,9 +18,7 @@ try {
     console.log(USAGE);
     process.exit(0);
   }
-  // The one place this script reads the environment: the release key's text.
-  const keyText = args.keyFile ? await readFile(args.keyFile, "utf8") : process.env.EDGEBENCH_RELEASE_KEY || undefined;
-  const keySource = args.keyFile ?? (keyText ? "EDGEBENCH_RELEASE_KEY" : undefined);
+  const { keyText, keySource } = await releaseKeyText(args.keyFile);
   const started = Date.now();
   const r = await buildRelease({
     ...args,

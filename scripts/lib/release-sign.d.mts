@@ -6,6 +6,7 @@ export interface ReleaseKey {
   throwaway: boolean;
   pinned: boolean;
 }
+export declare function releaseKeyText(keyFile: string | undefined): Promise<{ keyText: string | undefined; keySource: string | undefined }>;
 export declare function loadReleaseKey(text: string | undefined, source?: string): Promise<ReleaseKey>;
 export declare function signRelease(
   dir: string,

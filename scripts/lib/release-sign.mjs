@@ -16,6 +16,17 @@ const contract = () => tsImport("@edgebench/contract", import.meta.url);
  * throwaway key made now when `text` is undefined. Returns
  * { privateKey, publicKey, fingerprint, throwaway, pinned }.
  */
+/**
+ * The release key's text and where it came from, for the release scripts:
+ * `--key FILE`, else EDGEBENCH_RELEASE_KEY (the one place they read the
+ * environment), else none (loadReleaseKey makes a throwaway key).
+ */
+export async function releaseKeyText(keyFile) {
+  if (keyFile) return { keyText: await readFile(keyFile, "utf8"), keySource: keyFile };
+  const env = process.env.EDGEBENCH_RELEASE_KEY || undefined;
+  return { keyText: env, keySource: env ? "EDGEBENCH_RELEASE_KEY" : undefined };
+}
+
 export async function loadReleaseKey(text, source) {
   const { generateKeyPair, exportPublicKey, keyFingerprint } = await contract();
   const { RELEASE_PUBLIC_KEY } = await release();
