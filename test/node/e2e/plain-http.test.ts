@@ -141,10 +141,18 @@ describe("the README's curl lines without --compressed", () => {
         expect(body.length, what).toBeGreaterThan(0);
         expect(isGzip(body), what).toBe(false);
         const text = body.toString("utf8");
-        if (line.url.searchParams.get("format") === "csv") {
+        if (line.url.searchParams.get("format") === "csv" || line.url.pathname.endsWith(".csv")) {
           const [header, ...rows] = text.trimEnd().split("\n");
-          expect(header, what).toMatch(/^configuration_id,suite_id,/);
+          expect(header, what).toMatch(line.url.pathname.endsWith(".csv") ? /^submission_id,/ : /^configuration_id,suite_id,/);
           expect(rows.length, what).toBeGreaterThan(0);
+        } else if (line.url.pathname === "/api/v1/export") {
+          // NDJSON: one signed result per line.
+          const results = text
+            .trimEnd()
+            .split("\n")
+            .map((l) => JSON.parse(l) as Record<string, unknown>);
+          expect(results.length, what).toBeGreaterThan(0);
+          for (const r of results) expect(r, what).toHaveProperty("signature");
         } else {
           const json = JSON.parse(text) as Record<string, unknown>;
           expect(json, what).not.toHaveProperty("error");
