@@ -1,57 +1,47 @@
 /**
- * A least-recently-used map bounded both by entry count and by total bytes,
- * for the isolate-global read cache. A Map keeps insertion order, so
- * re-inserting on every hit makes its first key the least recently used.
+ * The isolate-global read cache's store: lru-cache bounded both by entry
+ * count and by total bytes. One entry may take at most a quarter of the byte
+ * budget, so a single large answer cannot flush everything else.
  */
+import { LRUCache } from "lru-cache";
+
 export interface LruLimits {
   maxEntries: number;
   maxBytes: number;
 }
 
-export class Lru<V> {
-  readonly #map = new Map<string, { value: V; bytes: number }>();
-  #bytes = 0;
+export class Lru<V extends {}> {
+  readonly #cache: LRUCache<string, V>;
 
-  constructor(readonly limits: LruLimits) {}
-
-  get(key: string): V | undefined {
-    const e = this.#map.get(key);
-    if (!e) return undefined;
-    this.#map.delete(key);
-    this.#map.set(key, e);
-    return e.value;
+  constructor(readonly limits: LruLimits) {
+    this.#cache = new LRUCache<string, V>({ max: limits.maxEntries, maxSize: limits.maxBytes, maxEntrySize: limits.maxBytes / 4 });
   }
 
-  /** Stores a value; one larger than a quarter of the byte budget is not kept (it would flush the rest). */
+  get(key: string): V | undefined {
+    return this.#cache.get(key);
+  }
+
+  /** Stores a value of `bytes` bytes; false when it is over the per-entry limit and was not kept. */
   set(key: string, value: V, bytes: number): boolean {
-    this.delete(key);
+    this.#cache.delete(key);
     if (bytes > this.limits.maxBytes / 4) return false;
-    this.#map.set(key, { value, bytes });
-    this.#bytes += bytes;
-    while (this.#map.size > this.limits.maxEntries || this.#bytes > this.limits.maxBytes) {
-      const oldest = this.#map.keys().next().value as string;
-      this.delete(oldest);
-    }
+    this.#cache.set(key, value, { size: Math.max(1, bytes) });
     return true;
   }
 
   delete(key: string): void {
-    const e = this.#map.get(key);
-    if (!e) return;
-    this.#map.delete(key);
-    this.#bytes -= e.bytes;
+    this.#cache.delete(key);
   }
 
   clear(): void {
-    this.#map.clear();
-    this.#bytes = 0;
+    this.#cache.clear();
   }
 
   get size(): number {
-    return this.#map.size;
+    return this.#cache.size;
   }
 
   get bytes(): number {
-    return this.#bytes;
+    return this.#cache.calculatedSize;
   }
 }
