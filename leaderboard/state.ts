@@ -4,12 +4,13 @@
  * parameters (workers/ranking/query.ts), so `/?sort=X&board=Y` and
  * `/api/v1/leaderboard?sort=X&board=Y` rank the same rows in the same order;
  * the site adds `view`, `axes` (the Pareto front's, one of PARETO_CHOICES)
- * and `page`. parseState() is forgiving (a value that does not parse is
+ * and `page`, and takes `model=all` for its cross-model view (one small
+ * ranking per model). `group` is the API's too, with the same default. parseState() is forgiving (a value that does not parse is
  * dropped) and toQuery() writes only what differs from the defaults, in a
  * fixed order.
  */
 import { METRIC_BY_ID, METRICS, type MetricId } from "@edgebench/contract";
-import { FILTER_KEYS, lenientRankParams, type RankFilters } from "../workers/ranking/query.js";
+import { DEFAULT_GROUP, FILTER_KEYS, lenientRankParams, type RankFilters, type RankGroup } from "../workers/ranking/query.js";
 
 export const VIEWS = ["throughput", "energy", "size", "pareto", "serving"] as const;
 export type View = (typeof VIEWS)[number];
@@ -87,19 +88,28 @@ export interface BoardState {
   filters: RankFilters;
   sort: MetricId | null;
   order: "asc" | "desc" | null;
+  group: RankGroup;
   page: number;
   /** The Pareto front's axes, for the Pareto view, the chart and the rows' front badge. */
   pareto: ParetoAxes;
 }
 
-export const DEFAULT_STATE: BoardState = { view: "throughput", filters: {}, sort: null, order: null, page: 1, pareto: DEFAULT_PARETO };
+export const DEFAULT_STATE: BoardState = {
+  view: "throughput",
+  filters: {},
+  sort: null,
+  order: null,
+  group: DEFAULT_GROUP,
+  page: 1,
+  pareto: DEFAULT_PARETO,
+};
 
 export function parseState(q: URLSearchParams): BoardState {
-  const { sort, order, ...filters } = lenientRankParams(q);
+  const { sort, order, group, ...filters } = lenientRankParams(q);
   const view = (VIEWS as readonly string[]).includes(q.get("view") ?? "") ? (q.get("view") as View) : "throughput";
   const page = Number.parseInt(q.get("page") ?? "1", 10);
   const pareto = PARETO_CHOICES.find((p) => axesParam(p) === q.get("axes")) ?? DEFAULT_PARETO;
-  return { view, filters, sort, order, page: Number.isFinite(page) && page > 1 ? Math.min(page, MAX_PAGE) : 1, pareto };
+  return { view, filters, sort, order, group, page: Number.isFinite(page) && page > 1 ? Math.min(page, MAX_PAGE) : 1, pareto };
 }
 
 /** The query string (with "?", or "" for the defaults) for a state. */
@@ -109,10 +119,11 @@ export function toQuery(state: BoardState): string {
   if (state.pareto !== DEFAULT_PARETO) q.set("axes", axesParam(state.pareto));
   for (const k of FILTER_KEYS) {
     const v = state.filters[k];
-    if (v) q.set(k, v);
+    if (v !== undefined && v !== "") q.set(k, String(v));
   }
   if (state.sort) q.set("sort", state.sort);
   if (state.order) q.set("order", state.order);
+  if (state.group !== DEFAULT_GROUP) q.set("group", state.group);
   if (state.page > 1) q.set("page", String(state.page));
   const s = q.toString();
   return s ? `?${s}` : "";

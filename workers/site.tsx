@@ -8,22 +8,25 @@
 import { type Context, Hono } from "hono";
 import { ASSETS } from "../leaderboard/assets/index.js";
 import { CHART_SIZE } from "../leaderboard/components/chart.js";
-import { EmptyState } from "../leaderboard/components/empty.js";
-import { Layout } from "../leaderboard/components/layout.js";
+import { pageOf } from "../leaderboard/components/pager.js";
 import { ApiPage } from "../leaderboard/pages/api-docs.js";
 import { BoardPage } from "../leaderboard/pages/board.js";
+import { BoardsPage, ModelsPage } from "../leaderboard/pages/catalogue.js";
 import { COMPARE_MAX, ComparePage, parseCompareIds } from "../leaderboard/pages/compare.js";
 import { FleetPage } from "../leaderboard/pages/fleet.js";
 import { LeaderboardPage } from "../leaderboard/pages/leaderboard.js";
 import { ModelPage } from "../leaderboard/pages/model.js";
+import { NotFoundPage } from "../leaderboard/pages/not-found.js";
 import { ResultPage } from "../leaderboard/pages/result.js";
 import { effectiveSort, PAGE_SIZE, parseState } from "../leaderboard/state.js";
 import type { AppEnv } from "./env.js";
-import { siteView } from "./ranking/site-view.js";
-import { getBoard } from "./read/boards.js";
+import { unknownId } from "./ranking/known.js";
+import { ALL_MODELS, siteView } from "./ranking/site-view.js";
+import { getBoard, listBoards } from "./read/boards.js";
 import { getConfigurations } from "./read/configurations.js";
 import { getFleet } from "./read/fleets.js";
-import { getModel } from "./read/models.js";
+import { getModel, listModels } from "./read/models.js";
+import { byName as byNameOrder } from "./read/order.js";
 import { getSubmission } from "./read/submissions.js";
 import { sustainedCurves } from "./read/sustained-curves.js";
 
@@ -44,9 +47,16 @@ for (const asset of ASSETS) {
 
 site.get("/", async (c) => {
   const state = parseState(new URL(c.req.url).searchParams);
+  // The API's vocabulary, the API's answer: a board or model id no one knows is a 404, not an empty table.
+  const unknown = await unknownId(c.var.db, {
+    board: state.filters.board,
+    model: state.filters.model === ALL_MODELS ? undefined : state.filters.model,
+  });
+  if (unknown) return notFoundPage(c, `${unknown.param}=${unknown.id}`, `No ${unknown.param} has the id "${unknown.id}".`);
   const sort = effectiveSort(state);
   const view = await siteView(c.var.db, {
     filters: state.filters,
+    group: state.group,
     sort: sort.key,
     order: state.order,
     paretoOnly: state.view === "pareto",
@@ -60,31 +70,48 @@ site.get("/", async (c) => {
 
 site.get("/api", (c) => c.html(<ApiPage origin={new URL(c.req.url).origin} />));
 
+/** The site's `test` (lenient, as every site parameter: anything but "1" leaves test data out). */
+const testWanted = (c: Context<AppEnv>) => c.req.query("test") === "1";
+
+site.get("/boards", async (c) => {
+  const test = testWanted(c);
+  const byName = c.req.query("order") === "name";
+  const boards = await listBoards(c.var.db, { test });
+  return c.html(<BoardsPage boards={byName ? boards.sort(byNameOrder) : boards} test={test} byName={byName} />);
+});
+
+site.get("/models", async (c) => {
+  const test = testWanted(c);
+  return c.html(<ModelsPage models={await listModels(c.var.db, { test })} test={test} />);
+});
+
 site.get("/boards/:id", async (c) => {
   const id = c.req.param("id");
-  const found = await getBoard(c.var.db, id);
-  if (!found) return notFoundPage(c, "No such board", `No result has been submitted for a board with the id "${id}" yet.`);
-  return c.html(<BoardPage detail={found} />);
+  const test = testWanted(c);
+  const found = await getBoard(c.var.db, id, { test });
+  if (!found) return notFoundPage(c, c.req.path, `No result has been submitted for a board with the id "${id}" yet.`);
+  return c.html(<BoardPage detail={found} page={pageOf(c.req.query("page"), found.rows.length)} test={test} />);
 });
 
 site.get("/fleets/:label", async (c) => {
   const label = c.req.param("label");
   const found = await getFleet(c.var.db, label);
-  if (!found) return notFoundPage(c, "No such fleet", `No visible result names the fleet "${label}" yet.`);
+  if (!found) return notFoundPage(c, c.req.path, `No visible result names the fleet "${label}" yet.`);
   return c.html(<FleetPage fleet={found} />);
 });
 
 site.get("/models/:id", async (c) => {
   const id = c.req.param("id");
-  const found = await getModel(c.var.db, id);
-  if (!found) return notFoundPage(c, "No such model", `No result has been submitted for a model with the id "${id}" yet.`);
-  return c.html(<ModelPage detail={found} focus={found.slug === id ? null : id} />);
+  const test = testWanted(c);
+  const found = await getModel(c.var.db, id, { test });
+  if (!found) return notFoundPage(c, c.req.path, `No result has been submitted for a model with the id "${id}" yet.`);
+  return c.html(<ModelPage detail={found} focus={found.slug === id ? null : id} page={pageOf(c.req.query("page"), found.rows.length)} test={test} />);
 });
 
 site.get("/results/:id", async (c) => {
   const id = c.req.param("id");
   const found = /^[0-9a-f]{64}$/.test(id) ? await getSubmission(c.var.db, id) : null;
-  if (!found) return notFoundPage(c, "No such result", `There is no submission with the id "${id}".`);
+  if (!found) return notFoundPage(c, c.req.path, `There is no submission with the id "${id}".`);
   return c.html(<ResultPage data={found} origin={new URL(c.req.url).origin} />);
 });
 
@@ -99,17 +126,10 @@ site.get("/compare", async (c) => {
 // keep the API's JSON error (the Worker's notFound handler).
 site.get("*", async (c, next) => {
   if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return next();
-  return notFoundPage(c, "Page not found", `There is no page at ${c.req.path}.`);
+  return notFoundPage(c, c.req.path, "There is no page at this address.");
 });
 
-function notFoundPage(c: Context<AppEnv>, title: string, text: string) {
-  return c.html(
-    <Layout title={title} section="other">
-      <h1>{title}</h1>
-      <EmptyState title="Nothing here yet">
-        <p>{text}</p>
-      </EmptyState>
-    </Layout>,
-    404,
-  );
+/** The one 404 page (API paths keep the API's JSON error). */
+function notFoundPage(c: Context<AppEnv>, asked: string, why: string) {
+  return c.html(<NotFoundPage asked={asked} why={why} />, 404);
 }

@@ -116,7 +116,8 @@ export async function ingestSql(
   if (!parsed.success) throw new Error(`fixture is not schema-valid: ${parsed.error.message}`);
   if (!(await verifySubmission(body))) throw new Error("fixture signature does not verify");
   const doc = parsed.data;
-  const verdict = assessPlausibility(doc, boardIdFor(doc.system.board.name).id, Date.parse(receivedAt));
+  const fingerprint = await keyFingerprint(body.publicKey);
+  const verdict = assessPlausibility(doc, boardIdFor(doc.system.board, fingerprint).id, Date.parse(receivedAt));
   verdict.refuse.push(...unsafeText(body.document));
   if (verdict.refuse.length) throw new Error(`ingest would refuse: ${verdict.refuse.map((r) => r.message).join("; ")}`);
   const id = await submissionId(body.document);
@@ -127,7 +128,7 @@ export async function ingestSql(
       document: doc,
       signature: body.signature,
       publicKey: body.publicKey,
-      fingerprint: await keyFingerprint(body.publicKey),
+      fingerprint,
     },
     receivedAt,
   );

@@ -12,5 +12,6 @@ export * from "./schema.js";
 export * from "./serving.js";
 export * from "./signing.js";
 export * from "./stats.js";
+export * from "./synthetic.js";
 export * from "./thermal.js";
 export * from "./token-times.js";

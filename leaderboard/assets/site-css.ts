@@ -1,7 +1,11 @@
 /**
  * The site's only stylesheet, served by the Worker at a content-hashed path
- * (no CDN). Light and dark schemes follow prefers-color-scheme; tables scroll
- * sideways inside their own box on a phone instead of widening the page.
+ * (no CDN). Light and dark schemes follow prefers-color-scheme. At phone
+ * width (the 640px query) no page is wider than the screen: tables keep
+ * their priority columns (.hide-sm and data-priority="low" cells go; each row
+ * links to the page with every figure) and scroll inside their own box when
+ * still too wide, code scrolls or wraps in its box, the filter form stacks in
+ * two columns.
  */
 export const SITE_CSS = String.raw`
 :root{--bg:#fbfbfa;--fg:#1b1c1e;--muted:#5d6169;--line:#dcdde0;--card:#fff;--accent:#0b5fd0;--accent-fg:#fff;--good:#0f7a3d;--good-bg:#e3f5e9;--warn:#8a5300;--warn-bg:#fff1d6;--pt:#0b5fd0;--pt2:#c0392b;--focus:#f5a300;--c0:#0b5fd0;--c1:#d55e00;--c2:#009e73;--c3:#cc79a7;--c4:#8a6d00;--c5:#56565e;color-scheme:light dark}
@@ -35,7 +39,7 @@ form.filters label.check{flex-direction:row;align-items:center;gap:.3rem}
 select,input,button{font:inherit;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:.3rem .45rem;min-height:2.1rem}
 button,.btn{background:var(--accent);color:var(--accent-fg);border-color:var(--accent);cursor:pointer;text-decoration:none;display:inline-block;padding:.3rem .8rem;border-radius:6px}
 .scope-note{padding:.5rem .75rem;border-left:4px solid var(--accent);background:var(--card);margin:.5rem 0}
-.tablewrap{overflow-x:auto;border:1px solid var(--line);border-radius:8px;background:var(--card)}
+.tablewrap{position:relative;overflow-x:auto;border:1px solid var(--line);border-radius:8px;background:var(--card)}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:.4rem .45rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 thead th{font-size:.8rem;color:var(--muted);font-weight:600;background:var(--card);line-height:1.25}
@@ -74,8 +78,9 @@ tbody tr:hover{background:color-mix(in srgb,var(--accent) 6%,transparent)}
 .chart .pt:hover circle,.chart .pt:focus circle,.chart .pt.hl circle{stroke:var(--focus);stroke-width:3;fill-opacity:.8}
 .chart .pt:focus{outline:none}
 .chart .front{fill:none;stroke:var(--pt2);stroke-width:1.5;stroke-dasharray:6 4}
-.tip{position:absolute;pointer-events:none;background:var(--fg);color:var(--bg);padding:.4rem .6rem;border-radius:6px;font-size:.8rem;max-width:20rem;z-index:5;box-shadow:0 2px 8px #0004}
+.tip{position:absolute;pointer-events:none;background:var(--fg);color:var(--bg);padding:.4rem .6rem;border-radius:6px;font-size:.8rem;max-width:min(20rem,calc(100% - 8px));z-index:5;box-shadow:0 2px 8px #0004}
 .tip[hidden]{display:none}
+.tip .hint{opacity:.8;font-style:italic;margin-top:.2rem}
 .axes-note{display:none}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;font-size:.82rem;color:var(--muted);margin:.25rem .25rem 0}
 .key{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;border:2px solid var(--pt);vertical-align:-1px;margin-right:.3rem}
@@ -85,11 +90,14 @@ tbody tr:hover{background:color-mix(in srgb,var(--accent) 6%,transparent)}
 .cards.wide{grid-template-columns:repeat(auto-fill,minmax(min(100%,26rem),1fr))}
 table.reps th,table.reps td{padding:.2rem .45rem}
 .card{border:1px solid var(--line);border-radius:8px;background:var(--card);padding:.75rem}
+.card>h3:first-child{margin-top:0}
+section.card{margin:1.5rem 0}
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .9rem;margin:0}
 dl.kv dt{color:var(--muted)}
 dl.kv dd{margin:0;overflow-wrap:anywhere}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem}
-pre{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem;overflow-x:auto;white-space:pre}
+:not(pre)>code{overflow-wrap:anywhere}
+pre{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem;overflow-x:auto;white-space:pre;max-width:100%}
 .mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere;font-size:.85rem}
 .empty{border:2px dashed var(--line);border-radius:8px;padding:1rem 1.25rem;background:var(--card)}
 .runchart .grid{stroke:var(--line);stroke-width:1}
@@ -110,10 +118,36 @@ pre{background:var(--card);border:1px solid var(--line);border-radius:8px;paddin
 .legend .remark{flex-basis:100%}
 .rundata .skipped{color:var(--warn)}
 .cards .card.full{grid-column:1/-1}
+.cards.lead{grid-template-columns:repeat(auto-fill,minmax(min(100%,24rem),1fr))}
+dl.figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.6rem 1rem;margin:0 0 .5rem}
+.fig dt{color:var(--muted);font-size:.82rem;line-height:1.25}
+.fig dd{margin:.15rem 0 0}
+.fig .big{font-size:1.6rem;font-weight:700;line-height:1.15;font-variant-numeric:tabular-nums}
+.cfg .sm-only,.sm-only{display:none}
 .runbox svg{max-width:60rem}
 .rundata{margin:.25rem}
 .rundata table{margin-bottom:.5rem}
 .rundata caption{text-align:left;font-weight:600;padding:.3rem .45rem}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;padding:1rem 0}
-@media (max-width:640px){body{font-size:14px}.chart .axis text,.chart text{font-size:22px}.runchart text{font-size:18px}.chart text.atitle{display:none}.axes-note{display:inline}h1{font-size:1.25rem}th,td{padding:.35rem .4rem}form.filters label{flex:1 1 45%}form.filters select{width:100%}.hide-sm{display:none}}
+@media (max-width:640px){
+body{font-size:14px}h1{font-size:1.25rem}
+header.site .in,main,footer .in{padding:0 .75rem}
+nav.top a{margin-right:.75rem}
+.chart .axis text,.chart text{font-size:22px}.runchart text{font-size:18px}.chart text.atitle{display:none}.axes-note{display:inline}
+th,td{padding:.35rem .4rem}thead th.n{min-width:4.5rem}thead th.n.rank{min-width:0}td.cfg,th.cfg{min-width:8.5rem}td.model,td.setup{min-width:0}
+.hide-sm,.cfg .hide-sm,[data-priority=low]{display:none}.cfg .sm-only,.sm-only{display:block}
+form.filters{padding:.6rem}form.filters label{flex:1 1 40%;min-width:0}form.filters select{width:100%}
+.cards{grid-template-columns:minmax(0,1fr)}
+dl.kv{grid-template-columns:minmax(0,max-content) minmax(0,1fr)}
+dl.figs{grid-template-columns:repeat(2,minmax(0,1fr))}
+.fig .big{font-size:1.35rem}
+#compare td.n{white-space:normal;overflow-wrap:break-word}
+#compare th.n,#compare td.n{min-width:6.5rem}
+#compare tr>:first-child{position:sticky;left:0;z-index:1;background:var(--card);min-width:7.5rem;max-width:8.5rem}
+}
+/* ranking: the constraints as one wrapping row of small inputs; a setup's folded sweep */
+form.filters fieldset.constraints{display:flex;flex-wrap:wrap;gap:.5rem .75rem;align-items:flex-end;flex:1 1 100%;margin:0;padding:.4rem .6rem;border:1px solid var(--line);border-radius:6px}
+form.filters fieldset.constraints legend{font-size:.8rem;color:var(--muted)}
+form.filters fieldset.constraints input{width:7rem}
+details.sweep{font-size:.8rem;margin-top:.2rem}details.sweep ul{margin:.2rem 0 0;padding-left:1.1rem}
 `;

@@ -177,8 +177,11 @@ export function frontText(p: ParetoAxes): string {
   return listText(p.axes.map(labelInText));
 }
 
-/** The tooltip lines for a configuration's point: name, then the chart's axes, the front's other axes and the size, in METRICS' units. */
+/** Shown in a point's tooltip where measured: tokens per joule is tokens/s per watt, so the watts explain the figure. */
+const WATTS: MetricId = "avg_w";
+
+/** The tooltip lines for a configuration's point: name, then the chart's axes, the front's other axes, the size and the watts where measured, in METRICS' units. */
 export function pointLines(name: string, sub: string, metrics: Partial<Record<MetricId, number>>, p: ParetoAxes): string[] {
-  const ids = [...new Set([p.y, p.x, ...p.axes, CHART_SIZE])];
+  const ids = [...new Set([p.y, p.x, ...p.axes, CHART_SIZE, ...(metrics[WATTS] === undefined ? [] : [WATTS])])];
   return [name, sub, ...ids.map((id) => `${METRIC_BY_ID[id].label}: ${metricText(id, metrics[id])}`)];
 }

@@ -71,20 +71,20 @@ export function ThrottleBadge(props: { metrics: ConfigRow["metrics"] }) {
 /**
  * A metric's value and, under it, its ±: the spread over repetitions, or a
  * task score's standard error (the tooltip says which); "not measured" when
- * absent.
+ * absent. `priority: "low"` hides it at phone width (./priority-columns.ts).
  */
-export function MetricCell(props: { id: MetricId; row: Pick<ConfigRow, "metrics" | "stddev">; best?: boolean }) {
+export function MetricCell(props: { id: MetricId; row: Pick<ConfigRow, "metrics" | "stddev">; best?: boolean; priority?: "low" }) {
   const v = props.row.metrics[props.id];
   if (v === undefined) {
     return (
-      <td class="n" data-metric={props.id}>
+      <td class="n" data-priority={props.priority} data-metric={props.id}>
         <span class="nm">{NOT_MEASURED}</span>
       </td>
     );
   }
   const sd = props.row.stddev[props.id];
   return (
-    <td class="n" data-metric={props.id} data-value={String(v)} data-best={props.best ? "true" : undefined}>
+    <td class="n" data-priority={props.priority} data-metric={props.id} data-value={String(v)} data-best={props.best ? "true" : undefined}>
       <span class={props.best ? "best" : undefined}>{num(v)}</span>
       {props.best ? <span class="sr"> (better)</span> : null}
       {sd !== undefined ? (

@@ -1,8 +1,13 @@
-/** A plain (server-sorted) table of configurations for the board and model pages. */
+/**
+ * A plain (server-sorted) table of configurations for the board and model
+ * pages. At phone width it keeps the name, its setup (a link to the result)
+ * and the priority metric columns (./priority-columns.ts).
+ */
 import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";
 import { QUALITY_COLUMNS } from "../state.js";
 import type { ConfigRow } from "../types.js";
 import { acceleratorText, configHref, MetricCell, UnconfirmedBadge } from "./config-cells.js";
+import { phoneColumns, priority } from "./priority-columns.js";
 
 export const DETAIL_COLUMNS: readonly MetricId[] = [
   "tg_tps",
@@ -16,24 +21,30 @@ export const DETAIL_COLUMNS: readonly MetricId[] = [
 
 export function ConfigTable(props: { rows: ConfigRow[]; show: "board" | "model"; columns?: readonly MetricId[]; id?: string }) {
   const cols = props.columns ?? DETAIL_COLUMNS;
+  // Rows come ordered by the first column.
+  const keep = phoneColumns(cols, cols[0]!);
   return (
     <div class="tablewrap">
       <table id={props.id}>
         <thead>
           <tr>
             <th scope="col">{props.show === "board" ? "Model" : "Board"}</th>
-            <th scope="col">Setup</th>
+            <th scope="col" class="hide-sm">
+              Setup
+            </th>
             {cols.map((id) => (
-              <th scope="col" class="n" title={METRIC_BY_ID[id].description}>
+              <th scope="col" class="n" data-priority={priority(keep, id)} title={METRIC_BY_ID[id].description}>
                 {METRIC_BY_ID[id].label}
                 {METRIC_BY_ID[id].unit ? <span class="unit">{METRIC_BY_ID[id].unit}</span> : null}
               </th>
             ))}
-            <th scope="col">Meter scope</th>
-            <th scope="col" class="n">
+            <th scope="col" class="hide-sm">
+              Meter scope
+            </th>
+            <th scope="col" class="n hide-sm">
               Submissions
             </th>
-            <th scope="col" class="n">
+            <th scope="col" class="n hide-sm">
               Contributors
             </th>
           </tr>
@@ -48,17 +59,18 @@ export function ConfigTable(props: { rows: ConfigRow[]; show: "board" | "model";
                   <a href={`/boards/${encodeURIComponent(r.boardId)}`}>{r.boardName}</a>
                 )}
                 <UnconfirmedBadge contributors={r.contributors} />
+                <a class="sub sm-only" href={configHref(r)}>{`${acceleratorText(r)} · ${r.backend}`}</a>
               </td>
-              <td class="setup">
+              <td class="setup hide-sm">
                 <a href={configHref(r)}>{`${acceleratorText(r)} · ${r.backend}`}</a>
                 <span class="sub muted" style="display:block">{`${r.runtime} · ${r.threads} threads, ${r.gpuLayers} GPU layers`}</span>
               </td>
               {cols.map((id) => (
-                <MetricCell id={id} row={r} />
+                <MetricCell id={id} row={r} priority={priority(keep, id)} />
               ))}
-              <td>{r.meterScope ?? <span class="nm">none</span>}</td>
-              <td class="n">{r.submissions}</td>
-              <td class="n">{r.contributors}</td>
+              <td class="hide-sm">{r.meterScope ?? <span class="nm">none</span>}</td>
+              <td class="n hide-sm">{r.submissions}</td>
+              <td class="n hide-sm">{r.contributors}</td>
             </tr>
           ))}
         </tbody>

@@ -1,4 +1,5 @@
 /** The page frame: skip link, header navigation, one stylesheet, optional script. */
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { CSS_ASSET, JS_ASSET } from "../assets/index.js";
 
@@ -11,43 +12,47 @@ export function Layout(props: { title: string; section: Section; script?: boolea
     ["api", "/api", "API"],
   ];
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <title>{`${props.title} · edgebench`}</title>
-        {props.description ? <meta name="description" content={props.description} /> : null}
-        <link rel="stylesheet" href={CSS_ASSET.path} />
-        {props.script ? <script src={JS_ASSET.path} defer></script> : null}
-      </head>
-      <body>
-        <a class="skip" href="#main">
-          Skip to content
-        </a>
-        <header class="site">
-          <div class="in">
-            <a class="brand" href="/">
-              edgebench
-            </a>
-            <nav class="top" aria-label="Site">
-              {nav.map(([id, href, label]) => (
-                <a href={href} aria-current={props.section === id ? "page" : undefined}>
-                  {label}
-                </a>
-              ))}
-            </nav>
-          </div>
-        </header>
-        <main id="main" tabindex={-1}>
-          {props.children}
-        </main>
-        <footer>
-          <div class="in">
-            Every figure is recomputed by the registry from the raw samples of a signed submission. <a href="/api">API and verification</a>
-          </div>
-        </footer>
-      </body>
-    </html>
+    <>
+      {/* Without a doctype a browser lays the page out in quirks mode (tables, body sizing and scroll widths differ). */}
+      {raw("<!DOCTYPE html>")}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light dark" />
+          <title>{`${props.title} · edgebench`}</title>
+          {props.description ? <meta name="description" content={props.description} /> : null}
+          <link rel="stylesheet" href={CSS_ASSET.path} />
+          {props.script ? <script src={JS_ASSET.path} defer></script> : null}
+        </head>
+        <body>
+          <a class="skip" href="#main">
+            Skip to content
+          </a>
+          <header class="site">
+            <div class="in">
+              <a class="brand" href="/">
+                edgebench
+              </a>
+              <nav class="top" aria-label="Site">
+                {nav.map(([id, href, label]) => (
+                  <a href={href} aria-current={props.section === id ? "page" : undefined}>
+                    {label}
+                  </a>
+                ))}
+              </nav>
+            </div>
+          </header>
+          <main id="main" tabindex={-1}>
+            {props.children}
+          </main>
+          <footer>
+            <div class="in">
+              Every figure is recomputed by the registry from the raw samples of a signed submission. <a href="/api">API and verification</a>
+            </div>
+          </footer>
+        </body>
+      </html>
+    </>
   );
 }

@@ -1,71 +1,232 @@
-/** /api: the endpoints with curl and CSV examples, the metric ids, and the signing rule. */
-import { COOLING, METER_SCOPES, METRICS, OUTLIER_RULE } from "@edgebench/contract";
+/**
+ * /api: every operation of the API, rendered from its OpenAPI document (/api/v1/openapi.json, generated from the
+ * routes' own schemas), with curl and CSV examples, the metric ids, and the signing rule.
+ */
+import { METRICS } from "@edgebench/contract";
 import { DATA_LICENCE_URL } from "../../workers/api/export.js";
+import { apiDocument } from "../../workers/api/index.js";
+import type { OpenApiDocument } from "../../workers/api/openapi-document.js";
 import { ORDER_RULE, SCOPE_RULE } from "../../workers/ranking/scope.js";
-import { EXPORT_CHUNK, EXPORT_DEFAULT_LIMIT, EXPORT_MAX_LIMIT } from "../../workers/read/export.js";
+import { EXPORT_CHUNK, EXPORT_MAX_LIMIT } from "../../workers/read/export.js";
 import { Layout } from "../components/layout.js";
 import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
 
+const METHODS = ["get", "put", "post", "delete"] as const;
+
+/** The parts of a JSON schema (as the document writes them) the page shows. */
+interface Schema {
+  $ref?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  default?: unknown;
+  format?: string;
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  description?: string;
+  anyOf?: Schema[];
+}
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  schema?: Schema;
+}
+interface Media {
+  schema?: Schema;
+}
+interface Operation {
+  operationId: string;
+  summary?: string;
+  description?: string;
+  security?: unknown[];
+  parameters?: Parameter[];
+  requestBody?: { description?: string; required?: boolean; content: Record<string, Media> };
+  responses: Record<string, { description: string; content?: Record<string, Media> }>;
+  "x-body-limit-bytes"?: number;
+  "x-rate-limits"?: { perKey: number; perAddress: number; windowSeconds: number };
+  "x-data-licence"?: { name: string; url: string };
+}
+interface Listed {
+  method: string;
+  path: string;
+  op: Operation;
+}
+
+function operationsOf(doc: OpenApiDocument): Listed[] {
+  return Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+    METHODS.flatMap((method) => {
+      const op = (item as Partial<Record<string, Operation>>)[method];
+      return op ? [{ method: method.toUpperCase(), path, op }] : [];
+    }),
+  );
+}
+
+/** A schema in a few words: its type or component, then its limits. */
+function typeText(s: Schema | undefined): string {
+  if (!s) return "any";
+  if (s.$ref) return s.$ref.replace("#/components/schemas/", "");
+  if (s.anyOf) return s.anyOf.map(typeText).join(" or ");
+  const parts: string[] = [];
+  if (s.enum) parts.push(`one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}`);
+  else if (s.const !== undefined) parts.push(JSON.stringify(s.const));
+  else parts.push(s.type === "array" ? `array of ${typeText(s.items)}` : String(s.type ?? "any"));
+  if (s.format) parts.push(s.format);
+  if (s.minLength !== undefined || s.maxLength !== undefined) parts.push(`${s.minLength ?? 0}-${s.maxLength ?? "∞"} characters`);
+  if (s.exclusiveMinimum !== undefined) parts.push(`> ${s.exclusiveMinimum}`);
+  if (s.minimum !== undefined) parts.push(`≥ ${s.minimum}`);
+  if (s.maximum !== undefined) parts.push(`≤ ${s.maximum}`);
+  if (s.pattern) parts.push(`matching ${s.pattern}`);
+  if (s.default !== undefined) parts.push(`default ${JSON.stringify(s.default)}`);
+  return parts.join(", ");
+}
+
+/** The error codes a response lists (its schema's error.code enum). */
+function codesOf(media: Media | undefined): string[] {
+  const code = media?.schema?.properties?.error?.properties?.code;
+  return (code?.enum as string[] | undefined) ?? [];
+}
+
+function Params(props: { params: Parameter[] }) {
+  return (
+    <div class="tablewrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Parameter</th>
+            <th scope="col">In</th>
+            <th scope="col">Type and limits</th>
+            <th scope="col">What it does</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.params.map((p) => (
+            <tr>
+              <td>
+                <code>{p.name}</code>
+                {p.required ? " (required)" : ""}
+              </td>
+              <td>{p.in}</td>
+              <td>{typeText(p.schema)}</td>
+              <td>{p.description ?? p.schema?.description ?? ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Body(props: { body: NonNullable<Operation["requestBody"]> }) {
+  const [type, media] = Object.entries(props.body.content)[0] ?? ["application/json", {}];
+  const schema = media.schema;
+  const fields = Object.entries(schema?.properties ?? {});
+  return (
+    <p>
+      Body ({type}
+      {props.body.required ? "" : ", optional"}): {props.body.description}.{" "}
+      {fields.length > 0 ? (
+        fields.map(([name, f], i) => (
+          <>
+            {i > 0 ? "; " : ""}
+            <code>{name}</code>
+            {schema?.required?.includes(name) ? "" : " (optional)"}: {typeText(f)}
+          </>
+        ))
+      ) : (
+        <code>{typeText(schema)}</code>
+      )}
+    </p>
+  );
+}
+
+function Responses(props: { responses: Operation["responses"] }) {
+  return (
+    <div class="tablewrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Status</th>
+            <th scope="col">Meaning</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(props.responses).map(([status, r]) => {
+            const codes = codesOf(r.content?.["application/json"]);
+            return (
+              <tr>
+                <td>{status}</td>
+                <td>
+                  {codes.length > 0
+                    ? r.description.split("; ").map((line, i) => (
+                        <>
+                          {i > 0 ? <br /> : null}
+                          <code>{line.slice(0, line.indexOf(":"))}</code>
+                          {line.slice(line.indexOf(":"))}
+                        </>
+                      ))
+                    : `${r.description}${r.content ? ` (${Object.keys(r.content).join(", ")})` : ""}`}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** One operation: what it is, its parameters, body, limits and every answer. */
+function OperationDoc(props: { listed: Listed }) {
+  const { method, path, op } = props.listed;
+  const rates = op["x-rate-limits"];
+  return (
+    <section id={`op-${op.operationId}`}>
+      <h3>
+        <code>{method}</code> <code>/api/v1{path}</code>
+      </h3>
+      <p>
+        {op.summary}
+        {op.security ? " Admin: Authorization: Bearer <admin token>." : ""}
+      </p>
+      {op.description ? <p class="muted">{op.description}</p> : null}
+      {op["x-body-limit-bytes"] !== undefined || rates ? (
+        <p>
+          Limits: {op["x-body-limit-bytes"] !== undefined ? `bodies up to ${op["x-body-limit-bytes"]} bytes` : ""}
+          {rates ? `; ${rates.perKey} uploads per ${rates.windowSeconds} s per key and ${rates.perAddress} per client address (defaults)` : ""}.
+        </p>
+      ) : null}
+      {op["x-data-licence"] ? (
+        <p>
+          Licence of the data: <a href={op["x-data-licence"].url}>{op["x-data-licence"].name}</a>.
+        </p>
+      ) : null}
+      {op.parameters?.length ? <Params params={op.parameters} /> : null}
+      {op.requestBody ? <Body body={op.requestBody} /> : null}
+      <Responses responses={op.responses} />
+    </section>
+  );
+}
+
 export function ApiPage(props: { origin: string }) {
   const o = props.origin;
-  const endpoints: [string, string, string][] = [
-    [
-      "POST",
-      "/api/v1/submissions",
-      'Submit a signed result: {"document", "signature", "publicKey"}. 201 with {id, url}; the same document again is 200 with the same id.',
-    ],
-    [
-      "GET",
-      "/api/v1/submissions/:id",
-      `The stored document, its signature and key (verify it offline), plus the figures the server computed; each run's outliers: headline speed figures far from its configuration's other runs (${OUTLIER_RULE.text}), shown, never removed.`,
-    ],
-    [
-      "GET",
-      "/api/v1/export",
-      `Every visible signed submission as NDJSON, one per line: {id, document, signature, publicKey, receivedAt, status, retired, runs: [{index, status, configurationId, metrics}]}, oldest upload first. ?limit (default ${EXPORT_DEFAULT_LIMIT}, at most ${EXPORT_MAX_LIMIT}) and ?cursor: see "Bulk export" below.`,
-    ],
-    [
-      "GET",
-      "/api/v1/export/runs.csv",
-      "Every run of those submissions as CSV, one row per run: submission, configuration and settings columns, then one column per metric id of the list below (empty where not measured). Same limit and cursor.",
-    ],
-    [
-      "GET",
-      "/api/v1/leaderboard",
-      "Configurations aggregated over their submissions; filters, sort, pagination; ?format=csv for CSV. The site's / takes the same parameters and ranks the same rows.",
-    ],
-    [
-      "GET",
-      "/api/v1/status",
-      "How many configurations are waiting for the aggregation step after an upload or a moderation action ({pending}); 0 when the rankings include every stored result.",
-    ],
-    ["GET", "/api/v1/boards", "The board catalogue and every board with results, with counts."],
-    [
-      "GET",
-      "/api/v1/boards/:id",
-      "One board: its catalogue figures (size, envelope, memory bandwidth, power) each with its public sources, and every configuration measured on it.",
-    ],
-    ["GET", "/api/v1/models", "Model families and their variants (quantisations), with counts."],
-    ["GET", "/api/v1/models/:id", "One model family (or variant id): every configuration of its variants."],
-    ["GET", "/api/v1/configurations?ids=a,b", "Configurations by id (what the compare page shows)."],
-    ["GET", "/api/v1/metrics", "The metric definitions: id, label, unit, which direction is better, whether it ranks within one meter scope."],
-    [
-      "GET",
-      "/api/v1/standard-files",
-      "The model files the registry pins by SHA-256 (name, quantisation, suite, source): ?standard=1 keeps only configurations of these files, so boards are compared on identical weights.",
-    ],
-    [
-      "GET",
-      "/api/v1/retired-builds",
-      "Runtime builds a moderator retired (a llama.cpp commit, or a runtime version range) with the reason: their results are kept and shown, not ranked.",
-    ],
-  ];
+  const operations = operationsOf(apiDocument());
   return (
     <Layout title="API" section="api" description="The edgebench registry API: endpoints, examples, metric ids and how to verify a result.">
       <h1>API</h1>
       <p class="lede">
         Everything on this site comes from the same JSON API, served by the same Worker from the same database. GET endpoints allow cross-origin
-        requests. Errors always have the shape <code>{`{"error":{"code","message","details"?}}`}</code>.
+        requests. Errors always have the shape <code>{`{"error":{"code","message","details"?}}`}</code>. The API is described by an OpenAPI 3.1
+        document, <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>, generated from the schemas that validate each request; the reference below
+        is rendered from it.
       </p>
       <h2>Endpoints</h2>
       <div class="tablewrap">
@@ -78,15 +239,17 @@ export function ApiPage(props: { origin: string }) {
             </tr>
           </thead>
           <tbody>
-            {endpoints.map(([m, p, d]) => (
+            {operations.map(({ method, path, op }) => (
               <tr>
                 <td>
-                  <code>{m}</code>
+                  <code>{method}</code>
                 </td>
                 <td>
-                  <code>{p}</code>
+                  <a href={`#op-${op.operationId}`}>
+                    <code>/api/v1{path}</code>
+                  </a>
                 </td>
-                <td>{d}</td>
+                <td>{op.summary}</td>
               </tr>
             ))}
           </tbody>
@@ -155,11 +318,8 @@ done`}</code>
       </p>
       <h2>Leaderboard parameters</h2>
       <p>
-        <code>model</code>, <code>quantisation</code>, <code>board</code>, <code>accelerator</code> (cpu, gpu, npu, tpu), <code>backend</code>,{" "}
-        <code>scope</code> ({METER_SCOPES.join(", ")}), <code>cooling</code> ({COOLING.join(", ")}: as declared by the contributor; results that
-        declare none are a configuration of their own, left out by this filter), <code>sort</code> (a metric id below), <code>order</code> (asc, desc;
-        default: the metric's better direction), <code>standard=1</code> (standard files only), <code>limit</code>, <code>offset</code> or{" "}
-        <code>cursor</code>, <code>format=csv</code>.
+        Every parameter, with its values and limits, is in the <a href="#op-leaderboard">reference</a>. Results without a declared cooling are a
+        configuration of their own, left out by the <code>cooling</code> filter.
       </p>
       <p id="order-rule">{ORDER_RULE}</p>
       <p id="scope-rule">{SCOPE_RULE}</p>
@@ -196,6 +356,15 @@ done`}</code>
           </tbody>
         </table>
       </div>
+      <h2 id="reference">Reference</h2>
+      <p>
+        Every operation in <a href="/api/v1/openapi.json">the OpenAPI document</a>: its parameters with their types and limits, its body, and every
+        answer with its error codes. Schemas named here (<code>ResultDocument</code>, <code>Submission</code>) are the contract's, under{" "}
+        <code>components.schemas</code> in the document.
+      </p>
+      {operations.map((listed) => (
+        <OperationDoc listed={listed} />
+      ))}
       <h2 id="verify">Signing rule and verification</h2>
       <pre>
         <code>{SIGNING_RULE.join("\n")}</code>

@@ -4,6 +4,8 @@ import type { BoardDetail, SourcedFigure } from "../../workers/read/boards.js";
 import { ConfigTable } from "../components/config-table.js";
 import { EmptyState } from "../components/empty.js";
 import { Layout } from "../components/layout.js";
+import { ListPager, pageSlice } from "../components/pager.js";
+import { TestDataBadge } from "../components/test-data-badge.js";
 import { num, plural } from "../format.js";
 import type { ConfigRow } from "../types.js";
 
@@ -61,7 +63,16 @@ function Figure<T>(props: { figure: SourcedFigure<T> | null; text: (value: T) =>
   );
 }
 
-export function BoardPage(props: { detail: BoardDetail }) {
+/** `page` and `test` as the board page's links keep them. */
+export function boardHref(id: string, at: { page?: number; test: boolean }): string {
+  const q = new URLSearchParams();
+  if (at.test) q.set("test", "1");
+  if (at.page && at.page > 1) q.set("page", String(at.page));
+  const s = q.toString();
+  return `/boards/${encodeURIComponent(id)}${s ? `?${s}` : ""}`;
+}
+
+export function BoardPage(props: { detail: BoardDetail; page: number; test: boolean }) {
   const { board, rows } = props.detail;
   // Best per model variant: its fastest configuration on this board (rows come fastest first).
   const best = new Map<string, ConfigRow>();
@@ -75,8 +86,9 @@ export function BoardPage(props: { detail: BoardDetail }) {
       <p class="lede">
         {plural(board.submissions, "submission")} from {plural(board.contributors, "contributor")}
         {board.firstSeenAt && board.lastSeenAt ? `; first seen ${board.firstSeenAt.slice(0, 10)}, last ${board.lastSeenAt.slice(0, 10)}` : ""}.{" "}
-        <a href={`/?board=${encodeURIComponent(board.id)}`}>Show on the leaderboard</a>
+        <a href={`/?board=${encodeURIComponent(board.id)}${props.test || props.detail.testData ? "&test=1" : ""}`}>Show on the leaderboard</a>
       </p>
+      {props.detail.testData ? <TestDataBadge what="A board no one identified" /> : null}
       <h2>Specifications</h2>
       <div class="card">
         {board.inCatalogue ? (
@@ -119,7 +131,23 @@ export function BoardPage(props: { detail: BoardDetail }) {
         <ConfigTable rows={[...best.values()]} show="board" id="best-per-model" />
       )}
       <h2>Every configuration measured on it</h2>
-      {rows.length === 0 ? <EmptyState title="Nothing measured on this board yet" /> : <ConfigTable rows={rows} show="board" id="board-configs" />}
+      {props.detail.testData ? null : (
+        <p class="muted">
+          {props.test ? (
+            <a href={boardHref(board.id, { test: false })}>Leave out test data</a>
+          ) : (
+            <a href={boardHref(board.id, { test: true })}>Include test data (generated models)</a>
+          )}
+        </p>
+      )}
+      {rows.length === 0 ? (
+        <EmptyState title="Nothing measured on this board yet" />
+      ) : (
+        <>
+          <ConfigTable rows={pageSlice(rows, props.page)} show="board" id="board-configs" />
+          <ListPager page={props.page} total={rows.length} href={(page) => boardHref(board.id, { page, test: props.test })} label="Configurations" />
+        </>
+      )}
     </Layout>
   );
 }

@@ -54,7 +54,8 @@ export function ComparePage(props: { rows: ConfigRow[]; asked: number; missing: 
     ["Contributors", (r) => String(r.contributors)],
   ];
   return (
-    <Layout title="Compare" section="compare">
+    // The script: the scaling chart's points show their figures on hover, focus or tap.
+    <Layout title="Compare" section="compare" script>
       <h1>Compare configurations</h1>
       {rows.length < COMPARE_MIN ? (
         <section class="empty">
@@ -74,6 +75,7 @@ export function ComparePage(props: { rows: ConfigRow[]; asked: number; missing: 
               : "Their meter scopes differ (or energy was not measured), so energy figures are shown but not compared."}
             {props.asked > COMPARE_MAX ? ` Only the first ${COMPARE_MAX} of ${props.asked} are shown.` : ""}
           </p>
+          <ModelsDifferNote rows={rows} />
           <div class="tablewrap">
             <table id="compare">
               <thead>
@@ -220,5 +222,19 @@ function ServingOverlay(props: { rows: ConfigRow[]; curves: ReadonlyMap<string, 
         ))}
       </ul>
     </section>
+  );
+}
+
+/** Speed and energy depend on the model first: comparing boards on different models (or quantisations) compares the models too. */
+function ModelsDifferNote(props: { rows: readonly ConfigRow[] }) {
+  const names = [...new Set(props.rows.map((r) => `${r.modelName} ${r.quantisation}`))];
+  const files = new Set(props.rows.map((r) => r.modelId));
+  if (files.size < 2) return null;
+  return (
+    <p class="scope-note" id="models-differ">
+      {names.length > 1
+        ? `These run different models or quantisations (${names.join(", ")}): their figures differ by the model as much as by the hardware.`
+        : "These run different files of the same model and quantisation: the weights may differ."}
+    </p>
   );
 }

@@ -2,7 +2,9 @@
  * /fleets/:label: the boards of one site or cluster. Each node's newest
  * result, what the nodes add up to per model (tokens/s summed, power summed
  * only when every node measured it, the spread between nodes), and the
- * results that drove load at the cluster's Service, with their scaling.
+ * results that drove load at the cluster's Service, with their scaling. At
+ * phone width each table keeps its names, its ranked figure and the link to
+ * each result (.hide-sm columns go).
  */
 import { type MetricId, SERVING_LEVELS, SERVING_RANKED_C } from "@edgebench/contract";
 import type { FleetResult, FleetView } from "../../workers/read/fleets.js";
@@ -11,6 +13,11 @@ import { metricText, NOT_MEASURED, num, plural, when } from "../format.js";
 
 /** Goodput at the level the serving view ranks. */
 const RANKED_GOODPUT = `goodput_rps_c${SERVING_RANKED_C}` as MetricId;
+
+/** A serving level's cells: at phone width only the ranked level's stay. */
+function rankedOnly(c: number): string {
+  return c === SERVING_RANKED_C ? "n" : "n hide-sm";
+}
 
 function resultLink(r: FleetResult, text: string) {
   return <a href={`/results/${encodeURIComponent(r.submissionId)}`}>{text}</a>;
@@ -38,7 +45,7 @@ export function FleetPage(props: { fleet: FleetView }) {
             <thead>
               <tr>
                 <th scope="col">Model</th>
-                <th scope="col" class="n">
+                <th scope="col" class="n hide-sm">
                   Nodes
                 </th>
                 <th scope="col" class="n">
@@ -47,10 +54,10 @@ export function FleetPage(props: { fleet: FleetView }) {
                 <th scope="col" class="n">
                   Power, summed
                 </th>
-                <th scope="col" class="n">
+                <th scope="col" class="n hide-sm">
                   Tokens per joule
                 </th>
-                <th scope="col" class="n">
+                <th scope="col" class="n hide-sm">
                   Fastest / slowest node
                 </th>
               </tr>
@@ -59,7 +66,7 @@ export function FleetPage(props: { fleet: FleetView }) {
               {f.models.map((m) => (
                 <tr data-model={m.modelId}>
                   <td>{`${m.modelName} ${m.quantisation}`}</td>
-                  <td class="n">{m.nodes}</td>
+                  <td class="n hide-sm">{m.nodes}</td>
                   <td class="n" data-field="tg-sum">
                     {metricText("tg_tps", m.tgTps)}
                   </td>
@@ -70,8 +77,10 @@ export function FleetPage(props: { fleet: FleetView }) {
                       <span class="nm">{`${NOT_MEASURED} (${plural(m.unmetered, "node")} without a meter)`}</span>
                     )}
                   </td>
-                  <td class="n">{m.tokensPerJ !== null ? metricText("tokens_per_j", m.tokensPerJ) : <span class="nm">{NOT_MEASURED}</span>}</td>
-                  <td class="n" data-field="spread">
+                  <td class="n hide-sm">
+                    {m.tokensPerJ !== null ? metricText("tokens_per_j", m.tokensPerJ) : <span class="nm">{NOT_MEASURED}</span>}
+                  </td>
+                  <td class="n hide-sm" data-field="spread">
                     {m.spread !== null ? `${num(m.spread)} x` : <span class="nm">{NOT_MEASURED}</span>}
                   </td>
                 </tr>
@@ -87,11 +96,13 @@ export function FleetPage(props: { fleet: FleetView }) {
             <tr>
               <th scope="col">Node</th>
               <th scope="col">Board</th>
-              <th scope="col">Model</th>
+              <th scope="col" class="hide-sm">
+                Model
+              </th>
               <th scope="col" class="n">
                 Generation
               </th>
-              <th scope="col" class="n">
+              <th scope="col" class="n hide-sm">
                 Power
               </th>
               <th scope="col">Result</th>
@@ -103,9 +114,9 @@ export function FleetPage(props: { fleet: FleetView }) {
                 <tr data-node={n.node ?? ""}>
                   <td>{i === 0 ? n.node : ""}</td>
                   <td>{i === 0 ? n.boardName : ""}</td>
-                  <td>{`${r.modelName} ${r.quantisation}`}</td>
+                  <td class="hide-sm">{`${r.modelName} ${r.quantisation}`}</td>
                   <td class="n">{r.status === "ok" ? metricText("tg_tps", r.metrics.tg_tps?.value) : <span class="nm">failed</span>}</td>
-                  <td class="n">{metricText("avg_w", r.metrics.avg_w?.value)}</td>
+                  <td class="n hide-sm">{metricText("avg_w", r.metrics.avg_w?.value)}</td>
                   <td>{i === 0 ? resultLink(n, when(n.receivedAt)) : ""}</td>
                 </tr>
               )),
@@ -125,12 +136,16 @@ export function FleetPage(props: { fleet: FleetView }) {
             <thead>
               <tr>
                 <th scope="col">Result</th>
-                <th scope="col">Model</th>
+                <th scope="col" class="hide-sm">
+                  Model
+                </th>
                 {SERVING_LEVELS.map((c) => (
-                  <th scope="col" class="n">{`${c} stream${c > 1 ? "s" : ""}`}</th>
+                  <th scope="col" class={rankedOnly(c)}>{`${c} stream${c > 1 ? "s" : ""}`}</th>
                 ))}
                 <th scope="col" class="n">{`Goodput at ${SERVING_RANKED_C}`}</th>
-                <th scope="col">Nodes behind the Service (declared)</th>
+                <th scope="col" class="hide-sm">
+                  Nodes behind the Service (declared)
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -138,12 +153,12 @@ export function FleetPage(props: { fleet: FleetView }) {
                 r.runs.map((run) => (
                   <tr data-fleet-result={r.submissionId}>
                     <td>{resultLink(r, when(r.receivedAt))}</td>
-                    <td>{`${run.modelName} ${run.quantisation}`}</td>
+                    <td class="hide-sm">{`${run.modelName} ${run.quantisation}`}</td>
                     {SERVING_LEVELS.map((c) => (
-                      <td class="n">{metricText(`serve_tps_c${c}`, run.metrics[`serve_tps_c${c}`]?.value)}</td>
+                      <td class={rankedOnly(c)}>{metricText(`serve_tps_c${c}`, run.metrics[`serve_tps_c${c}`]?.value)}</td>
                     ))}
                     <td class="n">{metricText(RANKED_GOODPUT, run.metrics[RANKED_GOODPUT]?.value)}</td>
-                    <td>{r.declaredNodes.length ? r.declaredNodes.join(", ") : <span class="nm">not declared</span>}</td>
+                    <td class="hide-sm">{r.declaredNodes.length ? r.declaredNodes.join(", ") : <span class="nm">not declared</span>}</td>
                   </tr>
                 )),
               )}

@@ -1,7 +1,9 @@
 /**
- * The leaderboard: one row per configuration, a view switch (throughput,
- * energy, size, Pareto, serving), filters in a GET form and sortable columns, all in
- * the URL. Tables work without JavaScript; the chart script only enhances.
+ * The leaderboard: one model at a time (the default model when the URL names
+ * none; `model=all`: a small ranking per model), one row per setup by
+ * default, a view switch (throughput, energy, size, Pareto, serving), filters
+ * and constraints in a GET form and sortable columns, all in the URL. Tables
+ * work without JavaScript; the chart script only enhances.
  */
 import {
   METRIC_BY_ID,
@@ -13,13 +15,16 @@ import {
   SERVING_RANKED_C,
   SERVING_SLO,
 } from "@edgebench/contract";
+import { CONSTRAINT_TEXT, NUMERIC_CONSTRAINTS } from "../../workers/ranking/constraints.js";
 import type { FilterOptions } from "../../workers/ranking/options.js";
-import type { SiteView } from "../../workers/ranking/site-view.js";
+import { PARAM_CLASSES, type RankGroup } from "../../workers/ranking/query.js";
+import { ALL_MODELS, PER_MODEL, type SiteView } from "../../workers/ranking/site-view.js";
 import { CHART_SIZE, Chart, type ChartPoint, frontText, pointLines } from "../components/chart.js";
 import { configHref, configSubline, MetricCell, StandardFileBadge, ThrottleBadge, UnconfirmedBadge } from "../components/config-cells.js";
 import { EmptyState } from "../components/empty.js";
 import { Layout } from "../components/layout.js";
-import { labelInText, listText, plural, spreadWords } from "../format.js";
+import { phoneColumns, priority } from "../components/priority-columns.js";
+import { labelInText, listText, metricText, plural, spreadWords } from "../format.js";
 import {
   axesParam,
   type BoardState,
@@ -40,7 +45,8 @@ import type { ConfigRow } from "../types.js";
 
 const VIEW_LEDE: Record<View, (state: BoardState) => string> = {
   throughput: () => `Ranked by ${METRIC_BY_ID.tg_tps.label.toLowerCase()}; prompt processing, time to first token and task accuracy alongside.`,
-  energy: () => `Ranked by ${METRIC_BY_ID.tokens_per_j.label.toLowerCase()}, only among results measured with the same meter scope.`,
+  energy: () =>
+    `Ranked by ${METRIC_BY_ID.tokens_per_j.label.toLowerCase()} (tokens/s per watt: generation tokens/s divided by the average power), only among results measured with the same meter scope.`,
   size: () =>
     `Ranked by ${METRIC_BY_ID.tps_per_cm2.label.toLowerCase()} of the board's footprint; per litre of its envelope alongside, where a height is known.`,
   pareto: (state) =>
@@ -69,19 +75,36 @@ export interface LeaderboardProps {
   sort: { key: MetricId; dir: "asc" | "desc" };
 }
 
-export function LeaderboardPage(props: LeaderboardProps) {
-  const { state, view } = props;
+/** How each `group` value reads in the form. */
+const GROUP_LABELS: Record<RankGroup, string> = {
+  setup: "One per setup (best threads and GPU layers)",
+  board: "Best per board",
+  configuration: "Every configuration",
+};
+
+export function LeaderboardPage(page: LeaderboardProps) {
+  const { view } = page;
+  // Links and the form name the model ranked (the default one included), so the query string is the API's.
+  const state: BoardState = { ...page.state, filters: view.filters };
+  const props = { ...page, state };
   const scoped = isScoped(state);
   return (
     <Layout title="Leaderboard" section="leaderboard" script description="Small LLMs on edge boards ranked by throughput, energy and size.">
       <h1>On-device LLM leaderboard</h1>
       <p class="lede">
-        One row per configuration (board, accelerator and backend, runtime, model variant, threads and GPU layers), aggregated over every signed
-        submission behind it.
+        Ranked within one model at a time. One row per setup (board, accelerator and backend, runtime, model variant, meter scope) at its best
+        measured threads and GPU layers, the rest of the sweep folded under it; figures are aggregated over every signed submission behind them.
       </p>
       {view.empty ? (
         <EmptyState title="No results yet">
-          <p>Nobody has submitted a result to this registry yet. Be the first.</p>
+          {state.filters.test ? (
+            <p>Nobody has submitted a result to this registry yet. Be the first.</p>
+          ) : (
+            <p>
+              No result ranks here yet. Results on models the uploader generated and on boards no one identified are test data, stored but left out of
+              the rankings: <a href="/?test=1">include test data</a>.
+            </p>
+          )}
         </EmptyState>
       ) : (
         <>
@@ -98,14 +121,16 @@ export function LeaderboardPage(props: LeaderboardProps) {
           </nav>
           <p class="lede">{VIEW_LEDE[state.view](state)}</p>
           <Filters state={state} options={view.options} energyScope={view.energyScope} sort={props.sort} />
+          <ModelNote view={view} />
+          <ConstraintNote state={state} />
           {scoped || state.filters.scope ? <ScopeNote state={state} view={view} /> : null}
-          <ChartSection state={state} view={view} />
+          {view.perModel ? null : <ChartSection state={state} view={view} />}
           {state.view === "serving" ? (
             <p class="scope-note" id="serving-note">
               {SERVING_NOTE}
             </p>
           ) : null}
-          <RankTable {...props} />
+          {view.perModel ? <PerModel {...props} rankings={view.perModel} /> : <RankTable {...props} />}
         </>
       )}
     </Layout>
@@ -146,7 +171,8 @@ function Filters(props: { state: BoardState; options: FilterOptions; energyScope
       ) : state.pareto !== DEFAULT_PARETO ? (
         <input type="hidden" name="axes" value={axesParam(state.pareto)} />
       ) : null}
-      {sel("model", "Model", f.model, options.models, "All models")}
+      {/* The model first: every ranking is within one ("all": one small ranking per model). */}
+      {sel("model", "Model", f.model, [...options.models, { id: ALL_MODELS, label: `All models (top ${PER_MODEL.rows} of each)` }], null)}
       {sel("quantisation", "Quantisation", f.quantisation, plain(options.quantisations), "All")}
       {sel("board", "Board", f.board, options.boards, "All boards")}
       {sel(
@@ -161,6 +187,12 @@ function Filters(props: { state: BoardState; options: FilterOptions; energyScope
       <label class="check" title="Only model files the registry pins by SHA-256 (GET /api/v1/standard-files): every row ran identical weights">
         <input type="checkbox" name="standard" value="1" checked={f.standard === "1"} /> Standard files only
       </label>
+      <label
+        class="check"
+        title="Results on models the uploader generated and on boards no one identified: stored, left out of the rankings by default"
+      >
+        <input type="checkbox" name="test" value="1" checked={f.test === "1"} /> Include test data (generated models, unidentified boards)
+      </label>
       {sel(
         "scope",
         scoped ? "Meter scope (energy compared within)" : "Meter scope",
@@ -168,6 +200,29 @@ function Filters(props: { state: BoardState; options: FilterOptions; energyScope
         plain(options.scopes),
         scoped ? null : "Any",
       )}
+      {sel(
+        "group",
+        "Rows",
+        state.group,
+        Object.entries(GROUP_LABELS).map(([id, label]) => ({ id, label })),
+        null,
+      )}
+      <fieldset class="constraints">
+        <legend>Constraints (not measured counts as not meeting one)</legend>
+        {NUMERIC_CONSTRAINTS.map((k) => (
+          <label>
+            {CONSTRAINT_TEXT[k]}
+            <input type="number" name={k} min="0" step="any" inputmode="decimal" value={f[k] === undefined ? "" : String(f[k])} />
+          </label>
+        ))}
+        {sel(
+          "params",
+          "Model size",
+          f.params,
+          Object.entries(PARAM_CLASSES).map(([id, c]) => ({ id, label: c.text })),
+          "Any",
+        )}
+      </fieldset>
       {/* Every metric of the contract's list can order the table (its column is added when the view does not show it). */}
       {sel(
         "sort",
@@ -177,8 +232,44 @@ function Filters(props: { state: BoardState; options: FilterOptions; energyScope
         null,
       )}
       <button type="submit">Apply</button>
-      <a href={hrefWith({ ...state, filters: {} }, {})}>Clear filters</a>
+      <a href={hrefWith({ ...state, filters: { model: f.model, quantisation: f.quantisation } }, {})}>Clear filters</a>
     </form>
+  );
+}
+
+function ModelNote(props: { view: SiteView }) {
+  const { defaultModel, perModel } = props.view;
+  if (perModel) {
+    return (
+      <p class="scope-note" id="model-note">
+        All models: the top {PER_MODEL.rows} of each of the {PER_MODEL.models} most-submitted models, each ranked within its own model (a small model
+        would otherwise win every ranking). Pick one model for its full ranking, chart and Pareto front.
+      </p>
+    );
+  }
+  if (!defaultModel) return null;
+  return (
+    <p class="scope-note" id="model-note">
+      Showing{" "}
+      <strong>
+        {defaultModel.name} {defaultModel.quantisation}
+      </strong>
+      , the most-submitted {defaultModel.standard ? "standard model" : "model"}; choose another in the Model menu.
+    </p>
+  );
+}
+
+/** "Average power at most 10 W; model size 1 to 3 B": the constraints in force, in words. */
+function ConstraintNote(props: { state: BoardState }) {
+  const f = props.state.filters;
+  const parts = NUMERIC_CONSTRAINTS.flatMap((k) => (f[k] === undefined ? [] : [`${CONSTRAINT_TEXT[k]}: ${f[k]}`]));
+  if (f.params) parts.push(`model size: ${PARAM_CLASSES[f.params].text}`);
+  if (parts.length === 0) return null;
+  return (
+    <p class="scope-note" id="constraint-note">
+      Constraints: {parts.join("; ")}. A configuration without the constrained figure measured is left out (not measured counts as not meeting it);
+      the ranking, the chart and the Pareto front are of what is left.
+    </p>
   );
 }
 
@@ -232,14 +323,14 @@ function ChartSection(props: { state: BoardState; view: SiteView }) {
   );
 }
 
-function SortHeader(props: { state: BoardState; sort: LeaderboardProps["sort"]; metric: MetricId }) {
+function SortHeader(props: { state: BoardState; sort: LeaderboardProps["sort"]; metric: MetricId; priority?: "low" }) {
   const { state, sort, metric } = props;
   const def = METRIC_BY_ID[metric];
   const active = sort.key === metric;
   const nextDir = active ? (sort.dir === "asc" ? "desc" : "asc") : defaultDir(metric);
   const aria = active ? (sort.dir === "asc" ? "ascending" : "descending") : undefined;
   return (
-    <th scope="col" class="n" aria-sort={aria} title={def.description}>
+    <th scope="col" class="n" data-priority={props.priority} aria-sort={aria} title={def.description}>
       <a href={hrefWith(state, { sort: metric, order: nextDir })} data-sort={metric}>
         {def.label}
         {active ? (sort.dir === "asc" ? " ▲" : " ▼") : ""}
@@ -252,6 +343,7 @@ function SortHeader(props: { state: BoardState; sort: LeaderboardProps["sort"]; 
 function RankTable(props: LeaderboardProps) {
   const { state, view, sort } = props;
   const cols = shownColumns(state);
+  const keep = phoneColumns(cols, sort.key);
   if (view.total === 0) {
     return (
       <EmptyState title="No configuration matches">
@@ -265,7 +357,8 @@ function RankTable(props: LeaderboardProps) {
   const offset = (state.page - 1) * PAGE_SIZE;
   const first = (offset + 1).toLocaleString("en-US");
   const last = (offset + view.rows.length).toLocaleString("en-US");
-  const count = view.totalCapped ? `more than ${plural(view.total, "configuration")}` : plural(view.total, "configuration");
+  const unit = { setup: "setup", board: "board", configuration: "configuration" }[state.group];
+  const count = view.totalCapped ? `more than ${plural(view.total, unit)}` : plural(view.total, unit);
   return (
     <section aria-labelledby="table-title">
       <h2 id="table-title">
@@ -277,6 +370,7 @@ function RankTable(props: LeaderboardProps) {
             <caption class="muted" style="text-align:left;padding:.4rem .6rem">
               Rows {first} to {last}. Figures are medians over submissions; ± is the median standard deviation over repetitions
               {standardErrorNote(cols)}. Configurations without a measured {METRIC_BY_ID[sort.key].label.toLowerCase()} are not ranked here.
+              <span class="sm-only">{`On a narrow screen: ${listText([...keep].map(labelInText))} only; each configuration's page has every figure.`}</span>
             </caption>
             <thead>
               <tr>
@@ -287,14 +381,16 @@ function RankTable(props: LeaderboardProps) {
                   <span class="hide-sm">Compare</span>
                 </th>
                 <th scope="col">Configuration</th>
-                <th scope="col">Model</th>
+                <th scope="col" class="hide-sm">
+                  Model
+                </th>
                 {cols.map((id) => (
-                  <SortHeader state={state} sort={sort} metric={id} />
+                  <SortHeader state={state} sort={sort} metric={id} priority={priority(keep, id)} />
                 ))}
-                <th scope="col" class="n">
+                <th scope="col" class="n hide-sm">
                   Submissions
                 </th>
-                <th scope="col" class="n">
+                <th scope="col" class="n hide-sm">
                   Contributors
                 </th>
               </tr>
@@ -303,6 +399,7 @@ function RankTable(props: LeaderboardProps) {
               {view.rows.map((row, i) => (
                 <Row
                   row={row}
+                  sort={sort.key}
                   rank={offset + i + 1}
                   cols={cols}
                   onFront={view.pareto.has(row.id)}
@@ -327,8 +424,91 @@ function standardErrorNote(cols: readonly MetricId[]): string {
   return se.length ? `; for ${listText(se.map((id) => METRIC_BY_ID[id].label))}, the ${spreadWords(se[0]!)}` : "";
 }
 
-function Row(props: { row: ConfigRow; rank: number; cols: readonly MetricId[]; onFront: boolean; front: string; scoped: boolean }) {
+/** A grouped row's fold: the setup's other settings with their figure, or how many configurations a board's best was chosen from. */
+function GroupDetail(props: { row: ConfigRow; sort: MetricId }) {
+  const g = props.row.group;
+  if (!g || g.configurations < 2) return null;
+  if (!g.settings) return <span class="sub">best of {plural(g.configurations, "configuration")} on this board</span>;
+  return (
+    <details class="sweep">
+      <summary>{plural(g.configurations, "setting")} measured; the best is shown</summary>
+      <ul>
+        {g.settings.map((s) => (
+          <li data-setting={s.configurationId}>
+            {plural(s.threads, "thread")}, {plural(s.gpuLayers, "GPU layer")}: {metricText(props.sort, s.value)}
+            {s.configurationId === props.row.id ? " (shown)" : ""}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+/** `model=all`: one small ranked table per model, most-submitted model first. */
+function PerModel(props: LeaderboardProps & { rankings: NonNullable<SiteView["perModel"]> }) {
+  const { state, sort, rankings } = props;
+  const cols = shownColumns(state);
+  if (rankings.length === 0) {
+    return (
+      <EmptyState title="No configuration matches">
+        <p>Nothing here matches these filters.</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <section aria-labelledby="per-model-title">
+      <h2 id="per-model-title">{VIEW_LABELS[state.view]} ranking within each model</h2>
+      {rankings.map((m) => {
+        const first = m.rows[0]!;
+        return (
+          <div class="tablewrap">
+            <table class="per-model" data-model={m.modelId}>
+              <caption style="text-align:left;padding:.4rem .6rem">
+                <a href={hrefWith(state, { filters: { ...state.filters, model: first.modelSlug, quantisation: first.quantisation } })}>
+                  {first.modelName} {first.quantisation}
+                </a>{" "}
+                <span class="muted">(the full ranking)</span>
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col" class="n rank">
+                    #
+                  </th>
+                  <th scope="col">Configuration</th>
+                  {cols.map((id) => (
+                    <th scope="col" class="n" title={METRIC_BY_ID[id].description}>
+                      {METRIC_BY_ID[id].label}
+                      {METRIC_BY_ID[id].unit ? <span class="unit">{METRIC_BY_ID[id].unit}</span> : null}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {m.rows.map((row, i) => (
+                  <tr data-model-cfg={row.id}>
+                    <td class="n">{i + 1}</td>
+                    <td class="cfg">
+                      <a href={configHref(row)}>{row.boardName}</a>
+                      <span class="sub">{configSubline(row)}</span>
+                      <GroupDetail row={row} sort={sort.key} />
+                    </td>
+                    {cols.map((id) => (
+                      <MetricCell id={id} row={row} />
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
+function Row(props: { row: ConfigRow; sort: MetricId; rank: number; cols: readonly MetricId[]; onFront: boolean; front: string; scoped: boolean }) {
   const { row } = props;
+  const keep = phoneColumns(props.cols, props.sort);
   return (
     <tr data-cfg={row.id} data-contributors={row.contributors}>
       <td class="n">{props.rank}</td>
@@ -348,21 +528,28 @@ function Row(props: { row: ConfigRow; rank: number; cols: readonly MetricId[]; o
         <UnconfirmedBadge contributors={row.contributors} />
         <ThrottleBadge metrics={row.metrics} />
         <StandardFileBadge standardFile={row.standardFile} />
+        {/* At phone width the model column goes: its name rides in this cell. */}
+        <span class="sub sm-only">{`${row.modelName} ${row.quantisation}`}</span>
         <span class="sub">{configSubline(row)}</span>
-        {row.meterScope ? <span class="sub">meter: {row.meterScope}</span> : <span class="sub">meter: none (energy not measured)</span>}
-        <span class="sub">{row.cooling ? `cooling: ${row.cooling} (declared)` : "cooling: not stated"}</span>
+        {row.meterScope ? (
+          <span class="sub hide-sm">meter: {row.meterScope}</span>
+        ) : (
+          <span class="sub hide-sm">meter: none (energy not measured)</span>
+        )}
+        <span class="sub hide-sm">{row.cooling ? `cooling: ${row.cooling} (declared)` : "cooling: not stated"}</span>
+        <GroupDetail row={row} sort={props.sort} />
       </td>
-      <td class="model">
+      <td class="model hide-sm">
         <a href={`/models/${encodeURIComponent(row.modelSlug)}`}>{row.modelName}</a>
         <span class="sub muted" style="display:block">
           {row.quantisation}
         </span>
       </td>
       {props.cols.map((id) => (
-        <MetricCell id={id} row={row} />
+        <MetricCell id={id} row={row} priority={priority(keep, id)} />
       ))}
-      <td class="n">{row.submissions}</td>
-      <td class="n">{row.contributors}</td>
+      <td class="n hide-sm">{row.submissions}</td>
+      <td class="n hide-sm">{row.contributors}</td>
     </tr>
   );
 }

@@ -8,6 +8,8 @@ import type { ModelDetail } from "../../workers/read/models.js";
 import { acceleratorText, MetricCell } from "../components/config-cells.js";
 import { ConfigTable } from "../components/config-table.js";
 import { Layout } from "../components/layout.js";
+import { ListPager, pageSlice } from "../components/pager.js";
+import { TestDataBadge } from "../components/test-data-badge.js";
 import { bytes, medianOrNull, metricText, NOT_MEASURED, num } from "../format.js";
 import type { ConfigRow } from "../types.js";
 
@@ -27,7 +29,16 @@ function qualityOf(rows: readonly ConfigRow[]): Pick<ConfigRow, "metrics" | "std
   return { metrics, stddev };
 }
 
-export function ModelPage(props: { detail: ModelDetail; focus: string | null }) {
+/** `page` and `test` as the model page's links keep them. */
+export function modelHref(id: string, at: { page?: number; test: boolean }): string {
+  const q = new URLSearchParams();
+  if (at.test) q.set("test", "1");
+  if (at.page && at.page > 1) q.set("page", String(at.page));
+  const s = q.toString();
+  return `/models/${encodeURIComponent(id)}${s ? `?${s}` : ""}`;
+}
+
+export function ModelPage(props: { detail: ModelDetail; focus: string | null; page: number; test: boolean }) {
   const { name, variants } = props.detail;
   const rows = props.detail.rows;
   // Quantisations as columns; one row per board setup (board, accelerator, backend, threads, layers, scope).
@@ -42,6 +53,9 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
     setups.set(k, s);
   }
   const tg: MetricId = "tg_tps";
+  const id = props.focus ?? props.detail.slug;
+  // One page number for both long tables (a setup holds one or more configurations, so the setups run out first).
+  const setupsShown = pageSlice([...setups.values()], props.page);
   return (
     <Layout title={name} section="other">
       <p>
@@ -53,6 +67,17 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
         {new Set(rows.map((r) => r.boardId)).size === 1 ? "" : "s"}. Perplexity is over the suite's fixed text, so it compares quantisations of this
         model; task accuracy (± its standard error over the tasks) compares across models too.
       </p>
+      {props.detail.testData ? (
+        <TestDataBadge what="A model the uploader generated" />
+      ) : (
+        <p class="muted">
+          {props.test ? (
+            <a href={modelHref(id, { test: false })}>Leave out test data</a>
+          ) : (
+            <a href={modelHref(id, { test: true })}>Include test data (unidentified boards)</a>
+          )}
+        </p>
+      )}
       <h2>Quantisations</h2>
       <div class="tablewrap">
         <table id="quantisations">
@@ -65,19 +90,22 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
                   {METRIC_BY_ID[id].unit ? <span class="unit">{METRIC_BY_ID[id].unit}</span> : null}
                 </th>
               ))}
-              <th scope="col" class="n">
+              {/* At phone width the quality figures and the best speed stay; the file's particulars go. */}
+              <th scope="col" class="n hide-sm">
                 File size
               </th>
-              <th scope="col" class="n">
+              <th scope="col" class="n hide-sm">
                 Parameters
               </th>
               <th scope="col" class="n">
                 Best {METRIC_BY_ID[tg].label.toLowerCase()} ({METRIC_BY_ID[tg].unit})
               </th>
-              <th scope="col" class="n">
+              <th scope="col" class="n hide-sm">
                 Submissions
               </th>
-              <th scope="col">SHA-256</th>
+              <th scope="col" class="hide-sm">
+                SHA-256
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -90,11 +118,11 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
                   {QUALITY.map((id) => (
                     <MetricCell id={id} row={quality} />
                   ))}
-                  <td class="n">{bytes(v.sizeBytes)}</td>
-                  <td class="n">{v.parameters ? `${num(v.parameters / 1e9)} B` : <span class="nm">unknown</span>}</td>
+                  <td class="n hide-sm">{bytes(v.sizeBytes)}</td>
+                  <td class="n hide-sm">{v.parameters ? `${num(v.parameters / 1e9)} B` : <span class="nm">unknown</span>}</td>
                   <td class="n">{best ? `${metricText(tg, best.metrics.tg_tps)} on ${best.boardName}` : <span class="nm">{NOT_MEASURED}</span>}</td>
-                  <td class="n">{v.submissions}</td>
-                  <td class="mono">{v.sha256 ? `${v.sha256.slice(0, 16)}…` : "not given"}</td>
+                  <td class="n hide-sm">{v.submissions}</td>
+                  <td class="mono hide-sm">{v.sha256 ? `${v.sha256.slice(0, 16)}…` : "not given"}</td>
                 </tr>
               );
             })}
@@ -118,7 +146,7 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
             </tr>
           </thead>
           <tbody>
-            {[...setups.values()].map(({ first, byQuant }) => (
+            {setupsShown.map(({ first, byQuant }) => (
               <tr>
                 <th scope="row" class="cfg">
                   <a href={`/boards/${encodeURIComponent(first.boardId)}`}>{first.boardName}</a>
@@ -142,8 +170,15 @@ export function ModelPage(props: { detail: ModelDetail; focus: string | null }) 
           </tbody>
         </table>
       </div>
+      {setupsShown.length === 0 && setups.size > 0 ? <p class="muted">Every board setup is on an earlier page.</p> : null}
       <h2>All configurations</h2>
-      <ConfigTable rows={rows} show="model" id="model-configs" columns={["tg_tps", "pp_tps", "ttft_ms", "tokens_per_j", ...QUALITY]} />
+      <ConfigTable
+        rows={pageSlice(rows, props.page)}
+        show="model"
+        id="model-configs"
+        columns={["tg_tps", "pp_tps", "ttft_ms", "tokens_per_j", ...QUALITY]}
+      />
+      <ListPager page={props.page} total={rows.length} href={(page) => modelHref(id, { page, test: props.test })} label="Configurations" />
     </Layout>
   );
 }

@@ -1,8 +1,10 @@
 /**
- * /results/:id: one signed submission in readable form: system, settings, each
- * test's repetitions, power traces, thermals, the signature and key
- * fingerprint, a link to the raw signed JSON and how to verify it. Everything
- * the submitter wrote is interpolated through hono/jsx, which escapes it.
+ * /results/:id: one signed submission in readable form. The figures a reader
+ * comes for lead (each run's speeds, energy, first-token time, accuracy);
+ * then system, settings, each test's repetitions, power traces, thermals and
+ * charts; last the signature and key fingerprint, a link to the raw signed
+ * JSON and how to verify it. Everything the submitter wrote is interpolated
+ * through hono/jsx, which escapes it.
  */
 import {
   batteryDrain,
@@ -13,6 +15,7 @@ import {
   joulesPerTokenFigure,
   METRIC_BY_ID,
   METRICS,
+  type MetricId,
   type ModelRun,
   netJoulesPerTokenFigure,
   peakTempC,
@@ -26,6 +29,7 @@ import {
   throttleOnsetMs,
   throttleWatched,
 } from "@edgebench/contract";
+import { isTestResult } from "../../workers/ranking/test-data.js";
 import type { SubmissionRunView, SubmissionView } from "../../workers/read/submissions.js";
 import { AccuracyCard } from "../components/accuracy-card.js";
 import { StandardFileBadge } from "../components/config-cells.js";
@@ -34,6 +38,7 @@ import { RunChart, WIDE } from "../components/run-chart.js";
 import { type TestChart, THROTTLE_NOTE, testChart } from "../components/run-series.js";
 import { ScalingChart } from "../components/scaling-chart.js";
 import { atLevels, notesAtLevels, scalingLevels, scalingRemarks, servingScaling } from "../components/scaling-series.js";
+import { TestDataBadge } from "../components/test-data-badge.js";
 import { bytes, metricText, NOT_MEASURED, num, spreadTitle, when } from "../format.js";
 import { SIGNING_RULE, verifyScript } from "../verify-snippet.js";
 
@@ -51,11 +56,13 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
   const env = data.envelope;
   const title = `${doc.system.board.name}: ${doc.runs.map((r) => `${r.model.name} ${r.model.quantisation}`).join(", ")}`;
   return (
-    <Layout title={`Result ${s.id.slice(0, 12)}`} section="other">
+    // The script: the scaling chart's points show their figures on hover, focus or tap.
+    <Layout title={`Result ${s.id.slice(0, 12)}`} section="other" script>
       <p>
         <a href="/">← Leaderboard</a>
       </p>
       <h1>{title}</h1>
+      {isTestResult(s.boardId, doc.runs) ? <TestDataBadge what="This result" /> : null}
       <p class="lede">
         Run {when(doc.createdAt)} with {doc.uploader.name} {doc.uploader.version}
         {doc.uploader.install ? ` (${INSTALL_TEXT[doc.uploader.install]}${doc.uploader.node ? `, Node.js ${doc.uploader.node}` : ""})` : ""} (suite{" "}
@@ -67,7 +74,12 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
           ? " Its leaderboard rows are being recomputed; they include it within seconds."
           : ""}
       </p>
-      <Signature data={data} origin={props.origin} />
+      <p class="muted">
+        Signed by {s.displayName ?? "an anonymous contributor"}: <a href="#signature">signature and how to verify it</a>, at the end of the page.
+      </p>
+      {doc.runs.map((run, i) => (
+        <Headline run={run} index={i} computed={data.runs.find((r) => r.index === i)} />
+      ))}
       <h2>System</h2>
       <div class="cards">
         <div class="card">
@@ -200,6 +212,7 @@ export function ResultPage(props: { data: SubmissionView; origin: string }) {
       {doc.runs.map((run, i) => (
         <RunSection run={run} index={i} computed={data.runs.find((r) => r.index === i)} doc={doc} />
       ))}
+      <Signature data={data} origin={props.origin} />
     </Layout>
   );
 }
@@ -253,14 +266,16 @@ function Signature(props: { data: SubmissionView; origin: string }) {
   );
 }
 
-function RunSection(props: { run: ModelRun; index: number; computed: SubmissionRunView | undefined; doc: ResultDocument }) {
+/** The figures each run leads with, in this order (labels and units from the contract's list); the full list follows in the run's table. */
+const HEADLINE: readonly MetricId[] = ["tg_tps", "pp_tps", "tokens_per_j", "ttft_ms"];
+
+/** A run's headline: its figures as the registry computed them, its task accuracy, and what marks it (failed, outlier). */
+function Headline(props: { run: ModelRun; index: number; computed: SubmissionRunView | undefined }) {
   const { run, computed } = props;
-  const m = run.model;
-  const st = run.settings;
   return (
-    <section aria-labelledby={`run-${props.index}`}>
+    <section aria-labelledby={`run-${props.index}`} class="headline" data-run={props.index}>
       <h2 id={`run-${props.index}`}>
-        {`Run ${props.index + 1}: ${m.name} ${m.quantisation}`}
+        {`Run ${props.index + 1}: ${run.model.name} ${run.model.quantisation}`}
         {run.status === "failed" ? <span class="badge unconfirmed">failed</span> : null}
         {computed?.outliers.length ? (
           <span class="badge unconfirmed outlier" title={computed.outliers[0]!.rule}>
@@ -269,11 +284,56 @@ function RunSection(props: { run: ModelRun; index: number; computed: SubmissionR
         ) : null}
       </h2>
       {run.error ? <p>Error: {run.error}</p> : null}
+      <div class="cards lead">
+        <div class="card">
+          <dl class="figs">
+            {HEADLINE.map((id) => {
+              const metric = METRIC_BY_ID[id];
+              const v = computed?.metrics[id]?.value;
+              const sd = computed?.metrics[id]?.stddev;
+              return (
+                <div class="fig" data-headline={id}>
+                  <dt title={metric.description}>{metric.label}</dt>
+                  <dd>
+                    {v === undefined ? (
+                      <span class="nm">{NOT_MEASURED}</span>
+                    ) : (
+                      <>
+                        <span class="big">{num(v)}</span> {metric.unit}
+                        {sd !== undefined ? (
+                          <span class="sd" title={spreadTitle(id)}>
+                            ± {num(sd)}
+                          </span>
+                        ) : null}
+                      </>
+                    )}
+                  </dd>
+                </div>
+              );
+            })}
+          </dl>
+          <p class="muted" style="margin-bottom:0">
+            <a href={`#run-${props.index}-details`}>Every figure, the tests and their charts</a>
+          </p>
+        </div>
+        <AccuracyCard accuracy={run.accuracy} />
+      </div>
       {computed?.outliers.map((o) => (
         <p class="outlier-note" data-metric={o.metric}>
           {`Outlier within its configuration: ${METRIC_BY_ID[o.metric].label} ${metricText(o.metric, o.value)} against the configuration's median ${metricText(o.metric, o.median)} (MAD ${num(o.mad)}, modified z-score ${o.score.toFixed(1)}). Rule: ${o.rule}. The mark changes nothing stored: the median the configuration ranks by resists one far-off run.`}
         </p>
       ))}
+    </section>
+  );
+}
+
+function RunSection(props: { run: ModelRun; index: number; computed: SubmissionRunView | undefined; doc: ResultDocument }) {
+  const { run, computed } = props;
+  const m = run.model;
+  const st = run.settings;
+  return (
+    <section aria-labelledby={`run-${props.index}-details`}>
+      <h2 id={`run-${props.index}-details`}>{`Run ${props.index + 1} in detail: ${m.name} ${m.quantisation}`}</h2>
       <div class="cards">
         <div class="card">
           <h3>Model</h3>
@@ -312,7 +372,6 @@ function RunSection(props: { run: ModelRun; index: number; computed: SubmissionR
             <dd>{run.quality ? `${num(run.quality.perplexity)} over ${run.quality.tokens} tokens of ${run.quality.corpus.id}` : NOT_MEASURED}</dd>
           </dl>
         </div>
-        <AccuracyCard accuracy={run.accuracy} />
       </div>
       <h3>Figures computed by the registry</h3>
       <div class="tablewrap">
@@ -409,7 +468,7 @@ function TestBlock(props: { test: TestResult; doc: ResultDocument }) {
                 {energy?.status === "measured" && energy.joulesPerRep ? (
                   energy.joulesPerRep.map((j) => <td class="n">{num(j)}</td>)
                 ) : (
-                  <td class="n" colspan={t.samplesNs.length}>
+                  <td colspan={t.samplesNs.length}>
                     <span class="nm">{NOT_MEASURED}</span>
                   </td>
                 )}

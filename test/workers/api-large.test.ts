@@ -40,7 +40,7 @@ describe("large documents", () => {
     const res = await postJson(text);
     expect(res.status, await res.clone().text()).toBe(201);
 
-    const page = (await (await call("/api/v1/leaderboard?board=jetson-orin-nano-devkit&limit=100")).json()) as {
+    const page = (await (await call("/api/v1/leaderboard?board=jetson-orin-nano-devkit&limit=100&group=configuration")).json()) as {
       total: number;
       rows: { submissions: number; threads: number; gpuLayers: number }[];
     };

@@ -103,16 +103,18 @@ export const SQL_PAYLOADS = [
 const SITE_PAYLOADS = ["' OR '1'='1", "'; DROP TABLE submissions; --", "%", "\u0000"];
 
 const GET_ENDPOINTS: { path: (x: string) => string; expect: number[]; emptyList?: string; payloads?: string[] }[] = [
-  ...["model", "quantisation", "board", "suite"].map((p) => ({
+  ...["quantisation", "suite"].map((p) => ({
     path: (x: string) => `/api/v1/leaderboard?${p}=${x}`,
     expect: [200, 400],
     emptyList: "rows",
   })),
+  // A board or model id that names nothing is a 404 that says so, never an empty ranking.
+  ...["model", "board"].map((p) => ({ path: (x: string) => `/api/v1/leaderboard?${p}=${x}`, expect: [400, 404] })),
   ...["accelerator", "backend", "scope", "sort", "order", "limit", "offset", "cursor", "format"].map((p) => ({
     path: (x: string) => `/api/v1/leaderboard?${p}=${x}`,
     expect: [400],
   })),
-  { path: (x) => `/api/v1/leaderboard?model=${x}&format=csv`, expect: [200, 400] },
+  { path: (x) => `/api/v1/leaderboard?model=${x}&format=csv`, expect: [400, 404] },
   { path: (x) => `/api/v1/boards/${x}`, expect: [400, 404] },
   { path: (x) => `/api/v1/models/${x}`, expect: [400, 404] },
   { path: (x) => `/api/v1/submissions/${x}`, expect: [400, 404] },
@@ -124,7 +126,7 @@ const GET_ENDPOINTS: { path: (x: string) => string; expect: number[]; emptyList?
   ...["limit", "before"].map((p) => ({ path: (x: string) => `/api/v1/admin/log?${p}=${x}`, expect: [400], admin: true })),
   ...["view", "scope", "model", "quant", "board", "accel", "backend", "sort", "dir", "page"].map((p) => ({
     path: (x: string) => `/?${p}=${x}`,
-    expect: [200, 400],
+    expect: p === "model" || p === "board" ? [400, 404] : [200, 400],
     // The full page renders in hundreds of ms on a loaded machine: the main payloads only.
     payloads: SITE_PAYLOADS,
   })),

@@ -10,7 +10,7 @@ import { buildDocument, FIXTURE_BOARDS, FIXTURE_MODELS, type FixtureBoardId, typ
 const NOW = Date.parse("2026-11-21T12:00:00Z");
 const assess = (opts: FixtureOptions) => {
   const doc = buildDocument(opts);
-  return assessPlausibility(doc, boardIdFor(doc.system.board.name).id, NOW);
+  return assessPlausibility(doc, boardIdFor(doc.system.board, "abcd:ef01:2345:6789").id, NOW);
 };
 const rules = (xs: { rule: string }[]) => xs.map((x) => x.rule);
 

@@ -118,6 +118,12 @@ beforeAll(async () => {
     `/api/v1/leaderboard?model=${sha}`,
     "/api/v1/leaderboard?model=qwen2-5-0-5b-instruct&limit=5&offset=2",
     "/api/v1/leaderboard?scope=wall&sort=tps_per_cm2",
+    "/api/v1/leaderboard?cooling=fan&test=1",
+    "/?board=raspberry-pi-5&backend=cpu",
+    // Rows per configuration (the "many matches" walk of the rank index), per board, and with constraints.
+    "/api/v1/leaderboard?group=configuration",
+    "/api/v1/leaderboard?group=board&max_w=20&params=lt1b&min_tps=1",
+    "/?model=all",
     "/api/v1/boards",
     "/api/v1/boards/raspberry-pi-5",
     "/api/v1/models",

@@ -98,7 +98,7 @@ beforeAll(async () => {
 describe("serving view", () => {
   it("ranks by aggregate tokens/s at the highest level, as the API does, with the serving columns and the note", async () => {
     const html = await (await call("/?view=serving")).text();
-    expect(html).toMatch(/<a href="\/\?view=serving" aria-current="page">Serving<\/a>/);
+    expect(html).toMatch(/<a href="\/\?view=serving&amp;model=[^"]+" aria-current="page">Serving<\/a>/);
     const table = slice(html, '<table id="ranking" data-view="serving"', "</table>");
     expect(table).not.toBe("");
     const headers = [...table.matchAll(/data-sort="([a-z0-9_]+)"/g)].map((m) => m[1]);

@@ -47,7 +47,7 @@ describe("site with signed submissions", () => {
   });
 
   it("ranks by generation throughput and applies filters from the URL", async () => {
-    const { html } = await page("/?quantisation=Q4_K_M");
+    const { html } = await page("/?quantisation=Q4_K_M&group=configuration");
     expect(rowOrder(html).map(keyOf)).toEqual(THROUGHPUT_ORDER_Q4);
     // The filter is reflected in the form, so the page reproduces the state it was linked with.
     expect(html).toMatch(/<option value="Q4_K_M" selected/);
@@ -59,12 +59,12 @@ describe("site with signed submissions", () => {
     expect(options("backend")).toEqual(["", "cpu", "cuda", "metal", "http"]);
     expect(options("accelerator")).toEqual(["", "cpu", "gpu", "npu"]);
     expect(options("scope")).toEqual(["", "wall", "board-input", "module-input", "soc-rails", "cpu-package"]);
-    const cpuOnly = rowOrder((await page("/?quantisation=Q4_K_M&accelerator=cpu")).html).map(keyOf);
+    const cpuOnly = rowOrder((await page("/?quantisation=Q4_K_M&accelerator=cpu&group=configuration")).html).map(keyOf);
     expect(cpuOnly).toEqual(THROUGHPUT_ORDER_Q4.filter((k) => ["nuc", "rockA", "rpi5", "rockB", "evil"].includes(k)));
   });
 
   it("sorts by any metric in both directions, adding its column when the view does not show it", async () => {
-    const asc = rowOrder((await page("/?quantisation=Q4_K_M&sort=tg_tps&order=asc")).html).map(keyOf);
+    const asc = rowOrder((await page("/?quantisation=Q4_K_M&sort=tg_tps&order=asc&group=configuration")).html).map(keyOf);
     expect(asc).toEqual([...THROUGHPUT_ORDER_Q4].reverse());
     const { html } = await page("/?quantisation=Q4_K_M&sort=perplexity");
     expect(html).toContain('data-sort="perplexity"');
@@ -76,17 +76,17 @@ describe("site with signed submissions", () => {
   });
 
   it("ranks energy only within one meter scope and shows the scope", async () => {
-    const { html } = await page("/?view=energy");
+    const { html } = await page("/?view=energy&group=configuration");
     expect(html).toContain('data-scope="wall"');
     expect(rowOrder(html).map(keyOf)).toEqual(WALL_ENERGY_ORDER);
-    const other = await page("/?view=energy&scope=module-input");
+    const other = await page("/?view=energy&scope=module-input&model=qwen2-5-0-5b-instruct");
     // Q4_K_M generates faster than Q8_0 at the same power: more tokens per joule.
     expect(rowOrder(other.html).map(keyOf)).toEqual(["orin", "orin#1"]);
     expect(other.html).toContain('data-scope="module-input"');
   });
 
   it("ranks by footprint every board with a known size, best first, and by volume where a height is known", async () => {
-    const { html } = await page("/?view=size&quantisation=Q4_K_M");
+    const { html } = await page("/?view=size&quantisation=Q4_K_M&group=configuration");
     const values = [...html.matchAll(/<td class="n" data-metric="tps_per_cm2" data-value="([\d.e+-]+)"/g)].map((m) => Number(m[1]));
     const keys = rowOrder(html).map(keyOf);
     // rockA (60 x 40 mm declared) beats the Mac mini (127 x 127 mm) beats rockB (same box as rockA, slower).
@@ -118,7 +118,7 @@ describe("site with signed submissions", () => {
   });
 
   it("marks single-contributor rows unconfirmed and shows counts", async () => {
-    const { html } = await page("/?quantisation=Q4_K_M");
+    const { html } = await page("/?quantisation=Q4_K_M&group=configuration");
     const rowHtml = (key: string) => {
       const start = html.indexOf(`<tr data-cfg="${cfg.get(key)}"`);
       return html.slice(start, html.indexOf("</tr>", start));
@@ -199,7 +199,8 @@ describe("site with signed submissions", () => {
     const missing = await page("/no/such/page");
     expect(missing.status).toBe(404);
     expect(missing.type).toContain("text/html");
-    expect(missing.html).toContain("npx edgebench run");
+    expect(missing.html).toContain("<h1>Not found</h1>");
+    expect(missing.html).toContain('href="/boards"');
     const apiMissing = await call("/api/v1/no-such-endpoint");
     expect(apiMissing.status).toBe(404);
     expect(((await apiMissing.json()) as { error: { code: string } }).error.code).toBeTruthy();

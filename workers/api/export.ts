@@ -13,43 +13,48 @@
  * The data is published under CC BY 4.0, said in every answer's Link header.
  */
 import { METRIC_IDS } from "@edgebench/contract";
-import { type Context, Hono } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
-import { ApiError } from "../errors.js";
 import {
   decodeExportCursor,
   EXPORT_DEFAULT_LIMIT,
   EXPORT_MAX_LIMIT,
-  type ExportKey,
   type ExportSubmission,
   encodeExportCursor,
   exportChunks,
   nextPageStart,
 } from "../read/export.js";
 import { csvRecords } from "./csv.js";
+import { apiApp, failures, fault, refuse } from "./openapi-app.js";
 
 export const DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/";
 
-export const exportApi = new Hono<AppEnv>();
+export const exportApi = apiApp();
 
-interface PageQuery {
-  from: ExportKey | null;
-  limit: number;
-}
+const BAD_LIMIT = fault(400, "bad_limit", `limit is a whole number from 1 to ${EXPORT_MAX_LIMIT}`);
+const BAD_CURSOR = fault(400, "bad_cursor", "cursor is not one this API issued (take it from the X-Next-Cursor header)");
 
-function pageQuery(params: URLSearchParams): PageQuery {
-  const limitText = params.get("limit");
-  let limit = EXPORT_DEFAULT_LIMIT;
-  if (limitText !== null) {
-    limit = /^\d{1,6}$/.test(limitText) ? Number(limitText) : 0;
-    if (limit < 1 || limit > EXPORT_MAX_LIMIT) throw new ApiError(400, "bad_limit", `limit is a whole number from 1 to ${EXPORT_MAX_LIMIT}`);
-  }
-  const cursor = params.get("cursor");
-  if (cursor === null) return { from: null, limit };
-  const from = decodeExportCursor(cursor);
-  if (!from) throw new ApiError(400, "bad_cursor", "cursor is not one this API issued (take it from the X-Next-Cursor header)");
-  return { from, limit };
-}
+/** A page: `limit` submissions from the cursor's place (the first page without one). */
+const PageQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,6}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(EXPORT_MAX_LIMIT))
+    .optional()
+    .openapi({ description: `submissions per page (default ${EXPORT_DEFAULT_LIMIT}, at most ${EXPORT_MAX_LIMIT}; the CSV has all their runs)` }),
+  cursor: z
+    .string()
+    .transform((text, ctx) => {
+      const from = decodeExportCursor(text);
+      if (from) return from;
+      ctx.addIssue({ code: "custom", message: BAD_CURSOR.message });
+      return z.NEVER;
+    })
+    .optional()
+    .openapi({ description: "the previous page's X-Next-Cursor" }),
+});
 
 /** The CSV's fixed columns per run; every metric id of the contract's list follows them, in its order. */
 const RUN_FIELDS = [
@@ -128,8 +133,9 @@ function streamOf(
   });
 }
 
-async function page(c: Context<AppEnv>, csv: boolean): Promise<Response> {
-  const { from, limit } = pageQuery(new URL(c.req.url).searchParams);
+async function page(c: Context<AppEnv>, query: z.output<typeof PageQuery>, csv: boolean): Promise<Response> {
+  const from = query.cursor ?? null;
+  const limit = query.limit ?? EXPORT_DEFAULT_LIMIT;
   const db = c.var.db;
   const next = await nextPageStart(db, from, limit);
   const links = [`<${DATA_LICENCE_URL}>; rel="license"`];
@@ -151,5 +157,50 @@ async function page(c: Context<AppEnv>, csv: boolean): Promise<Response> {
   return c.body(streamOf(chunks, ndjsonLines));
 }
 
-exportApi.get("/", (c) => page(c, false));
-exportApi.get("/runs.csv", (c) => page(c, true));
+/** The headers of an export page, for the document. */
+const PAGE_HEADERS = {
+  "X-Next-Cursor": { description: "the next page's cursor; absent on the last page", schema: { type: "string" as const } },
+  Link: { description: 'rel="license" (CC BY 4.0) and, while more remain, rel="next"', schema: { type: "string" as const } },
+};
+const LICENCE = { name: "CC BY 4.0", url: DATA_LICENCE_URL };
+
+const exportRoute = (path: string, operationId: string, summary: string, mediaType: string, description: string) =>
+  createRoute({
+    method: "get",
+    path,
+    operationId,
+    tags: ["export"],
+    summary,
+    description: `${description} Hidden, withdrawn and flagged results are not exported; a result of a retired build is, with \`retired\`. Published under CC BY 4.0.`,
+    request: { query: PageQuery },
+    responses: {
+      200: { description: "one page, streamed", headers: PAGE_HEADERS, content: { [mediaType]: { schema: z.string() } } },
+      ...failures(BAD_LIMIT, BAD_CURSOR),
+    },
+    "x-data-licence": LICENCE,
+  });
+
+const refusals = refuse({ query: { limit: BAD_LIMIT, cursor: BAD_CURSOR } });
+
+exportApi.openapi(
+  exportRoute(
+    "/",
+    "exportSubmissions",
+    "Every visible signed submission as NDJSON",
+    "application/x-ndjson",
+    "One submission per line, oldest upload first: { id, document, signature, publicKey, receivedAt, status, retired, runs: [{ index, status, configurationId, metrics }] }; each line verifies offline.",
+  ),
+  (c) => page(c, c.req.valid("query"), false),
+  refusals,
+);
+exportApi.openapi(
+  exportRoute(
+    "/runs.csv",
+    "exportRuns",
+    "Every run of those submissions as CSV",
+    "text/csv",
+    "One row per run: submission, configuration and settings columns, then one column per metric id (empty where not measured).",
+  ),
+  (c) => page(c, c.req.valid("query"), true),
+  refusals,
+);

@@ -35,6 +35,7 @@ import {
 } from "@edgebench/contract";
 import { type CatalogueBoard, matchBoard } from "../../db/catalogue/index.js";
 import type { ConfigAcceleratorKind } from "../../db/schema.js";
+import { isUnidentifiedBoardId, unidentifiedBoard } from "../ranking/test-data.js";
 
 /** A URL-safe slug: lowercase ASCII letters and digits joined by single dashes. */
 export function slugify(text: string): string {
@@ -48,10 +49,21 @@ export function slugify(text: string): string {
   return slug || "unknown";
 }
 
-/** The board id stored for a submission: the catalogue id, else a slug of the submitted name. */
-export function boardIdFor(submittedName: string): { id: string; name: string; catalogue: CatalogueBoard | null } {
-  const entry = matchBoard(submittedName);
-  return entry ? { id: entry.id, name: entry.name, catalogue: entry } : { id: slugify(submittedName), name: submittedName, catalogue: null };
+/**
+ * The board id stored for a submission: the catalogue id, else a slug of the
+ * submitted name; a board no one identified (the uploader's "unknown board",
+ * or a name that slugs to an id of unidentified boards) is filed per
+ * contributor key (ranking/test-data.ts), so unknown machines never pool.
+ */
+export function boardIdFor(
+  board: Pick<ResultDocument["system"]["board"], "name" | "identifiedBy">,
+  fingerprint: string,
+): { id: string; name: string; catalogue: CatalogueBoard | null } {
+  const entry = matchBoard(board.name);
+  if (entry) return { id: entry.id, name: entry.name, catalogue: entry };
+  const slug = slugify(board.name);
+  if (board.identifiedBy === "unknown" || isUnidentifiedBoardId(slug)) return { ...unidentifiedBoard(fingerprint), catalogue: null };
+  return { id: slug, name: board.name, catalogue: null };
 }
 
 export interface ResolvedSize {

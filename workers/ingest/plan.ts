@@ -59,7 +59,7 @@ export function sizeColumns(size: ResolvedSize) {
 
 export async function planIngest(v: VerifiedSubmission, receivedAt: string): Promise<IngestPlan> {
   const doc = v.document;
-  const board = boardIdFor(doc.system.board.name);
+  const board = boardIdFor(doc.system.board, v.fingerprint);
   const size = resolveSize(doc.system.envelope, board.catalogue);
   const primaryMeter = doc.power.meters[0];
 

@@ -72,7 +72,8 @@ export async function ingestUpload(db: Db, env: Env, headers: Headers, bodyText:
   if (!canonical) throw new ApiError(401, "bad_signature", "the signature does not verify for this document and public key");
 
   // Impossible figures are refused (400); implausible ones are stored flagged (plausibility.ts).
-  const verdict = assessPlausibility(doc, boardIdFor(doc.system.board.name).id, nowMs);
+  const fingerprint = await keyFingerprint(submission.publicKey);
+  const verdict = assessPlausibility(doc, boardIdFor(doc.system.board, fingerprint).id, nowMs);
   verdict.refuse.push(...unsafeText(submission.document));
   if (verdict.refuse.length > 0)
     throw new ApiError(400, "implausible_document", "the document contains figures that cannot be physically true", verdict.refuse);
@@ -84,7 +85,7 @@ export async function ingestUpload(db: Db, env: Env, headers: Headers, bodyText:
       document: doc,
       signature: submission.signature,
       publicKey: submission.publicKey,
-      fingerprint: await keyFingerprint(submission.publicKey),
+      fingerprint,
     },
     new Date(nowMs).toISOString(),
   );

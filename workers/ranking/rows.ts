@@ -55,6 +55,23 @@ export interface LeaderboardRow {
   lastSubmittedAt: string | null;
   /** The newest submission behind the row. */
   latestSubmissionId: string | null;
+  /** With group=setup or board: what the row stands for (absent with group=configuration). */
+  group?: RowGroup;
+}
+
+/** The configurations a grouped row stands for: it is their best by the sort metric. */
+export interface RowGroup {
+  /** Matching configurations in the group, the row's own included. */
+  configurations: number;
+  /** group=setup: every setting of the sweep with its figure of the sort metric, best first (the row's own first). */
+  settings?: SetupSetting[];
+}
+
+export interface SetupSetting {
+  threads: number;
+  gpuLayers: number;
+  configurationId: string;
+  value: number;
 }
 
 /** The configuration columns a row needs (everything but the aggregation step's bookkeeping). */

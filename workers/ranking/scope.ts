@@ -17,7 +17,9 @@ import { and, Column, eq, exists, is, type SQL, sql } from "drizzle-orm";
 import type { SelectedFields, SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { configurationMetrics, configurations, standardFiles } from "../../db/schema.js";
 import type { Db } from "../db.js";
+import { constraintConditions } from "./constraints.js";
 import type { RankFilters } from "./query.js";
+import { notTestData } from "./test-data.js";
 
 export const DEFAULT_ENERGY_SCOPES: readonly Exclude<MeterScope, "none">[] = [
   "wall",
@@ -54,6 +56,9 @@ export function filterConditions(f: RankFilters, indexable = true): SQL[] {
   if (f.suite) where.push(eqf(c.suiteId, f.suite));
   // The pins are read at query time: a file pinned later marks the results stored before it too.
   if (f.standard) where.push(sql`${indexable ? c.modelId : sql`+${c.modelId}`} IN (SELECT ${standardFiles.sha256} FROM ${standardFiles})`);
+  // Test data ranks only when asked (./test-data.ts); no index serves it, so it is tested on each row read.
+  if (!f.test) where.push(notTestData(c));
+  where.push(...constraintConditions(f));
   return where;
 }
 

@@ -4,6 +4,8 @@ import { BOARD_CATALOGUE, CATALOGUE_BY_ID, type CatalogueBoard, SOURCES_BY_ID, t
 import { type BoardRow, boards, configurations } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import { type LeaderboardRow, ROW_COLUMNS, withFigures } from "../ranking/rows.js";
+import { isUnidentifiedBoardId, notTestData } from "../ranking/test-data.js";
+import { byCountThenName } from "./order.js";
 
 /** A catalogue figure as the API and the board page show it: the value, its sources, and how far to trust it. */
 export interface SourcedFigure<T> {
@@ -70,27 +72,36 @@ function summarise(entry: CatalogueBoard | undefined, seen: BoardRow | undefined
   };
 }
 
-/** Every catalogue board and every board seen, most submissions first, then by name. */
-export async function listBoards(db: Db): Promise<BoardSummary[]> {
+/** What a catalogue read includes: test data (ranking/test-data.ts) only when asked. */
+export interface CatalogueRead {
+  test?: boolean;
+}
+
+/**
+ * Every catalogue board and every board with a ranked configuration (test
+ * data only when asked), most submissions first, then in natural name order.
+ */
+export async function listBoards(db: Db, opts: CatalogueRead = {}): Promise<BoardSummary[]> {
+  const c = configurations;
   const [seen, configCounts] = await db.batch([
     db.select().from(boards),
     db
-      .select({ boardId: configurations.boardId, n: count() })
-      .from(configurations)
-      .where(gt(configurations.submissionCount, 0))
-      .groupBy(configurations.boardId),
+      .select({ boardId: c.boardId, n: count() })
+      .from(c)
+      .where(and(gt(c.submissionCount, 0), opts.test ? undefined : notTestData(c)))
+      .groupBy(c.boardId),
   ]);
   const seenById = new Map(seen.map((b) => [b.id, b]));
-  const configsById = new Map(configCounts.map((c) => [c.boardId, c.n]));
-  const ids = new Set([...BOARD_CATALOGUE.map((b) => b.id), ...seen.map((b) => b.id)]);
-  return [...ids]
-    .map((id) => summarise(CATALOGUE_BY_ID.get(id), seenById.get(id), configsById.get(id) ?? 0))
-    .sort((a, b) => b.submissions - a.submissions || a.name.localeCompare(b.name));
+  const configsById = new Map(configCounts.map((r) => [r.boardId, r.n]));
+  const ids = new Set([...BOARD_CATALOGUE.map((b) => b.id), ...seen.filter((b) => configsById.has(b.id)).map((b) => b.id)]);
+  return [...ids].map((id) => summarise(CATALOGUE_BY_ID.get(id), seenById.get(id), configsById.get(id) ?? 0)).sort(byCountThenName);
 }
 
 export interface BoardDetail {
   board: BoardSummary;
-  /** Every configuration measured on the board, fastest generation first (unmeasured last). */
+  /** The board is one no one identified: its results are test data (shown here, ranked nowhere by default). */
+  testData: boolean;
+  /** Every configuration measured on the board (test data only when asked, or when the board is), fastest generation first (unmeasured last). */
   rows: LeaderboardRow[];
 }
 
@@ -100,18 +111,20 @@ export function byThroughput(a: LeaderboardRow, b: LeaderboardRow): number {
 }
 
 /** One board (catalogue or seen) with its configurations, or null. */
-export async function getBoard(db: Db, id: string, limit = 1000): Promise<BoardDetail | null> {
+export async function getBoard(db: Db, id: string, opts: CatalogueRead & { limit?: number } = {}): Promise<BoardDetail | null> {
   const entry = CATALOGUE_BY_ID.get(id);
+  const c = configurations;
+  const testData = isUnidentifiedBoardId(id);
   const [seen, configs] = await db.batch([
     db.select().from(boards).where(eq(boards.id, id)),
     db
       .select(ROW_COLUMNS)
-      .from(configurations)
-      .where(and(eq(configurations.boardId, id), gt(configurations.submissionCount, 0)))
-      .orderBy(desc(configurations.lastSubmittedAt))
-      .limit(limit),
+      .from(c)
+      .where(and(eq(c.boardId, id), gt(c.submissionCount, 0), opts.test || testData ? undefined : notTestData(c)))
+      .orderBy(desc(c.lastSubmittedAt))
+      .limit(opts.limit ?? 1000),
   ]);
   if (!entry && !seen[0]) return null;
   const rows = (await withFigures(db, configs)).sort(byThroughput);
-  return { board: summarise(entry, seen[0], rows.length), rows };
+  return { board: summarise(entry, seen[0], rows.length), testData, rows };
 }

@@ -3,11 +3,14 @@
  * measured (one per sha256, or per quantisation when no hash was given), so a
  * model page can put quantisations side by side.
  */
-import { and, asc, desc, eq, gt, or } from "drizzle-orm";
+import { isSyntheticModel } from "@edgebench/contract";
+import { and, asc, desc, eq, gt, or, sql } from "drizzle-orm";
 import { configurations, type ModelRow, modelFamilies, models } from "../../db/schema.js";
 import type { Db } from "../db.js";
 import { type LeaderboardRow, ROW_COLUMNS, withFigures } from "../ranking/rows.js";
-import { byThroughput } from "./boards.js";
+import { notTestData, syntheticModelSql } from "../ranking/test-data.js";
+import { byThroughput, type CatalogueRead } from "./boards.js";
+import { byCountThenName } from "./order.js";
 
 export interface ModelVariant {
   id: string;
@@ -74,40 +77,48 @@ async function familyTotals(db: Db, slug?: string) {
   return new Map(rows.map((r) => [r.slug, { submissions: r.submissionCount, contributors: r.keyCount, boards: r.boardCount }]));
 }
 
-/** Every model family with its variants and counts, most submitted first. */
-export async function listModels(db: Db): Promise<ModelFamily[]> {
+/** Every model family with its variants and counts (models the uploader generated only when asked), most submitted first, then in natural name order. */
+export async function listModels(db: Db, opts: CatalogueRead = {}): Promise<ModelFamily[]> {
   const [rows, totals] = await Promise.all([
-    db.select().from(models).orderBy(asc(models.slug), asc(models.quantisation), asc(models.id)),
+    db
+      .select()
+      .from(models)
+      .where(opts.test ? undefined : sql`NOT ${syntheticModelSql(models.name)}`)
+      .orderBy(asc(models.slug), asc(models.quantisation), asc(models.id)),
     familyTotals(db),
   ]);
-  return families(rows, totals).sort((a, b) => b.submissions - a.submissions || a.name.localeCompare(b.name));
+  return families(rows, totals).sort(byCountThenName);
 }
 
 export interface ModelDetail extends ModelFamily {
-  /** Every configuration of every variant (all boards), fastest generation first. */
+  /** A model the uploader generated: its results are test data (shown here, ranked nowhere by default). */
+  testData: boolean;
+  /** Every configuration of every variant (all boards; unidentified ones only when asked, or for test data), fastest generation first. */
   rows: LeaderboardRow[];
 }
 
 /** A model family by slug, or by the id of one of its variants; null when unknown. */
-export async function getModel(db: Db, idOrSlug: string, limit = 2000): Promise<ModelDetail | null> {
+export async function getModel(db: Db, idOrSlug: string, opts: CatalogueRead & { limit?: number } = {}): Promise<ModelDetail | null> {
+  const c = configurations;
   const hit = await db
-    .select({ slug: models.slug })
+    .select({ slug: models.slug, name: models.name })
     .from(models)
     .where(or(eq(models.slug, idOrSlug), eq(models.id, idOrSlug)))
     .limit(1)
     .get();
   if (!hit) return null;
+  const testData = isSyntheticModel(hit);
   const [variants, totals, configs] = await Promise.all([
     db.select().from(models).where(eq(models.slug, hit.slug)).orderBy(asc(models.quantisation), asc(models.id)),
     familyTotals(db, hit.slug),
     db
       .select(ROW_COLUMNS)
       .from(configurations)
-      .where(and(eq(configurations.modelSlug, hit.slug), gt(configurations.submissionCount, 0)))
-      .orderBy(desc(configurations.lastSubmittedAt))
-      .limit(limit),
+      .where(and(eq(c.modelSlug, hit.slug), gt(c.submissionCount, 0), opts.test || testData ? undefined : notTestData(c)))
+      .orderBy(desc(c.lastSubmittedAt))
+      .limit(opts.limit ?? 2000),
   ]);
   const [family] = families(variants, totals);
   if (!family) return null;
-  return { ...family, rows: (await withFigures(db, configs)).sort(byThroughput) };
+  return { ...family, testData, rows: (await withFigures(db, configs)).sort(byThroughput) };
 }

@@ -57,7 +57,7 @@ async function rowKeys(page: Page): Promise<string[]> {
 
 describe("leaderboard in Chromium", () => {
   it("ranks by throughput, and sorting by a column header reverses it", async () => {
-    const page = await open("/?quantisation=Q4_K_M");
+    const page = await open("/?quantisation=Q4_K_M&group=configuration");
     expect(await rowKeys(page)).toEqual(THROUGHPUT_ORDER_Q4);
     await page.screenshot({ path: shot("leaderboard-throughput"), fullPage: true });
     await page.locator('th a[data-sort="tg_tps"]').click();
@@ -67,7 +67,7 @@ describe("leaderboard in Chromium", () => {
   });
 
   it("applies a filter from the form, keeps it in the URL, and a reload reproduces it", async () => {
-    const page = await open("/?quantisation=Q4_K_M");
+    const page = await open("/?quantisation=Q4_K_M&group=configuration");
     await page.getByLabel("Accelerator").selectOption("cpu");
     await page.waitForURL(/accelerator=cpu/);
     const expected = THROUGHPUT_ORDER_Q4.filter((k) => ["nuc", "rockA", "rpi5", "rockB", "evil"].includes(k));
@@ -86,9 +86,11 @@ describe("leaderboard in Chromium", () => {
   });
 
   it("switches to the energy view, ranking within one meter scope shown on the page", async () => {
-    const page = await open("/");
+    const page = await open("/?group=configuration");
     await page.getByRole("link", { name: "Energy", exact: true }).click();
     await page.waitForURL(/view=energy/);
+    // The link names the model ranked (the default one), so the query string is the API's.
+    expect(new URL(page.url()).searchParams.get("model")).toBe("qwen2-5-0-5b-instruct");
     // No scope in the URL: the scope rule (the API's) picks wall, and the page says so.
     expect(new URL(page.url()).searchParams.get("scope")).toBeNull();
     await expect.poll(() => page.locator("#scope-note strong").textContent()).toBe("wall");
@@ -97,7 +99,8 @@ describe("leaderboard in Chromium", () => {
     await page.screenshot({ path: shot("leaderboard-energy"), fullPage: true });
     await page.getByLabel(/Meter scope/).selectOption("module-input");
     await page.waitForURL(/scope=module-input/);
-    expect(await rowKeys(page)).toEqual(["orin", "orin#1"]);
+    // Within the default model's quantisation (Q4_K_M): the Orin's Q8_0 run is another model's ranking.
+    expect(await rowKeys(page)).toEqual(["orin"]);
     await close(page);
   });
 
@@ -121,6 +124,8 @@ describe("leaderboard in Chromium", () => {
     const tip = page.locator(".chartbox .tip");
     await expect.poll(() => tip.isVisible()).toBe(true);
     expect(await tip.textContent()).toContain("Mac mini");
+    // Tokens per joule is tokens/s per watt: the watts are in the tooltip too.
+    expect(await tip.textContent()).toContain("Average power (generation)");
     await page.screenshot({ path: shot("chart-hover") });
     // Keyboard: focus moves onto a point and the tooltip follows.
     await page.mouse.move(0, 0);
@@ -210,18 +215,6 @@ describe("leaderboard in Chromium", () => {
     }
   });
 
-  it("fits a phone: no sideways page scroll, tables scroll in their own box", async () => {
-    const page = await open("/?quantisation=Q4_K_M", { width: 375, height: 740 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: shot("phone-leaderboard"), fullPage: true });
-    const result = await open(`/results/${seeded.subs.get("orin")![0]}`, { width: 375, height: 740 });
-    expect(await result.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
-    await result.screenshot({ path: shot("phone-result"), fullPage: true });
-    await close(result);
-    await close(page);
-  });
-
   it("is keyboard usable: the skip link is the first stop and focus is visible", async () => {
     const page = await open("/", { dark: true });
     await page.keyboard.press("Tab");
@@ -236,13 +229,43 @@ describe("leaderboard in Chromium", () => {
   });
 
   it("works without JavaScript: tables render and the filter form submits", async () => {
-    const page = await open("/?quantisation=Q4_K_M", { js: false });
+    const page = await open("/?quantisation=Q4_K_M&group=configuration", { js: false });
     expect(await rowKeys(page)).toEqual(THROUGHPUT_ORDER_Q4);
     await page.getByLabel("Backend").selectOption("metal");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/backend=metal/);
     expect(await rowKeys(page)).toEqual(["mac"]);
     await close(page);
+  });
+
+  it("ranks one model at a time, and a constraint leaves out what does not meet it", async () => {
+    // Q4_K_M and Q8_0 of Qwen are seeded: / ranks the most-submitted one, says so and names it in the form.
+    const page = await open("/");
+    expect(await page.locator("#model-note").textContent()).toContain("Q4_K_M, the most-submitted model");
+    expect(await page.locator('select[name="model"]').inputValue()).toBe("qwen2-5-0-5b-instruct");
+    const models = new Set(await page.locator("#ranking tbody td.model").evaluateAll((tds) => tds.map((td) => td.textContent)));
+    expect(models.size).toBe(1);
+    expect([...models][0]).toContain("Q4_K_M");
+    // The ROCK 5B's 4- and 8-thread runs are one setup: one row, the sweep folded under it.
+    await page.locator(`tr[data-cfg="${seeded.cfg.get("rockA")}"] details.sweep summary`).click();
+    expect(await page.locator(`li[data-setting="${seeded.cfg.get("rockB")}"]`).textContent()).toContain("8 threads");
+    await page.screenshot({ path: shot("leaderboard-default-model"), fullPage: true });
+    await close(page);
+    // At most 10 W: the rows the API keeps are exactly those whose measured power is within it (unmetered ones left out).
+    const query = "model=qwen2-5-0-5b-instruct&quantisation=Q4_K_M&group=configuration";
+    const api = async (q: string) =>
+      ((await (await fetch(`${registry.url}/api/v1/leaderboard?${q}`)).json()) as { rows: { id: string; metrics: { avg_w?: number } }[] }).rows;
+    const all = await api(query);
+    const expected = all.filter((r) => r.metrics.avg_w !== undefined && r.metrics.avg_w <= 10).map((r) => seeded.keyOf(r.id));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.length);
+    const limited = await open(`/?${query}&max_w=10`);
+    expect(await rowKeys(limited)).toEqual(expected);
+    expect((await api(`${query}&max_w=10`)).map((r) => seeded.keyOf(r.id))).toEqual(expected);
+    expect(await limited.locator("#constraint-note").textContent()).toContain("not measured counts as not meeting it");
+    expect(await limited.getByLabel(/Max average power/).inputValue()).toBe("10");
+    await limited.screenshot({ path: shot("leaderboard-constraint"), fullPage: true });
+    await close(limited);
   });
 
   // Last: it adds a configuration the orders above do not expect.
@@ -257,7 +280,7 @@ describe("leaderboard in Chromium", () => {
     });
     expect(res.status).toBe(201);
     await rankingsSettled(registry.url);
-    const page = await open("/?view=pareto&axes=hellaswag_acc%2Ctg_tps");
+    const page = await open("/?view=pareto&axes=hellaswag_acc%2Ctg_tps&model=llama-3-2-1b-instruct");
     expect(await page.getByLabel("Pareto front over").inputValue()).toBe("hellaswag_acc,tg_tps");
     const point = page.locator(".chart a.pt.on");
     expect(await point.count()).toBe(1);
@@ -270,6 +293,63 @@ describe("leaderboard in Chromium", () => {
       ((await (await fetch(`${registry.url}/api/v1/submissions/${id}`)).json()) as { runs: { configurationId: string }[] }).runs[0]!.configurationId,
     );
     await page.locator("#chart").screenshot({ path: shot("pareto-accuracy") });
+    await close(page);
+  });
+});
+
+// Whole pages at a phone's width (the "at phone width" cases of issue 20): the layout, the first screen and charts by touch.
+describe("at phone width", () => {
+  const PHONE = { width: 390, height: 844 };
+
+  /** A touch-screen page 390 px wide. */
+  async function phone(path: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await page.goto(registry.url + path);
+    return page;
+  }
+
+  it("fits /, a result page and compare in 390 px, tables showing their priority columns", async () => {
+    const result = seeded.subs.get("rpi5")![0]!;
+    for (const [name, path] of [
+      ["phone-leaderboard", "/?quantisation=Q4_K_M"],
+      ["phone-result", `/results/${result}`],
+      ["phone-compare", `/compare?ids=${seeded.cfg.get("mac")},${seeded.cfg.get("rockA")}`],
+    ] as const) {
+      const page = await phone(path);
+      // Standards mode, where the root's scroll width is the page's.
+      expect(await page.evaluate(() => document.compatMode)).toBe("CSS1Compat");
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(PHONE.width);
+      await page.screenshot({ path: shot(name), fullPage: true });
+      if (name === "phone-leaderboard") {
+        // The sorted column and one more stay; every other figure is on the row's result page.
+        const shown = await page
+          .locator("#ranking thead th a[data-sort]")
+          .evaluateAll((as) => as.filter((a) => (a as HTMLElement).offsetParent !== null).map((a) => a.getAttribute("data-sort")));
+        expect(shown).toEqual(["tg_tps", "ttft_ms"]);
+      }
+      if (name === "phone-result") {
+        // The headline figures are on the first screen; the signature is at the end.
+        expect((await page.locator('[data-headline="tg_tps"]').boundingBox())!.y).toBeLessThan(PHONE.height);
+        expect((await page.locator("#signature").boundingBox())!.y).toBeGreaterThan(PHONE.height);
+      }
+      await close(page);
+    }
+  });
+
+  it("shows a chart point's figures on a tap, and a second tap opens it", async () => {
+    const page = await phone("/?view=energy&scope=wall");
+    const point = page.locator(`.chart a.pt[data-cfg="${seeded.cfg.get("mac")}"]`);
+    const url = page.url();
+    await point.tap();
+    const tip = page.locator(".chartbox .tip");
+    await expect.poll(() => tip.isVisible()).toBe(true);
+    expect(await tip.textContent()).toContain("Mac mini");
+    expect(page.url()).toBe(url);
+    await page.locator(".chartbox").screenshot({ path: shot("phone-chart-tap") });
+    await point.tap();
+    await page.waitForURL(/\/results\/[0-9a-f]{64}$/);
     await close(page);
   });
 });

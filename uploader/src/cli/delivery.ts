@@ -4,10 +4,9 @@
  * lines the command prints on stderr and the exit code the outcome means.
  */
 
-import type { ResultDocument } from "@edgebench/contract";
+import { isSyntheticModel, type ResultDocument } from "@edgebench/contract";
 import type { Config } from "../config.js";
 import { readUserConfig } from "../identity/index.js";
-import { isSyntheticModel } from "../runner/model-file.js";
 import { type DeliverResult, deliver, resolveServer } from "../submit/index.js";
 import { EXIT } from "./exit-codes.js";
 

@@ -83,19 +83,6 @@ export async function inspectModel(file: string, source: string): Promise<ModelI
   };
 }
 
-/**
- * What every model the uploader writes carries in general.name (gguf/synth.ts's
- * callers: `edgebench synth-model` names it "edgebench synthetic <preset>", the
- * tests' tiny models "edgebench tiny <type>"): random weights, real timings,
- * test data that no registry should rank.
- */
-export const SYNTHETIC_NAME_PREFIX = "edgebench ";
-
-/** Whether a model is one the uploader generated (see SYNTHETIC_NAME_PREFIX). */
-export function isSyntheticModel(model: Pick<ModelIdentity, "name">): boolean {
-  return model.name.startsWith(SYNTHETIC_NAME_PREFIX);
-}
-
 /** A file the suite pins (sha256 and size as published). */
 export interface FilePin {
   uri: string;
