@@ -4,6 +4,8 @@ import type { Db } from "./db.js";
 
 export interface Env {
   DB: D1Database;
+  /** wrangler.toml [assets]: the site's CSS and script, served before the Worker runs (the Worker itself never fetches them). */
+  ASSETS?: Fetcher;
   /** Submissions per key per window (wrangler var; default in workers/ingest/rate-limit.ts). */
   RATE_LIMIT_PER_KEY?: string;
   /** Submissions per client address per window (wrangler var). */

@@ -6,7 +6,6 @@
  * value). Assets are served here too: no CDN, nothing third-party.
  */
 import { type Context, Hono } from "hono";
-import { ASSETS } from "../leaderboard/assets/index.js";
 import { CHART_SIZE } from "../leaderboard/components/chart.js";
 import { pageOf } from "../leaderboard/components/pager.js";
 import { ApiPage } from "../leaderboard/pages/api-docs.js";
@@ -34,16 +33,6 @@ import { sustainedCurves } from "./read/sustained-curves.js";
 export const CHART_MAX_POINTS = 200;
 
 export const site = new Hono<AppEnv>();
-
-for (const asset of ASSETS) {
-  site.get(asset.path, (c) =>
-    c.body(asset.body, 200, {
-      "content-type": asset.type,
-      // The path changes with the content, so it may be cached for good.
-      "cache-control": "public, max-age=31536000, immutable",
-    }),
-  );
-}
 
 site.get("/", async (c) => {
   const state = parseState(new URL(c.req.url).searchParams);

@@ -3,7 +3,7 @@
  * against tokens per joule), one point per configuration, both axes
  * logarithmic, marker area proportional to the size metric. Rendered on the
  * server as SVG: points are links (click opens the configuration) with a
- * <title>, so it works without JavaScript; assets/chart-js adds a styled
+ * <title>, so it works without JavaScript; the site script (leaderboard/public/assets/site.js) adds a styled
  * tooltip on hover and keyboard focus. Axis labels and units come from METRICS.
  */
 import { METRIC_BY_ID, type MetricId } from "@edgebench/contract";

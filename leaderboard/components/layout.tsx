@@ -1,7 +1,13 @@
 /** The page frame: skip link, header navigation, one stylesheet, optional script. */
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { CSS_ASSET, JS_ASSET } from "../assets/index.js";
+
+/**
+ * Static assets (wrangler.toml [assets], files in leaderboard/public/): Cloudflare serves them before the Worker
+ * runs, with an ETag and revalidation on each use, so a deploy's new CSS is picked up at once without hashed names.
+ */
+const STYLESHEET = "/assets/site.css";
+const SCRIPT = "/assets/site.js";
 
 export type Section = "leaderboard" | "compare" | "api" | "other";
 
@@ -22,8 +28,8 @@ export function Layout(props: { title: string; section: Section; script?: boolea
           <meta name="color-scheme" content="light dark" />
           <title>{`${props.title} · edgebench`}</title>
           {props.description ? <meta name="description" content={props.description} /> : null}
-          <link rel="stylesheet" href={CSS_ASSET.path} />
-          {props.script ? <script src={JS_ASSET.path} defer></script> : null}
+          <link rel="stylesheet" href={STYLESHEET} />
+          {props.script ? <script src={SCRIPT} defer></script> : null}
         </head>
         <body>
           <a class="skip" href="#main">

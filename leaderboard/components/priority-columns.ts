@@ -1,5 +1,5 @@
 /**
- * Which metric columns a ranking keeps at phone width (site-css hides cells
+ * Which metric columns a ranking keeps at phone width (the stylesheet, leaderboard/public/assets/site.css, hides cells
  * marked data-priority="low" under its 640px query): the column it is sorted
  * by, and beside it the first of its other columns that measures something
  * else (another axis of the contract's list, e.g. time to first token beside

@@ -45,7 +45,7 @@ export const WIDE = 720;
 const M = { l: 66, r: 14, t: 24, b: 40 };
 const PANEL_H = 104;
 const GAP = 34;
-/** Series colours cycle through this many classes (site-css .runchart .s0 ...). */
+/** Series colours cycle through this many classes (leaderboard/public/assets/site.css .runchart .s0 ...). */
 const COLOURS = 6;
 
 /** At most `max` points: consecutive points averaged in equal groups (means keep a rate's level; dropping points would not). */

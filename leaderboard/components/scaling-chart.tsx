@@ -36,7 +36,7 @@ export interface ScalingPanel {
 const M = { l: 66, r: 14, t: 24, b: 40 };
 const PANEL_H = 100;
 const GAP = 34;
-/** Series colours cycle through the run chart's classes (site-css .runchart .s0 ...). */
+/** Series colours cycle through the run chart's classes (leaderboard/public/assets/site.css .runchart .s0 ...). */
 const COLOURS = 6;
 
 const finite = (v: number | null | undefined): v is number => v !== null && v !== undefined && Number.isFinite(v);

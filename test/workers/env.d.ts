@@ -4,6 +4,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       DB: D1Database;
+      /** wrangler.toml [assets]: the site's static CSS and script. */
+      ASSETS: Fetcher;
       /** Left without migrations by the setup: test/workers/migration-0006.test.ts migrates it step by step. */
       MIGRATION_DB: D1Database;
       TEST_MIGRATIONS: D1Migration[];

@@ -2,7 +2,7 @@
  * The page HTML that the phone layout relies on, rendered by the real Worker
  * over a real local D1: a result page that leads with its headline figures
  * (the signature last), and a ranking whose low-priority metric columns are
- * marked for site-css to hide at phone width. The layout itself is checked
+ * marked for the stylesheet to hide at phone width. The layout itself is checked
  * in Chromium at 390 px (test/node/browser/site.test.ts).
  */
 import { beforeAll, describe, expect, it } from "vitest";
