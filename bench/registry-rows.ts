@@ -46,10 +46,16 @@ const READS: [string, string][] = [
   ["API accelerator=gpu scope=wall tokens_per_j", "/api/v1/leaderboard?accelerator=gpu&scope=wall&sort=tokens_per_j"],
   ["API limit=100 offset=50 tps_per_cm2", "/api/v1/leaderboard?limit=100&offset=50&sort=tps_per_cm2"],
   ["API format=csv", "/api/v1/leaderboard?format=csv"],
+  ["API group=configuration (tg_tps)", "/api/v1/leaderboard?group=configuration"],
+  ["API group=board model (tg_tps)", "/api/v1/leaderboard?group=board&model=qwen2-5-0-5b-instruct"],
+  ["API model max_w=10 min_tps=5 (constraints)", "/api/v1/leaderboard?model=qwen2-5-0-5b-instruct&max_w=10&min_tps=5"],
+  ["API test=1 (test data included)", "/api/v1/leaderboard?test=1"],
   ["page / (throughput)", "/"],
   ["page /?view=energy", "/?view=energy"],
   ["page /?view=pareto", "/?view=pareto"],
   ["page /?view=size&board=raspberry-pi-5", "/?view=size&board=raspberry-pi-5"],
+  ["page /?model=all (top 5 per model)", "/?model=all"],
+  ["page /?view=pareto model max_w=10", "/?view=pareto&model=qwen2-5-0-5b-instruct&max_w=10"],
 ];
 
 interface Rows {
