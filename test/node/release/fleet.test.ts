@@ -35,7 +35,9 @@ afterAll(async () => {
 async function runAsNode(name: string, fleetArgs: string[]): Promise<{ id: string; doc: ResultDocument }> {
   const home = path.join(work, name);
   const out = path.join(work, `${name}.json`);
-  const r = await runCli(["run", "--model", tinyModel("q8_0"), ...QUICK, ...fleetArgs, "--server", registry.url, "--out", out], {
+  // Named boards: an unidentified board is filed per contributor key, and each node here has its own key.
+  const board = ["--board-name", "edgebench test rack node"];
+  const r = await runCli(["run", "--model", tinyModel("q8_0"), ...QUICK, ...board, ...fleetArgs, "--server", registry.url, "--out", out], {
     EDGEBENCH_HOME: home,
   });
   expect(r.code, r.stderr.slice(-3000)).toBe(0);
